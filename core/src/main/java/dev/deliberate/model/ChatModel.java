@@ -1,0 +1,13 @@
+package dev.deliberate.model;
+
+/**
+ * The seam between every stage and every model backend: an OpenAI-compatible server, a local model, or the
+ * offline reference components. Implementations are thread-safe.
+ */
+public interface ChatModel {
+  /** A stable identifier of the model, used in cache keys and manifests (never contains a secret). */
+  String id();
+
+  /** Sends one request and returns all its choices; throws {@link ModelException} when the call failed. */
+  ChatResponse chat(ChatRequest request);
+}
