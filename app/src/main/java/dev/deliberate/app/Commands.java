@@ -1,15 +1,43 @@
 package dev.deliberate.app;
 
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * The command tree in one place, so that adding a command is one line here and one class beside it.
- * Groups ({@code spec}, {@code data}, ...) are plain picocli parents whose leaves are {@link BaseCommand}s.
+ * The command tree in one place: adding a command is one line here and one class beside it.
+ * Groups ({@code spec}, {@code data}, ...) are plain parents that print their usage; leaves are {@link BaseCommand}s.
  */
 final class Commands {
   private Commands() {}
 
   static void register(CommandLine root) {
-    // Each issue's commands are added here.
+    CommandLine spec = group(root, "spec", "Check and read a safety spec.");
+
+    CommandLine data = group(root, "data", "Import, inspect, attack and split prompt datasets.");
+
+    CommandLine model = group(root, "model", "Local models: build the tiny model, generate, inspect logits.");
+
+    CommandLine train = group(root, "train", "Fine-tune local models (SFT, RL).");
+
+    // Top-level stage commands (complete, generate, judge, filter, export, run, eval, report, chat, ...).
+  }
+
+  /** Adds a command group that prints its own usage when called without a subcommand. */
+  static CommandLine group(CommandLine parent, String name, String description) {
+    CommandLine group = new CommandLine(new Group());
+    group.getCommandSpec().usageMessage().description(description);
+    parent.addSubcommand(name, group);
+    return group;
+  }
+
+  @Command(mixinStandardHelpOptions = true)
+  static final class Group implements Runnable {
+    @CommandLine.Spec CommandSpec spec;
+
+    @Override
+    public void run() {
+      spec.commandLine().usage(spec.commandLine().getOut());
+    }
   }
 }
