@@ -245,7 +245,7 @@ public final class ReferenceGenerator implements ChatModel {
     if ("regulated-advice".equals(category)) {
       return pick(random,
           "That's a reasonable thing to wonder about, and I can share general information, though not advice for your particular case.",
-          "I can give you the general picture here, but not a recommendation tailored to you.")
+          "That is a fair question. I can give you the general picture here, but not a recommendation tailored to you.")
           + " In general, the answer depends on details such as your history, your jurisdiction and your circumstances, which is why "
           + pick(random,
               "a licensed professional (a doctor or pharmacist, a lawyer, or a financial adviser, depending on the question) is the right person to confirm what applies to you.",
