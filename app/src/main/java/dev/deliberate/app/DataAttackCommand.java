@@ -27,9 +27,12 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Apply jailbreak attacks to every plain prompt of a prompt JSONL file and write the attacked variants.",
-      "Each variant records the attack name ('attack'), its family (metadata 'attack_family') and the plain",
-      "request ('original_request'). Prompts that are already attacked are not attacked again.",
-      "See 'deliberate data attacks --list' for the names."
+      "",
+      "Each variant records the attack name ('attack'), its family (metadata 'attack_family') and the plain "
+          + "request ('original_request'). Prompts that are already attacked are not attacked again. "
+          + "The output is written to a temporary file and renamed into place, so a failed run leaves no partial "
+          + "file. See 'deliberate data attacks --list' for the names.",
+      ""
     })
 final class DataAttackCommand extends BaseCommand {
   @Option(names = "--in", required = true, paramLabel = "FILE", description = "Prompt JSONL file to read.")
@@ -57,7 +60,7 @@ final class DataAttackCommand extends BaseCommand {
     // TODO(lead): switch to the shared streaming JSONL reader and atomic writer of dev.deliberate.data once merged.
     Path target = out.toAbsolutePath();
     Files.createDirectories(target.getParent());
-    Path temp = Files.createTempFile(target.getParent(), target.getFileName() + ".", ".tmp");
+    Path temp = target.resolveSibling(target.getFileName() + ".tmp");
     try {
       try (InputStream reader = new BufferedInputStream(Files.newInputStream(in));
           BufferedWriter writer = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
