@@ -57,7 +57,8 @@ final class DataAttackCommand extends BaseCommand {
   protected int run() throws IOException {
     List<Attack> chosen = Attacks.parse(attacks);
     Counts counts = new Counts();
-    // TODO(lead): switch to the shared streaming JSONL reader and atomic writer of dev.deliberate.data once merged.
+    // TODO(lead): once the data branch is on main, read with Prompts.read(in, skipBad) (and offer --skip-bad) and
+    // write with JsonlWriter.create(out); this hand-rolled reader and temp-file writer then go.
     Path target = out.toAbsolutePath();
     Files.createDirectories(target.getParent());
     Path temp = target.resolveSibling(target.getFileName() + ".tmp");

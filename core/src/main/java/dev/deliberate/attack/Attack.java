@@ -12,7 +12,10 @@ public interface Attack {
   /** The metadata key under which an attacked prompt records the attack's family. */
   String FAMILY_KEY = "attack_family";
 
-  /** The stable name used on the command line and in {@code Prompt.attack}, e.g. {@code base64-input}. */
+  /**
+   * The stable name used on the command line and in {@code Prompt.attack}, e.g. {@code base64-input}; a combination
+   * joins its parts' names with {@code +}, e.g. {@code base64-input+refusal-suppression}.
+   */
   String name();
 
   /** The family used to hold attacks out of training together, e.g. {@code encoding}, {@code roleplay}. */

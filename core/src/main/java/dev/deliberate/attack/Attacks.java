@@ -213,22 +213,18 @@ public final class Attacks {
   // --- combinations ---------------------------------------------------------------------------------------
 
   static final Attack PREFIX_REFUSAL = TemplateAttack.chain(
-      "prefix-refusal",
       "Refusal suppression, then prefix injection.",
       List.of(REFUSAL_SUPPRESSION, PREFIX_INJECTION));
 
   static final Attack BASE64_REFUSAL = TemplateAttack.chain(
-      "base64-refusal",
       "The request in base64, inside refusal-suppression rules.",
       List.of(BASE64_INPUT, REFUSAL_SUPPRESSION));
 
   static final Attack BASE64_PREFIX_REFUSAL = TemplateAttack.chain(
-      "base64-prefix-refusal",
       "The request in base64, inside refusal-suppression rules, then prefix injection.",
       List.of(BASE64_INPUT, REFUSAL_SUPPRESSION, PREFIX_INJECTION));
 
   static final Attack WIKIPEDIA_PREFIX = TemplateAttack.chain(
-      "wikipedia-prefix",
       "An encyclopedia article on the request, then prefix injection.",
       List.of(WIKIPEDIA_ARTICLE, PREFIX_INJECTION));
 

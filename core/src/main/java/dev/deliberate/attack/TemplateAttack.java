@@ -25,9 +25,15 @@ public record TemplateAttack(String name, String family, String description, Una
   /**
    * A combination of the family {@code combination}: the parts applied in order, each to the previous one's
    * output, so the first part is innermost (for example an encoding first, then the instructions around it).
+   * Its name joins the parts' names with {@code +}, innermost first, so that holding out one attack by name
+   * (as {@code data split --holdout-attacks} does) also holds out every combination that contains it.
    */
-  public static TemplateAttack chain(String name, String description, List<Attack> parts) {
+  public static TemplateAttack chain(String description, List<Attack> parts) {
     List<Attack> steps = List.copyOf(parts);
+    if (steps.size() < 2) {
+      throw new IllegalArgumentException("a combination needs at least two parts");
+    }
+    String name = String.join("+", steps.stream().map(Attack::name).toList());
     return new TemplateAttack(name, "combination", description, request -> {
       String text = request;
       for (Attack step : steps) {

@@ -59,7 +59,8 @@ public final class AttackContract {
   }
 
   static void hasNameFamilyAndDescription(Attack attack) {
-    assertTrue(attack.name().matches("[a-z0-9]+(-[a-z0-9]+)*"), "name is lower-case kebab: " + attack.name());
+    assertTrue(attack.name().matches("[a-z0-9]+(-[a-z0-9]+)*(\\+[a-z0-9]+(-[a-z0-9]+)*)*"),
+        "name is lower-case kebab, parts of a combination joined by '+': " + attack.name());
     assertTrue(attack.family().matches("[a-z]+"), attack.name() + ": family is one lower-case word");
     assertFalse(attack.description().isBlank(), attack.name() + ": has a description");
     assertFalse(attack.description().contains("\n"), attack.name() + ": description is one line");

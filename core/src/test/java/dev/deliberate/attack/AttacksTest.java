@@ -33,7 +33,7 @@ class AttacksTest {
         "prefix-injection", "refusal-suppression", "style-injection", "roleplay-archivist",
         "roleplay-screenwriter", "developer-mode", "evil-confidant", "distractors", "poem", "wikipedia-article",
         "few-shot-json", "base64-input", "base64-output", "rot13", "leetspeak", "disemvowel",
-        "prefix-refusal", "base64-refusal")) {
+        "refusal-suppression+prefix-injection", "base64-input+refusal-suppression")) {
       assertTrue(Attacks.find(name).isPresent(), name);
     }
     assertEquals(
@@ -136,7 +136,7 @@ class AttacksTest {
     assertEquals(
         Attacks.named("prefix-injection").apply(
             Attacks.named("refusal-suppression").apply(Attacks.named("base64-input").apply(request))),
-        Attacks.named("base64-prefix-refusal").apply(request));
+        Attacks.named("base64-input+refusal-suppression+prefix-injection").apply(request));
   }
 
   @Test
@@ -171,6 +171,14 @@ class AttacksTest {
   void theContractRejectsAnAttackWhoseAddedTextVariesWithTheRequest() {
     Attack leaking = new TemplateAttack("leak", "injection", "Leaks.", r -> r + " (length " + r.length() * 7 + ")");
     assertThrows(AssertionError.class, () -> AttackContract.check(leaking));
+  }
+
+  @Test
+  void aCombinationIsNamedByItsPartsInnermostFirstSoHoldingOutAPartHoldsItOut() {
+    Attack combined = TemplateAttack.chain("Both.", List.of(Attacks.named("rot13"), Attacks.named("poem")));
+    assertEquals("rot13+poem", combined.name());
+    assertEquals("combination", combined.family());
+    assertThrows(IllegalArgumentException.class, () -> TemplateAttack.chain("One.", List.of(Attacks.named("poem"))));
   }
 
   @Test
