@@ -34,10 +34,10 @@ public final class JsonlImporter implements PromptImporter {
         metadata.put(field.getKey(), Json.mapper().convertValue(field.getValue(), Object.class));
       }
     });
-    return CsvImporter.build(mapping, "field", name -> text(node, name), metadata);
+    return CsvImporter.build(mapping, "field", name -> text(node, name, name.equals(mapping.idColumn())), metadata);
   }
 
-  private static String text(JsonNode node, String field) {
+  private static String text(JsonNode node, String field, boolean numberAllowed) {
     JsonNode value = node.get(field);
     if (value == null || value.isNull()) {
       return null;
@@ -45,7 +45,7 @@ public final class JsonlImporter implements PromptImporter {
     if (value.isTextual()) {
       return value.asText().isEmpty() ? null : value.asText();
     }
-    if (value.isNumber()) {
+    if (numberAllowed && value.isIntegralNumber()) {
       return value.asText();
     }
     throw new BadInputException("field '" + field + "': expected a string, found " + Prompts.kind(value));
