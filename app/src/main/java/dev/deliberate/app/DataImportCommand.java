@@ -24,21 +24,26 @@ import picocli.CommandLine.Parameters;
     name = "import",
     mixinStandardHelpOptions = true,
     description = {
-      "Import prompts from a benchmark or any CSV/JSONL file into our prompts JSONL format.",
+      "Import prompts from a benchmark or any CSV/JSONL file into prompts JSONL.",
       "",
       "Formats:",
-      "  strongreject  StrongREJECT CSV (category,source,forbidden_prompt): expected refuse,",
-      "                category mapped to a spec anchor (Disinformation and deception -> disinformation, ...).",
-      "  xstest        XSTest CSV (id,prompt,type,label,focus,note): label safe -> comply, unsafe -> refuse;",
-      "                category by type and keywords (see CategoryMap).",
-      "  csv           any CSV with a header; map columns with --text-column etc.",
-      "  jsonl         any JSONL of objects; map fields with --text-column etc.",
-      "For csv and jsonl, unmapped columns/fields are kept as metadata.",
-      "The output is written atomically; the counts by category and expected behaviour are printed.",
+      "  strongreject  StrongREJECT CSV (category,source,forbidden_prompt);",
+      "                expected refuse; category mapped to a spec anchor.",
+      "  xstest        XSTest CSV (id,prompt,type,label,focus,note); label",
+      "                safe -> comply, unsafe -> refuse; category by type and",
+      "                keywords (the tables are in CategoryMap).",
+      "  csv           any CSV with a header; map columns with the options below.",
+      "  jsonl         any JSONL of objects; map fields with the options below.",
+      "For csv and jsonl, unmapped columns or fields are kept as metadata.",
+      "",
+      "The output is written atomically; counts by category and expected",
+      "behaviour are printed. Bad rows stop the import with FILE:LINE unless",
+      "--skip-bad is given.",
       "",
       "Examples:",
-      "  deliberate data import strongreject strongreject_dataset.csv -o prompts.jsonl",
-      "  deliberate data import csv my.csv --text-column question --category violence --expected refuse -o my.jsonl"
+      "  deliberate data import strongreject strongreject_dataset.csv -o sr.jsonl",
+      "  deliberate data import csv my.csv --text-column question \\",
+      "      --category violence --expected refuse -o my.jsonl"
     })
 final class DataImportCommand extends BaseCommand {
   @Parameters(index = "0", paramLabel = "FORMAT", description = "strongreject, xstest, csv or jsonl.")
@@ -56,7 +61,7 @@ final class DataImportCommand extends BaseCommand {
   @Option(names = "--skip-bad", description = "Skip and report bad rows instead of failing on the first one.")
   boolean skipBad;
 
-  @Option(names = "--text-column", paramLabel = "NAME", description = "csv/jsonl: column with the prompt text (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--text-column", paramLabel = "NAME", description = "csv/jsonl: column with the prompt text (default: prompt).")
   String textColumn;
 
   @Option(names = "--id-column", paramLabel = "NAME", description = "csv/jsonl: column with the prompt id (default: ids from the content).")

@@ -20,13 +20,14 @@ import picocli.CommandLine.Option;
     name = "split",
     mixinStandardHelpOptions = true,
     description = {
-      "Split prompts into DIR/train.jsonl and DIR/eval.jsonl, held out by request and by attack.",
+      "Split prompts into DIR/train.jsonl and DIR/eval.jsonl, held out both by request and by attack.",
       "",
-      "Prompts are grouped by their underlying request (the original request of an attacked prompt). A seeded,",
-      "exact share of the requests goes to eval with all their variants; the rest go to train, except that",
-      "records whose attack or attack family is held out never enter train. Held-out attacks on train requests",
-      "are dropped (counted): they would leak either the attack into train or the request into eval.",
-      "The same seed and input give the same split, whatever the order of the lines."
+      "Prompts are grouped by their underlying request (the original request of an attacked prompt). "
+          + "A seeded, exact share of the requests goes to eval with all their variants; the other requests go to "
+          + "train, except that records whose attack or attack family is held out never enter train.",
+      "",
+      "Held-out attacks on train requests are dropped and counted: they would leak either the attack into train "
+          + "or the request into eval. The same seed and input give the same split, whatever the order of the lines."
     })
 final class DataSplitCommand extends BaseCommand {
   @Option(names = "--in", required = true, paramLabel = "FILE", description = "A prompts JSONL file (usually with attacked variants).")
