@@ -19,6 +19,9 @@ final class Commands {
     data.addSubcommand(new DataImportCommand());
     data.addSubcommand(new DataStatsCommand());
     data.addSubcommand(new DataSplitCommand());
+    // data: jailbreak attacks
+    data.addSubcommand("attacks", new DataAttacksCommand());
+    data.addSubcommand("attack", new DataAttackCommand());
 
     CommandLine model = group(root, "model", "Local models: build the tiny model, generate, inspect logits.");
 
