@@ -44,6 +44,7 @@ public final class Generator {
   private final Stage1Prompt template;
   private final Options options;
   private final CotParser parser;
+  private final String specHash;
 
   public Generator(ChatModel model, Spec spec, Stage1Prompt template, Options options) {
     this.model = model;
@@ -51,6 +52,7 @@ public final class Generator {
     this.template = template;
     this.options = options;
     this.parser = new CotParser(spec.anchors());
+    this.specHash = spec.hash();
   }
 
   /** K samples for one prompt, in index order. */
@@ -86,7 +88,7 @@ public final class Generator {
 
   /** The stable id of sample {@code index} of a prompt under this generator, template, spec and seed. */
   public String sampleId(Prompt prompt, int index) {
-    return Hashes.shortId("s-", prompt.id(), model.id(), template.hash(), spec.hash(), Long.toString(options.seed()),
+    return Hashes.shortId("s-", prompt.id(), model.id(), template.hash(), specHash, Long.toString(options.seed()),
         Integer.toString(index));
   }
 

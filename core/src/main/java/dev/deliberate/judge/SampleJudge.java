@@ -19,6 +19,8 @@ public final class SampleJudge {
   private final int k;
   private final boolean seesCot;
   private final boolean labelHint;
+  private final String specHash;
+  private final java.util.Map<String, String> excerpts = new java.util.concurrent.ConcurrentHashMap<>();
 
   public SampleJudge(Spec spec, IntFunction<Judge> judges, int k, boolean seesCot, boolean labelHint) {
     if (k < 1) {
@@ -29,6 +31,7 @@ public final class SampleJudge {
     this.k = k;
     this.seesCot = seesCot;
     this.labelHint = labelHint;
+    this.specHash = spec.hash();
   }
 
   public String judgeId() {
@@ -38,12 +41,12 @@ public final class SampleJudge {
   /** The stable id of the judgments record of a sample under this configuration. */
   public String recordId(Sample sample) {
     return Hashes.shortId("j-", sample.id(), judgeId(), Integer.toString(k), Boolean.toString(seesCot),
-        Boolean.toString(labelHint), spec.hash());
+        Boolean.toString(labelHint), specHash);
   }
 
   public SampleJudgments judge(Prompt prompt, Sample sample) {
     String hint = labelHint && prompt.expected() != null ? Rubric.labelHint(prompt.expected()) : null;
-    JudgeInput input = new JudgeInput(spec.excerpt(prompt.category()), prompt, seesCot ? sample.reasoning() : null,
+    JudgeInput input = new JudgeInput(excerpts.computeIfAbsent(prompt.category(), spec::excerpt), prompt, seesCot ? sample.reasoning() : null,
         sample.answer(), hint);
     List<Judgment> verdicts = new ArrayList<>();
     for (int i = 0; i < k; i++) {
