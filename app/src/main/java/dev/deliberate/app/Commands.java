@@ -21,6 +21,10 @@ final class Commands {
     CommandLine train = group(root, "train", "Fine-tune local models (SFT, RL).");
 
     // Top-level stage commands (complete, generate, judge, filter, export, run, eval, report, chat, ...).
+
+    // eval and report (issue 7)
+    root.addSubcommand("eval", new CommandLine(new EvalCommand()).addSubcommand("grader-check", new GraderCheckCommand()));
+    root.addSubcommand("report", new ReportCommand());
   }
 
   /** Adds a command group that prints its own usage when called without a subcommand. */
