@@ -15,6 +15,9 @@ final class Commands {
     CommandLine spec = group(root, "spec", "Check and read a safety spec.");
 
     CommandLine data = group(root, "data", "Import, inspect, attack and split prompt datasets.");
+    // data: jailbreak attacks
+    data.addSubcommand("attacks", new DataAttacksCommand());
+    data.addSubcommand("attack", new DataAttackCommand());
 
     CommandLine model = group(root, "model", "Local models: build the tiny model, generate, inspect logits.");
 
