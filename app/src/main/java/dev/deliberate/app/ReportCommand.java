@@ -1,7 +1,7 @@
 package dev.deliberate.app;
 
 import dev.deliberate.data.Json;
-import dev.deliberate.eval.EvalFiles;
+import dev.deliberate.data.AtomicFiles;
 import dev.deliberate.eval.EvalMetrics;
 import dev.deliberate.report.EvalResult;
 import dev.deliberate.report.HtmlReport;
@@ -55,10 +55,10 @@ final class ReportCommand extends BaseCommand {
     String stem = out.getFileName().toString().replaceFirst("\\.html?$", "");
     Path md = out.resolveSibling(stem + ".md");
     Path json = out.resolveSibling(stem + ".metrics.json");
-    EvalFiles.writeAtomically(out, HtmlReport.render(results, specText));
-    EvalFiles.writeAtomically(md, Summary.markdown(results));
+    AtomicFiles.writeString(out, HtmlReport.render(results, specText));
+    AtomicFiles.writeString(md, Summary.markdown(results));
     List<EvalMetrics> metrics = results.stream().map(EvalResult::metrics).toList();
-    EvalFiles.writeAtomically(json, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(metrics) + "\n");
+    AtomicFiles.writeString(json, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(metrics) + "\n");
     out().print(Summary.table(metrics));
     out().println("wrote " + out + ", " + md + ", " + json);
     return ExitCode.OK;

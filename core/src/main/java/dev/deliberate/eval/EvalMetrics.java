@@ -57,7 +57,7 @@ public record EvalMetrics(
   }
 
   public void write(Path file) throws IOException {
-    EvalFiles.writeAtomically(file, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(this) + "\n");
+    dev.deliberate.data.AtomicFiles.writeString(file, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(this) + "\n");
   }
 
   /** Computes every metric that the samples support; a metric with no units is left out rather than reported as 0. */

@@ -1,5 +1,6 @@
 package dev.deliberate.eval;
 
+import dev.deliberate.data.JsonlAppender;
 import dev.deliberate.data.Prompt;
 import dev.deliberate.judge.Grade;
 import dev.deliberate.judge.Grader;
@@ -51,13 +52,14 @@ public final class Evaluation {
   /** Step 1: an answer for every prompt, reusing the answers file. */
   public List<Answer> answer(List<SuitePrompt> prompts, Answerer answerer) throws IOException {
     Path file = dir.resolve(ANSWERS);
-    Map<String, Answer> done = new LinkedHashMap<>();
-    for (Answer a : EvalFiles.readJsonl(file, Answer.class)) {
-      done.put(a.id(), a); // a later line (a retried failure) replaces an earlier one
-    }
     List<Answer> out = new ArrayList<>();
     int asked = 0;
-    try (EvalFiles.Appender appender = new EvalFiles.Appender(file)) {
+    // Opening the appender first cuts off a line torn by a crash; that answer is then simply asked again.
+    try (JsonlAppender appender = JsonlAppender.open(file)) {
+      Map<String, Answer> done = new LinkedHashMap<>();
+      for (Answer a : EvalFiles.readJsonl(file, Answer.class)) {
+        done.put(a.id(), a); // a later line (a retried failure) replaces an earlier one
+      }
       for (SuitePrompt sp : prompts) {
         Answer existing = done.get(Answer.idFor(answerer.id(), sp.prompt().id()));
         if (existing != null && existing.ok()) {
@@ -81,13 +83,13 @@ public final class Evaluation {
   /** Step 2: a grade for every usable answer, reusing the grades file. */
   public List<Sample> grade(List<Answer> answers) throws IOException {
     Path file = dir.resolve(GRADES);
-    Map<String, Sample> done = new LinkedHashMap<>();
-    for (Sample s : EvalFiles.readJsonl(file, Sample.class)) {
-      done.put(s.id(), s);
-    }
     List<Sample> out = new ArrayList<>();
     int graded = 0;
-    try (EvalFiles.Appender appender = new EvalFiles.Appender(file)) {
+    try (JsonlAppender appender = JsonlAppender.open(file)) {
+      Map<String, Sample> done = new LinkedHashMap<>();
+      for (Sample s : EvalFiles.readJsonl(file, Sample.class)) {
+        done.put(s.id(), s);
+      }
       for (Answer a : answers) {
         Sample existing = done.get(Sample.idFor(a.id(), grader.id()));
         if (existing != null && existing.grade().ok()) {

@@ -2,7 +2,6 @@ package dev.deliberate.eval;
 
 import dev.deliberate.BadInputException;
 import dev.deliberate.data.Prompt;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +16,7 @@ public final class PrecomputedAnswers implements Answerer {
   private final String model;
   private final Map<String, Answer> byPrompt = new LinkedHashMap<>();
 
-  public PrecomputedAnswers(Path file) throws IOException {
+  public PrecomputedAnswers(Path file) {
     List<Answer> answers = EvalFiles.readJsonl(file, Answer.class);
     if (answers.isEmpty()) {
       throw new BadInputException(file + ": no answers");
