@@ -61,7 +61,7 @@ public final class HtmlReport {
   }
 
   private static void headline(StringBuilder h, List<EvalResult> results) {
-    h.append("<section id=\"headline\"><h2>Headline</h2>\n<table class=\"metrics\" id=\"headline-table\">\n<thead><tr><th>model</th>");
+    h.append("<section id=\"headline\"><h2>Headline</h2>\n<div class=\"scroll\"><table class=\"metrics\" id=\"headline-table\">\n<thead><tr><th>model</th>");
     for (String metric : EvalMetrics.HEADLINE) {
       h.append("<th>").append(Html.esc(metric)).append("</th>");
     }
@@ -77,7 +77,7 @@ public final class HtmlReport {
           .append(c.getOrDefault("answers", 0)).append("</td><td class=\"num").append(failures > 0 ? " warn" : "")
           .append("\">").append(failures).append("</td></tr>\n");
     }
-    h.append("</tbody></table>\n<p class=\"note\">Higher is better for every metric. Failed answers and failed grades"
+    h.append("</tbody></table></div>\n<p class=\"note\">Higher is better for every metric. Failed answers and failed grades"
         + " are counted, not scored.</p></section>\n");
   }
 
