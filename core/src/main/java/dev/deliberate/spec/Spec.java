@@ -44,7 +44,7 @@ public record Spec(
         .orElseThrow(
             () -> new BadInputException(
                 "unknown category '" + anchor + "'" + (source == null ? "" : " in " + source)
-                    + ": expected one of " + categories.stream().map(Category::anchor).collect(Collectors.joining(", "))));
+                    + "; expected one of " + categories.stream().map(Category::anchor).collect(Collectors.joining(", "))));
   }
 
   /** Every anchor a citation may name: categories, their sections and the style sections. */

@@ -1,0 +1,37 @@
+package dev.deliberate.app;
+
+import dev.deliberate.spec.Finding;
+import dev.deliberate.spec.SpecLinter;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "lint",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Check that a safety spec is well-formed and print every problem found, one per line:",
+      "  FILE:LINE: error|warning: what is wrong; expected ...",
+      "followed by a summary line 'N errors, M warnings'.",
+      "",
+      "Checks: YAML front matter (id, version, categories with default_style); an anchor {#...} on every category,",
+      "sub-section and style heading, each used once; a Disallowed and an Allowed section per category; known",
+      "styles (comply, refuse, safe-complete); no empty sections; every #anchor citation resolves; front matter",
+      "and headings list the same categories. The layout is described in docs/spec-format.md.",
+      "",
+      "Exit status: 0 when there are no errors (warnings allowed), 1 when there are errors, 2 when the file",
+      "cannot be read (missing, not UTF-8)."
+    })
+final class SpecLintCommand extends BaseCommand {
+  @Parameters(paramLabel = "FILE", description = "The spec to check, e.g. specs/default.md.")
+  Path file;
+
+  @Override
+  protected int run() {
+    List<Finding> findings = SpecLinter.lint(file);
+    findings.forEach(f -> out().println(f));
+    out().println(SpecLinter.summary(findings));
+    return findings.stream().anyMatch(Finding::isError) ? ExitCode.FAILURE : ExitCode.OK;
+  }
+}
