@@ -32,7 +32,7 @@ record FrontMatter(String id, String version, List<Entry> categories, int line) 
 
   /**
    * Reads the YAML between the {@code ---} lines. Problems become findings; whatever could be read is kept, so
-   * the linter can go on checking the rest of the spec.
+   * the linter can go on checking the rest of the spec. Null when the YAML cannot be read as a mapping at all.
    *
    * @param yaml the YAML text
    * @param firstLine the file line of the first YAML line (the line after the opening {@code ---})
@@ -43,21 +43,25 @@ record FrontMatter(String id, String version, List<Entry> categories, int line) 
     try (JsonParser parser = YAML.createParser(yaml)) {
       if (parser.nextToken() == null) {
         findings.add(Finding.error(file, opening, "front matter is empty; expected YAML with id, version and categories"));
-        return new FrontMatter(null, null, List.of(), opening);
+        return null;
       }
       root = Node.read(parser, firstLine - 1);
     } catch (JsonProcessingException e) {
       int line = e.getLocation() == null ? opening : firstLine - 1 + Math.max(1, e.getLocation().getLineNr());
-      String reason = e.getOriginalMessage() == null ? "syntax error" : e.getOriginalMessage().lines().findFirst().orElse("");
-      findings.add(Finding.error(file, line, "front matter is not valid YAML (" + reason.strip()
+      // SnakeYAML's message interleaves what went wrong with indented excerpts and YAML-relative positions;
+      // keep only the former, since the finding carries the file line.
+      String reason = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().lines()
+          .filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)) && !l.startsWith("in '"))
+          .map(String::strip).collect(java.util.stream.Collectors.joining(": "));
+      findings.add(Finding.error(file, line, "front matter is not valid YAML (" + (reason.isEmpty() ? "syntax error" : reason)
           + "); expected 'key: value' lines with id, version and categories"));
-      return new FrontMatter(null, null, List.of(), opening);
+      return null;
     } catch (IOException e) {
       throw new IllegalStateException("reading YAML from a string cannot fail with I/O", e);
     }
     if (!(root instanceof Node.Obj top)) {
       findings.add(Finding.error(file, root.line(), "front matter is not a YAML mapping; expected keys id, version and categories"));
-      return new FrontMatter(null, null, List.of(), opening);
+      return null;
     }
     top.duplicates().forEach((key, line) -> findings.add(Finding.error(file, line, "front matter key '" + key
         + "' appears twice; expected each key once")));
@@ -76,6 +80,9 @@ record FrontMatter(String id, String version, List<Entry> categories, int line) 
           + "{anchor, default_style} entries, one per category heading"));
     } else if (!(list instanceof Node.Seq seq)) {
       findings.add(Finding.error(file, list.line(), "front matter 'categories' is not a list; expected one "
+          + "'- anchor: NAME' item with its default_style per category"));
+    } else if (seq.items().isEmpty()) {
+      findings.add(Finding.error(file, list.line(), "front matter 'categories' is empty; expected one "
           + "'- anchor: NAME' item with its default_style per category"));
     } else {
       for (Node item : seq.items()) {

@@ -85,6 +85,9 @@ public final class SpecLinter {
   /** One linting pass over one parsed spec. */
   private record Run(Parsed parsed, List<Finding> findings) {
     void all() {
+      if (!parsed.bodyRead()) {
+        return; // the parser's finding says why; nothing else can be checked
+      }
       anchorsAreUnique();
       partsExist();
       parsed.spec().categories().forEach(this::category);
@@ -224,7 +227,7 @@ public final class SpecLinter {
 
     private void frontMatterMatchesHeadings() {
       FrontMatter frontMatter = parsed.frontMatter();
-      if (frontMatter == null || parsed.categoriesLine() == 0) {
+      if (frontMatter == null || frontMatter.categories().isEmpty() || parsed.categoriesLine() == 0) {
         return;
       }
       Map<String, FrontMatter.Entry> listed = new LinkedHashMap<>();
@@ -243,8 +246,11 @@ public final class SpecLinter {
           headed.add(heading.anchor());
         }
       }
+      // A category heading without an anchor is already reported; matching it against the list would only repeat that.
+      boolean unanchored = parsed.headings().stream()
+          .anyMatch(h -> h.part() == SpecParser.Part.CATEGORIES && h.level() == 2 && h.anchor() == null);
       for (FrontMatter.Entry entry : listed.values()) {
-        if (!headed.contains(entry.anchor())) {
+        if (!headed.contains(entry.anchor()) && !unanchored) {
           error(entry.line(), "front matter lists category '" + entry.anchor() + "' but no heading has that anchor; "
               + "expected '## Title {#" + entry.anchor() + "}' under '# Categories'");
         }

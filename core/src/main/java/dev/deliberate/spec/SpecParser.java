@@ -124,8 +124,8 @@ public final class SpecParser {
 
   /**
    * Everything the linter needs: the spec as far as it could be read, the raw headings and text lines, the
-   * front matter (null when missing or unreadable), where the parts start (0 when absent), and the problems
-   * the parser already found.
+   * front matter (null when missing or unreadable), whether the body could be read at all (not when the front
+   * matter never ends), where the parts start (0 when absent), and the problems the parser already found.
    */
   record Parsed(
       Path file,
@@ -136,6 +136,7 @@ public final class SpecParser {
       Map<String, List<TextLine>> categoryIntros,
       List<Section> styleSections,
       List<TextLine> looseText,
+      boolean bodyRead,
       int firstBodyLine,
       int categoriesLine,
       int stylesLine,
@@ -160,7 +161,8 @@ public final class SpecParser {
         findings.add(Finding.error(file, 1, "front matter opened by '---' is never closed; expected a line '---' "
             + "after the YAML"));
         Spec empty = new Spec(null, null, "", List.of(), Map.of(), file, text);
-        return new Parsed(file, empty, null, List.of(), List.of(), Map.of(), List.of(), List.of(), 1, 0, 0, findings);
+        return new Parsed(file, empty, null, List.of(), List.of(), Map.of(), List.of(), List.of(), false, 1, 0, 0,
+            findings);
       }
       frontMatter = FrontMatter.read(file, String.join("\n", lines.subList(1, end)), 2, findings);
       body = end + 1;
@@ -284,7 +286,7 @@ public final class SpecParser {
       headings.add(heading);
       if (anchor != null && !VALID_ANCHOR.matcher(anchor).matches()) {
         findings.add(Finding.error(file, number, "anchor {#" + anchor + "} is not valid; expected lower-case "
-            + "letters, digits and single hyphens, e.g. {#" + slug(raw.isEmpty() ? anchor : raw) + "}"));
+            + "letters, digits and single hyphens, e.g. {#" + slug(anchor.isBlank() ? raw : anchor) + "}"));
       }
       return heading;
     }
@@ -346,9 +348,12 @@ public final class SpecParser {
         }
         categoryBody.append(line).append('\n');
         if (heading.anchor() == null) {
+          // Reported here; the section is kept under the anchor it should have had, so that checks on the
+          // category (has it a disallowed section?) do not report the same mistake a second time.
           String kind = kindOfTitle(heading.title());
-          missingAnchor(heading, category.anchor() + "-" + (kind.equals("other") ? slug(heading.title()) : kind));
-          return;
+          String suggested = category.anchor() + "-" + (kind.equals("other") ? slug(heading.title()) : kind);
+          missingAnchor(heading, suggested);
+          heading = new Heading(heading.level(), heading.title(), suggested, heading.line(), heading.part());
         }
         section = heading;
         sectionText = new StringBuilder();
@@ -412,7 +417,7 @@ public final class SpecParser {
       String version = frontMatter == null || frontMatter.version() == null ? null : frontMatter.version();
       Spec spec = new Spec(id, version, preamble.toString(), categories, styles, file, text);
       return new Parsed(file, spec, frontMatter, List.copyOf(headings), List.copyOf(prose), intros,
-          List.copyOf(styleSections), List.copyOf(looseText), firstBodyLine, categoriesLine, stylesLine, findings);
+          List.copyOf(styleSections), List.copyOf(looseText), true, firstBodyLine, categoriesLine, stylesLine, findings);
     }
   }
 
