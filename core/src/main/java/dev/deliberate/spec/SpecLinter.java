@@ -90,7 +90,7 @@ public final class SpecLinter {
       }
       anchorsAreUnique();
       partsExist();
-      parsed.spec().categories().forEach(this::category);
+      firstOfEachAnchor(parsed.spec().categories()).forEach(this::category);
       styles();
       frontMatterMatchesHeadings();
       citationsResolve();
@@ -255,7 +255,7 @@ public final class SpecLinter {
               + "expected '## Title {#" + entry.anchor() + "}' under '# Categories'");
         }
       }
-      for (Category category : parsed.spec().categories()) {
+      for (Category category : firstOfEachAnchor(parsed.spec().categories())) {
         FrontMatter.Entry entry = listed.get(category.anchor());
         if (entry == null) {
           error(category.line(), "category {#" + category.anchor() + "} is not in the front matter; expected an entry "
@@ -266,6 +266,12 @@ public final class SpecLinter {
               + "; expected the same title in both");
         }
       }
+    }
+
+    /** A second category with an anchor already used is reported as a duplicate; checking its content too would only add noise. */
+    private static List<Category> firstOfEachAnchor(List<Category> categories) {
+      Set<String> seen = new java.util.HashSet<>();
+      return categories.stream().filter(c -> seen.add(c.anchor())).toList();
     }
 
     private void citationsResolve() {
