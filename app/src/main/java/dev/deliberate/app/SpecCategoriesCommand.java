@@ -11,8 +11,10 @@ import picocli.CommandLine.Parameters;
     name = "categories",
     mixinStandardHelpOptions = true,
     description = {
-      "List the categories of a safety spec, one per line in document order: anchor, default style, title,",
-      "in aligned columns. The anchors are the names prompts are labelled with and chains of thought cite.",
+      "List the categories of a safety spec: anchor, default style, title.",
+      "",
+      "One line per category in document order, in aligned columns. The anchors are the names prompts are "
+          + "labelled with and chains of thought cite.",
       "",
       "The spec must lint without errors; otherwise the first error is printed and the exit status is 2."
     })

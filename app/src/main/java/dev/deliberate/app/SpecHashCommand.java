@@ -9,8 +9,10 @@ import picocli.CommandLine.Parameters;
     name = "hash",
     mixinStandardHelpOptions = true,
     description = {
-      "Print the content hash of a safety spec (SHA-256, hex): the id run manifests record for the spec.",
-      "Whitespace-only edits (reflowing, re-indenting, blank lines) keep the hash; changing any word changes it.",
+      "Print the content hash of a safety spec (SHA-256, hex).",
+      "",
+      "Run manifests record this hash to name the spec a run used. Whitespace-only edits (reflowing, re-indenting, "
+          + "blank lines) keep the hash; changing any word changes it.",
       "",
       "The spec must lint without errors; otherwise the first error is printed and the exit status is 2."
     })

@@ -11,17 +11,19 @@ import picocli.CommandLine.Parameters;
     name = "lint",
     mixinStandardHelpOptions = true,
     description = {
-      "Check that a safety spec is well-formed and print every problem found, one per line:",
-      "  FILE:LINE: error|warning: what is wrong; expected ...",
-      "followed by a summary line 'N errors, M warnings'.",
+      "Check that a safety spec is well-formed.",
       "",
-      "Checks: YAML front matter (id, version, categories with default_style); an anchor {#...} on every category,",
-      "sub-section and style heading, each used once; a Disallowed and an Allowed section per category; known",
-      "styles (comply, refuse, safe-complete); no empty sections; every #anchor citation resolves; front matter",
-      "and headings list the same categories. The layout is described in docs/spec-format.md.",
+      "Prints every problem found, one per line as 'FILE:LINE: error|warning: what is wrong; expected ...', then a "
+          + "summary line 'N errors, M warnings'.",
       "",
-      "Exit status: 0 when there are no errors (warnings allowed), 1 when there are errors, 2 when the file",
-      "cannot be read (missing, not UTF-8)."
+      "Checks: the YAML front matter (id, version, categories with default_style); an anchor {#...} on every "
+          + "category, sub-section and style heading, each used once; a Disallowed and an Allowed section per "
+          + "category; known styles (comply, refuse, safe-complete) with a section each; no empty sections; every "
+          + "#anchor citation names an existing anchor; the front matter and the headings list the same categories "
+          + "with the same titles and default styles. The layout is described in docs/spec-format.md.",
+      "",
+      "Exit status: 0 when there are no errors (warnings allowed), 1 when there are errors, 2 when the file cannot "
+          + "be read (missing, not UTF-8)."
     })
 final class SpecLintCommand extends BaseCommand {
   @Parameters(paramLabel = "FILE", description = "The spec to check, e.g. specs/default.md.")

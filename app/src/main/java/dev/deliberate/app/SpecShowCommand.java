@@ -11,11 +11,13 @@ import picocli.CommandLine.Parameters;
     name = "show",
     mixinStandardHelpOptions = true,
     description = {
-      "Print spec(category): exactly the text the generator and the judge see for a prompt of one category.",
-      "It holds the preamble, the full text of that category, a one-line summary of every other category,",
-      "and all style sections (comply, refuse, safe-complete). Author notes in HTML comments are left out.",
+      "Print spec(category), the excerpt the generator and the judge see.",
       "",
-      "An unknown category is an error that lists the known anchors (exit status 2)."
+      "The excerpt holds the preamble, the full text of one category, a one-line summary of every other category, "
+          + "and all style sections (comply, refuse, safe-complete). Author notes in HTML comments are left out.",
+      "",
+      "The spec must lint without errors, and an unknown category is an error listing the known anchors; both exit "
+          + "with status 2."
     })
 final class SpecShowCommand extends BaseCommand {
   @Parameters(paramLabel = "FILE", description = "The spec to read, e.g. specs/default.md.")
