@@ -1,35 +1,33 @@
 package dev.deliberate.spec;
 
-import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Where the specs tests read live: the project's default spec and the fixtures under test resources. */
+/**
+ * Where the spec tests' files live: the project's default spec and the fixtures under core's test resources.
+ * Both are found in the source tree (walking up from the working directory, which is a module), so that other
+ * modules' tests, which see core's test classes as a jar, get real file paths too.
+ */
 public final class TestSpecs {
   private TestSpecs() {}
 
-  /** {@code specs/default.md} of this checkout, found by walking up from the working directory (a module). */
+  /** {@code specs/default.md} of this checkout. */
   public static Path defaultSpec() {
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve("specs/default.md");
-      if (Files.isRegularFile(candidate)) {
-        return candidate;
-      }
-    }
-    throw new IllegalStateException("specs/default.md not found above " + Path.of("").toAbsolutePath());
+    return find("specs/default.md");
   }
 
   /** A file under {@code core/src/test/resources/specs}, e.g. {@code minimal.md} or {@code broken/empty-section.md}. */
   public static Path fixture(String name) {
-    URL url = TestSpecs.class.getResource("/specs/" + name);
-    if (url == null) {
-      throw new IllegalStateException("no test resource specs/" + name);
+    return find("core/src/test/resources/specs/" + name);
+  }
+
+  private static Path find(String relative) {
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      Path candidate = dir.resolve(relative);
+      if (Files.isRegularFile(candidate)) {
+        return candidate;
+      }
     }
-    try {
-      return Path.of(url.toURI());
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
+    throw new IllegalStateException(relative + " not found above " + Path.of("").toAbsolutePath());
   }
 }
