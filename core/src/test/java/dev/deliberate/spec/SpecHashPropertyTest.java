@@ -10,7 +10,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** The spec hash ignores how whitespace is laid out, whatever the layout. */
-class SpecHashProperties {
+class SpecHashPropertyTest {
   private static final String MINIMAL = SpecParserTest.minimal();
   private static final String HASH = SpecParser.parse(null, MINIMAL).hash();
 
