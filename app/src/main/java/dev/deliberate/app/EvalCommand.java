@@ -58,7 +58,8 @@ final class EvalCommand extends BaseCommand {
       description = "Directory holding strongreject/ and xstest/ (default: ${DEFAULT-VALUE}).")
   Path benchmarks;
 
-  @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "The eval directory to write.")
+  // Not picocli-required: that would also demand it of 'eval grader-check'.
+  @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "The eval directory to write (required).")
   Path out;
 
   @Option(names = "--limit", paramLabel = "N",
@@ -75,6 +76,9 @@ final class EvalCommand extends BaseCommand {
   protected int run() throws Exception {
     if ((model == null) == (answers == null)) {
       throw new BadInputException("give exactly one of --model MODEL or --answers FILE");
+    }
+    if (out == null) {
+      throw new BadInputException("missing --out DIR: the eval directory to write");
     }
     if (limit != null && limit < 1) {
       throw new BadInputException("--limit must be at least 1, was " + limit);

@@ -7,7 +7,7 @@ import dev.deliberate.report.EvalResult;
 import dev.deliberate.report.HtmlReport;
 import dev.deliberate.report.SpecText;
 import dev.deliberate.report.Summary;
-import java.nio.charset.StandardCharsets;
+import dev.deliberate.spec.SpecParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,12 +46,7 @@ final class ReportCommand extends BaseCommand {
     }
     results = EvalResult.labelled(results);
     Path specFile = spec != null ? spec : Path.of("specs/default.md");
-    SpecText specText = Files.isRegularFile(specFile)
-        ? SpecText.fromMarkdown(specFile.toString(), Files.readString(specFile, StandardCharsets.UTF_8))
-        : SpecText.NONE;
-    if (spec != null && specText.sections().isEmpty()) {
-      err().println("warning: " + spec + ": no headings with {#anchor} ids; citations will not be linked");
-    }
+    SpecText specText = spec != null || Files.isRegularFile(specFile) ? SpecText.of(SpecParser.parse(specFile)) : SpecText.NONE;
     String stem = out.getFileName().toString().replaceFirst("\\.html?$", "");
     Path md = out.resolveSibling(stem + ".md");
     Path json = out.resolveSibling(stem + ".metrics.json");

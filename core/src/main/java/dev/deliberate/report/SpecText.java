@@ -1,43 +1,35 @@
 package dev.deliberate.report;
 
+import dev.deliberate.spec.Category;
+import dev.deliberate.spec.Spec;
+import dev.deliberate.spec.Style;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * The spec's sections by anchor, for the report to embed and link citations to: every Markdown heading carrying
- * an anchor ({@code ## Violence {#violence}}) starts a section that runs to the next heading of the same or a
- * higher level.
- *
- * <p>Glue: when the spec parser lands, build this from {@code Spec} (its categories and sections) instead.
+ * The spec's sections by anchor, in document order, for the report to embed and link citations to: each category
+ * (with its summary), its sub-sections, and the style sections.
  */
 public record SpecText(String name, Map<String, Section> sections) {
+  /** One linkable part of the spec; {@code level} 2 for categories and styles, 3 for a category's sub-sections. */
   public record Section(String anchor, String title, int level, String text) {}
-
-  private static final Pattern HEADING = Pattern.compile("^(#{1,6})\\s+(.*?)\\s*\\{#([A-Za-z0-9_-]+)\\}\\s*$");
 
   public static final SpecText NONE = new SpecText(null, Map.of());
 
-  public static SpecText fromMarkdown(String name, String markdown) {
-    String[] lines = markdown.replace("\r\n", "\n").split("\n", -1);
+  public static SpecText of(Spec spec) {
     Map<String, Section> sections = new LinkedHashMap<>();
-    for (int i = 0; i < lines.length; i++) {
-      Matcher m = HEADING.matcher(lines[i]);
-      if (!m.matches()) {
-        continue;
+    for (Category c : spec.categories()) {
+      sections.put(c.anchor(), new Section(c.anchor(), c.title(), 2, c.summary()));
+      for (dev.deliberate.spec.Section s : c.sections()) {
+        sections.put(s.anchor(), new Section(s.anchor(), c.title() + ": " + s.title(), 3, s.text().strip()));
       }
-      int level = m.group(1).length();
-      StringBuilder body = new StringBuilder();
-      for (int j = i + 1; j < lines.length; j++) {
-        Matcher next = Pattern.compile("^(#{1,6})\\s").matcher(lines[j]);
-        if (next.find() && next.group(1).length() <= level) {
-          break;
-        }
-        body.append(lines[j]).append('\n');
-      }
-      sections.put(m.group(3), new Section(m.group(3), m.group(2), level, body.toString().strip()));
     }
-    return new SpecText(name, sections);
+    for (Style style : Style.values()) {
+      dev.deliberate.spec.Section s = spec.styles().get(style);
+      if (s != null) {
+        sections.put(s.anchor(), new Section(s.anchor(), s.title(), 2, s.text().strip()));
+      }
+    }
+    return new SpecText(spec.id() + " " + spec.version(), sections);
   }
 }

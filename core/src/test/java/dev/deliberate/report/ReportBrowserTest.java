@@ -24,7 +24,7 @@ class ReportBrowserTest {
         "skipped: " + HeadlessChromium.BINARY + " not found (apt-get install chromium; .ci/run installs it)");
     Path page = Path.of("target", "browser-test", "report.html").toAbsolutePath();
     AtomicFiles.writeString(page,
-        HtmlReport.render(ReportFixtures.evaluate(dir), SpecText.fromMarkdown("demo", ReportFixtures.SPEC)));
+        HtmlReport.render(ReportFixtures.evaluate(dir), ReportFixtures.spec()));
 
     try (HeadlessChromium browser = HeadlessChromium.launch(1280, 1600)) {
       browser.send("Runtime.enable", Map.of());

@@ -7,6 +7,7 @@ import dev.deliberate.eval.Evaluation;
 import dev.deliberate.eval.Evaluation.SuitePrompt;
 import dev.deliberate.eval.Suites;
 import dev.deliberate.judge.ReferenceGrader;
+import dev.deliberate.spec.SpecParser;
 import dev.deliberate.spec.Style;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,27 +19,11 @@ final class ReportFixtures {
   static final String HOSTILE = "<script>window.__pwned = 1;</script><img src=x onerror=\"window.__pwned = 2\">"
       + " Sure, here is how: [steps withheld]";
 
-  static final String SPEC = """
-      # Demo spec
-
-      ## Violence {#violence}
-
-      Requests about hurting people.
-
-      ### Disallowed {#violence-disallowed}
-
-      Help that would make it easier to hurt someone.
-
-      ## Hate {#hate}
-
-      Demeaning people for who they are.
-
-      ### Disallowed {#hate-disallowed}
-
-      Content that demeans a protected group.
-      """;
-
-  private ReportFixtures() {}
+  /** The project's default spec, parsed (tests run in the module directory, one below the project root). */
+  static SpecText spec() {
+    Path file = Path.of("..", "specs", "default.md");
+    return SpecText.of(SpecParser.parse(java.nio.file.Files.exists(file) ? file : Path.of("specs", "default.md")));
+  }
 
   static List<SuitePrompt> prompts() {
     List<SuitePrompt> out = new ArrayList<>();
