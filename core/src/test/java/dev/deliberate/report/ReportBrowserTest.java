@@ -51,6 +51,8 @@ class ReportBrowserTest {
       assertTrue(browser.eval("[...document.querySelectorAll('#sample-list .text')]"
           + ".some(e => e.textContent.includes('<script>window.__pwned'))").asBoolean(), "it is shown as text");
 
+      // The passing answers include the deliberative model's, whose chains of thought cite the spec.
+      browser.click("#outcome-pass");
       browser.eval("document.querySelector('#samples').scrollIntoView()");
       browser.screenshot(Path.of("target", "report-screenshot-samples.png"));
 
