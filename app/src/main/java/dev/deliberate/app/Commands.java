@@ -13,6 +13,10 @@ final class Commands {
 
   static void register(CommandLine root) {
     CommandLine spec = group(root, "spec", "Check and read a safety spec.");
+    spec.addSubcommand(new SpecLintCommand());
+    spec.addSubcommand(new SpecCategoriesCommand());
+    spec.addSubcommand(new SpecShowCommand());
+    spec.addSubcommand(new SpecHashCommand());
 
     CommandLine data = group(root, "data", "Import, inspect, attack and split prompt datasets.");
     // data: import, stats, split
@@ -35,6 +39,10 @@ final class Commands {
     root.addSubcommand("judge", new JudgeCommand());
     root.addSubcommand("filter", new FilterCommand());
     root.addSubcommand("export", new ExportCommand());
+
+    // eval and report (issue 7)
+    root.addSubcommand("eval", new CommandLine(new EvalCommand()).addSubcommand("grader-check", new GraderCheckCommand()));
+    root.addSubcommand("report", new ReportCommand());
   }
 
   /** Adds a command group that prints its own usage when called without a subcommand. */
