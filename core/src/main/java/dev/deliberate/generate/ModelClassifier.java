@@ -14,8 +14,9 @@ import java.util.Optional;
 
 /**
  * Asks a model to pick the category of a prompt from the spec's list, as a JSON object
- * {@code {"category": "ANCHOR"}} (requested with {@code response_format: json_object}, which OpenAI, vLLM and
- * Ollama honour). A reply that is not such an object, or names an anchor the spec lacks, is sent back with the
+ * {@code {"category": "ANCHOR"}}, requested as structured output: {@code response_format} with a JSON schema whose
+ * {@code category} is an enum of the spec's anchors (OpenAI and vLLM's guided decoding honour it; servers that do
+ * not still get the instruction in the prompt). A reply that is not such an object, or names an anchor the spec lacks, is sent back with the
  * problem up to {@code attempts} times in all; then the prompt stays unclassified.
  */
 public final class ModelClassifier implements Classifier {
@@ -42,7 +43,7 @@ public final class ModelClassifier implements Classifier {
         + conversation(prompt) + "\nCONVERSATION>>>"));
     for (int attempt = 0; attempt < attempts; attempt++) {
       ChatRequest request = new ChatRequest(messages, 1, 0.0, null, 200, 0L, List.of(),
-          Map.of("response_format", Map.of("type", "json_object")));
+          Map.of("response_format", responseFormat()));
       String content = model.chat(request).choices().get(0).content();
       try {
         JsonNode node = JsonReply.parse(content);
@@ -57,6 +58,14 @@ public final class ModelClassifier implements Classifier {
       }
     }
     return Optional.empty();
+  }
+
+  private Map<String, Object> responseFormat() {
+    List<String> anchors = spec.categories().stream().map(Category::anchor).toList();
+    Map<String, Object> schema = Map.of("type", "object",
+        "properties", Map.of("category", Map.of("type", "string", "enum", anchors)),
+        "required", List.of("category"), "additionalProperties", false);
+    return Map.of("type", "json_schema", "json_schema", Map.of("name", "category", "strict", true, "schema", schema));
   }
 
   private String instructions() {
