@@ -107,6 +107,14 @@ public final class StageExecutor<I> {
    * set of ids). {@code total} is the number of input records, for progress.
    */
   public Summary run(Iterator<I> inputs, long total) {
+    return run(inputs, total, summary -> {});
+  }
+
+  /**
+   * As {@link #run(Iterator, long)}, then {@code finish} (e.g. recording the summary in the manifest) before the
+   * process may exit: after Ctrl-C the JVM waits for it.
+   */
+  public Summary run(Iterator<I> inputs, long total, java.util.function.Consumer<Summary> finish) {
     long start = System.nanoTime();
     Set<String> seen = prepareOutput();
     long skipped = 0;
@@ -188,8 +196,12 @@ public final class StageExecutor<I> {
     }
     Summary summary = new Summary(total, skipped, done.get(), failed.get(), stopping.get(),
         Duration.ofNanos(System.nanoTime() - start));
-    report(summary);
-    finished.countDown();
+    try {
+      report(summary);
+      finish.accept(summary);
+    } finally {
+      finished.countDown();
+    }
     if (fatal.get() != null) {
       throw fatal.get();
     }

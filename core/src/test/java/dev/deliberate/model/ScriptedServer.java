@@ -123,7 +123,10 @@ public final class ScriptedServer implements AutoCloseable {
   /** One call as the script sees it; {@code attempt} counts calls with the same last user message (1-based). */
   public record Call(int sequence, JsonNode body, String userText, int attempt, String authorization) {}
 
-  /** One logged call and the reply it got ({@code kind}: ok, status, reset, truncated, malformed, incomplete). */
+  /**
+   * One logged call and the reply it got ({@code kind}: ok, status, reset, truncated, malformed, incomplete, or
+   * "slow " and one of those).
+   */
   public record Logged(int sequence, long nanos, String userText, int attempt, int status, String kind, String authorization) {
     public boolean succeeded() {
       return kind.equals("ok");
@@ -222,9 +225,9 @@ public final class ScriptedServer implements AutoCloseable {
       });
     }
 
-    /** Waits, then replies as {@code then} would. */
+    /** Waits, then replies as {@code then} would; logged as "slow " + its kind (the client may have gone). */
     static Reply delayed(Duration delay, Reply then) {
-      return new Simple(then.status(), then.kind(), (exchange, call) -> {
+      return new Simple(then.status(), "slow " + then.kind(), (exchange, call) -> {
         try {
           Thread.sleep(delay.toMillis());
         } catch (InterruptedException e) {
