@@ -21,6 +21,8 @@ final class Commands {
     CommandLine train = group(root, "train", "Fine-tune local models (SFT, RL).");
 
     // Top-level stage commands (complete, generate, judge, filter, export, run, eval, report, chat, ...).
+    // models and runs (issue 3)
+    root.addSubcommand("complete", new CompleteCommand());
   }
 
   /** Adds a command group that prints its own usage when called without a subcommand. */

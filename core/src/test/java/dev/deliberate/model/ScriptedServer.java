@@ -104,7 +104,7 @@ public final class ScriptedServer implements AutoCloseable {
     Reply reply = script.apply(call);
     if (logging) {
       synchronized (log) {
-        log.add(new Logged(call.sequence(), System.nanoTime(), user, attempt, reply.status(), reply.kind(), call.authorization()));
+        log.add(new Logged(call.sequence(), System.nanoTime(), user, attempt, reply.status(), reply.kind(), call.authorization(), body));
       }
     }
     reply.send(exchange, call);
@@ -127,7 +127,8 @@ public final class ScriptedServer implements AutoCloseable {
    * One logged call and the reply it got ({@code kind}: ok, status, reset, truncated, malformed, incomplete, or
    * "slow " and one of those).
    */
-  public record Logged(int sequence, long nanos, String userText, int attempt, int status, String kind, String authorization) {
+  public record Logged(int sequence, long nanos, String userText, int attempt, int status, String kind, String authorization,
+      JsonNode body) {
     public boolean succeeded() {
       return kind.equals("ok");
     }
