@@ -37,6 +37,14 @@ public final class ScriptedServer implements AutoCloseable {
   private volatile Function<Call, Reply> script = call -> Reply.echo();
   private volatile boolean logging = true;
 
+  static {
+    // The JDK server closes idle keep-alive connections beyond 200, which a client with more connections in its
+    // pool then sees as a dropped connection; benchmarks run hundreds of connections.
+    if (System.getProperty("sun.net.httpserver.maxIdleConnections") == null) {
+      System.setProperty("sun.net.httpserver.maxIdleConnections", "2048");
+    }
+  }
+
   private ScriptedServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
     threads = Executors.newCachedThreadPool(r -> {
