@@ -46,6 +46,16 @@ class ResponseCacheTest {
   }
 
   @Test
+  void aPutIsCommittedWhenItReturns() {
+    Path file = dir.resolve("c.sqlite");
+    ChatRequest r = ChatRequest.of(List.of(Message.user("hi")));
+    try (ResponseCache writer = ResponseCache.open(file); ResponseCache other = ResponseCache.open(file)) {
+      writer.put("k", "m", r, 0, reply("committed"));
+      assertEquals(reply("committed"), other.get("k").orElseThrow(), "another connection (or process) sees it at once");
+    }
+  }
+
+  @Test
   void twoConnectionsWritingAtOnceLoseNothing() throws Exception {
     Path file = dir.resolve("shared.sqlite");
     ChatRequest r = ChatRequest.of(List.of(Message.user("hi")));
