@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -122,7 +123,8 @@ public final class StageExecutor<I> {
     AtomicLong failed = new AtomicLong();
     AtomicReference<RuntimeException> fatal = new AtomicReference<>();
     CountDownLatch finished = new CountDownLatch(1);
-    AtomicReference<Boolean> stopping = new AtomicReference<>(false);
+    AtomicBoolean stopping = new AtomicBoolean(false);
+    RuntimeException inputError = null;
     Thread hook = new Thread(() -> {
       stopping.set(true);
       try {
@@ -144,11 +146,21 @@ public final class StageExecutor<I> {
         options.retries(), options.logEvery());
     try (BufferedWriter writer = Files.newBufferedWriter(output, StandardCharsets.UTF_8,
         StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-      while (!stopping.get() && fatal.get() == null && inputs.hasNext()) {
-        I input = inputs.next();
-        String id = idOf.apply(input);
-        if (id == null || id.isBlank()) {
-          throw new BadInputException("a " + options.stage() + " input record has no id");
+      while (!stopping.get() && fatal.get() == null) {
+        I input;
+        String id;
+        try {
+          if (!inputs.hasNext()) {
+            break;
+          }
+          input = inputs.next();
+          id = idOf.apply(input);
+          if (id == null || id.isBlank()) {
+            throw new BadInputException("a " + options.stage() + " input record has no id");
+          }
+        } catch (RuntimeException e) {
+          inputError = e; // let the records in flight finish and be written, then report it
+          break;
         }
         if (!seen.add(id)) {
           skipped++;
@@ -175,10 +187,15 @@ public final class StageExecutor<I> {
         });
       }
       pool.shutdown();
-      boolean calm = pool.awaitTermination(stopping.get() ? options.stopGrace().toMillis() : Long.MAX_VALUE, TimeUnit.MILLISECONDS);
-      if (!calm) {
-        pool.shutdownNow();
-        pool.awaitTermination(5, TimeUnit.SECONDS);
+      long graceEnds = Long.MAX_VALUE;
+      while (!pool.awaitTermination(100, TimeUnit.MILLISECONDS)) {
+        if (stopping.get() && graceEnds == Long.MAX_VALUE) {
+          graceEnds = System.nanoTime() + options.stopGrace().toNanos();
+        } else if (System.nanoTime() > graceEnds) {
+          pool.shutdownNow(); // what is still in flight is not written, so it is redone on resume
+          pool.awaitTermination(5, TimeUnit.SECONDS);
+          break;
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + output + ": " + e.getMessage(), e);
@@ -196,6 +213,10 @@ public final class StageExecutor<I> {
     }
     Summary summary = new Summary(total, skipped, done.get(), failed.get(), stopping.get(),
         Duration.ofNanos(System.nanoTime() - start));
+    if (inputError != null) {
+      finished.countDown();
+      throw inputError;
+    }
     try {
       report(summary);
       finish.accept(summary);
@@ -211,7 +232,7 @@ public final class StageExecutor<I> {
   /** The output line for one record and whether it is done, or null when a failure happened while stopping (it is tried on resume). */
   private record Outcome(String line, boolean ok) {}
 
-  private Outcome runOne(String id, I input, AtomicReference<Boolean> stopping) {
+  private Outcome runOne(String id, I input, AtomicBoolean stopping) {
     ObjectNode node = Json.mapper().createObjectNode();
     node.put("id", id);
     try {

@@ -160,6 +160,27 @@ class StageExecutorTest {
   }
 
   @Test
+  void aBadInputRecordStopsTheStageAfterTheRecordsInFlightAreWritten() throws Exception {
+    Path out = dir.resolve("out.jsonl");
+    java.util.Iterator<Item> good = items(3).iterator();
+    java.util.Iterator<Item> input = new java.util.Iterator<>() {
+      public boolean hasNext() {
+        return true;
+      }
+
+      public Item next() {
+        if (good.hasNext()) {
+          return good.next();
+        }
+        throw new BadInputException("prompts.jsonl:4: expected one JSON object per line");
+      }
+    };
+    BadInputException e = assertThrows(BadInputException.class, () -> executor(out, caller(), 2).run(input, 5));
+    assertEquals("prompts.jsonl:4: expected one JSON object per line", e.getMessage());
+    assertEquals(3, read(out).size(), "the records before the bad one are kept");
+  }
+
+  @Test
   void duplicateInputIdsAreWorkedOnOnce() throws Exception {
     List<Item> input = new ArrayList<>(items(5));
     input.addAll(items(5));
