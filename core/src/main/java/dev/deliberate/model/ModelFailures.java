@@ -27,8 +27,20 @@ public final class ModelFailures {
     if (e instanceof HttpTimeoutException) {
       return new ModelException("no reply from " + where + " within " + timeout.toMillis() + " ms", true, e);
     }
-    String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    return new ModelException("connection to " + where + " failed: " + oneLine(reason, 200), true, e);
+    return new ModelException("connection to " + where + " failed: " + oneLine(reason(e), 200), true, e);
+  }
+
+  /** The first message along the cause chain (the JDK client often wraps the useful one), else the type. */
+  private static String reason(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.ConnectException && (t.getMessage() == null || t.getMessage().isBlank())) {
+        return "could not connect (is the server running?)";
+      }
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        return t.getMessage();
+      }
+    }
+    return e.getClass().getSimpleName();
   }
 
   /** A 2xx body that is not JSON: often a reply cut short by a proxy, so trying again may help. */
