@@ -39,6 +39,8 @@ final class Commands {
     root.addSubcommand("judge", new JudgeCommand());
     root.addSubcommand("filter", new FilterCommand());
     root.addSubcommand("export", new ExportCommand());
+    // models and runs (issue 3)
+    root.addSubcommand("complete", new CompleteCommand());
 
     // eval and report (issue 7)
     root.addSubcommand("eval", new CommandLine(new EvalCommand()).addSubcommand("grader-check", new GraderCheckCommand()));
