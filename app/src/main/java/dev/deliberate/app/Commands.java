@@ -15,6 +15,10 @@ final class Commands {
     CommandLine spec = group(root, "spec", "Check and read a safety spec.");
 
     CommandLine data = group(root, "data", "Import, inspect, attack and split prompt datasets.");
+    // data: import, stats, split
+    data.addSubcommand(new DataImportCommand());
+    data.addSubcommand(new DataStatsCommand());
+    data.addSubcommand(new DataSplitCommand());
     // data: jailbreak attacks
     data.addSubcommand("attacks", new DataAttacksCommand());
     data.addSubcommand("attack", new DataAttackCommand());

@@ -120,7 +120,7 @@ class DataAttackCommandTest {
     Cli cli = Cli.run("data", "attack", "--in", in.toString(), "-o", out.toString());
     assertEquals(2, cli.status());
     assertEquals(1, cli.err().lines().count(), cli.err());
-    assertTrue(cli.err().startsWith("error: " + in + ":2: expected a prompt record as one JSON object"), cli.err());
+    assertTrue(cli.err().startsWith("error: " + in + ":2: not valid JSON"), cli.err());
     assertFalse(Files.exists(out));
     try (var files = Files.list(dir)) {
       assertEquals(List.of(in), files.toList(), "no temporary file is left behind");
@@ -132,7 +132,7 @@ class DataAttackCommandTest {
     Path in = promptsFile("{\"id\": \"p-1\", \"messages\": []}");
     Cli cli = Cli.run("data", "attack", "--in", in.toString(), "-o", dir.resolve("o.jsonl").toString());
     assertEquals(2, cli.status());
-    assertEquals("error: " + in + ":1: expected at least one message in 'messages'", cli.err().strip());
+    assertEquals("error: " + in + ":1: field 'messages': expected a non-empty array, found an empty array", cli.err().strip());
   }
 
   @Test
@@ -142,6 +142,6 @@ class DataAttackCommandTest {
         .getBytes(StandardCharsets.ISO_8859_1));
     Cli cli = Cli.run("data", "attack", "--in", in.toString(), "-o", dir.resolve("o.jsonl").toString());
     assertEquals(2, cli.status());
-    assertEquals("error: " + in + ":2: not UTF-8 text", cli.err().strip());
+    assertEquals("error: " + in + ":2: not valid UTF-8", cli.err().strip());
   }
 }
