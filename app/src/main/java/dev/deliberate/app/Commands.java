@@ -13,6 +13,10 @@ final class Commands {
 
   static void register(CommandLine root) {
     CommandLine spec = group(root, "spec", "Check and read a safety spec.");
+    spec.addSubcommand(new SpecLintCommand());
+    spec.addSubcommand(new SpecCategoriesCommand());
+    spec.addSubcommand(new SpecShowCommand());
+    spec.addSubcommand(new SpecHashCommand());
 
     CommandLine data = group(root, "data", "Import, inspect, attack and split prompt datasets.");
     // data: import, stats, split

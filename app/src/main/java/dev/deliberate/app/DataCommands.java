@@ -2,6 +2,7 @@ package dev.deliberate.app;
 
 import dev.deliberate.data.BadLines;
 import dev.deliberate.spec.Spec;
+import dev.deliberate.spec.SpecParser;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 
@@ -20,8 +21,6 @@ final class DataCommands {
 
   /** Parses a spec for {@code --spec} checks. */
   static Spec loadSpec(Path file) {
-    // TODO(lead): the spec parser lands on the spec branch; replace this line with
-    //   return dev.deliberate.spec.SpecParser.parse(file);
-    throw new ExitException(ExitCode.FAILURE, "--spec " + file + ": the spec parser is not in this build yet");
+    return SpecParser.parse(file);
   }
 }

@@ -39,6 +39,19 @@ class DataCommandsTest {
   }
 
   @Test
+  void importWithSpecChecksEveryCategoryAgainstIt() {
+    Path csv = BENCHMARKS.resolve("xstest/xstest_prompts.csv");
+    Path out = dir.resolve("xs.jsonl");
+    Cli withDefault = Cli.run("data", "import", "xstest", csv.toString(), "-o", out.toString(),
+        "--spec", dev.deliberate.spec.TestSpecs.defaultSpec().toString());
+    assertEquals(0, withDefault.status(), withDefault.err());
+
+    Path minimal = dev.deliberate.spec.TestSpecs.fixture("minimal.md");
+    assertBadInput(Cli.run("data", "import", "xstest", csv.toString(), "-o", dir.resolve("o.jsonl").toString(),
+        "--spec", minimal.toString()), csv + ": categories");
+  }
+
+  @Test
   void importXsTestThenStats() {
     Path out = dir.resolve("xs.jsonl");
     assertEquals(0, Cli.run("data", "import", "xstest", BENCHMARKS.resolve("xstest/xstest_prompts.csv").toString(), "-o", out.toString()).status());

@@ -1,5 +1,7 @@
 package dev.deliberate.data;
 
+import dev.deliberate.spec.Finding;
+import dev.deliberate.spec.SpecLinter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -131,6 +133,23 @@ public final class CategoryMap {
     anchors.addAll(XSTEST_FOCUS.values());
     anchors.addAll(List.of("self-harm", "disinformation", "hate", XSTEST_DEFAULT));
     return new ArrayList<>(anchors);
+  }
+
+  /**
+   * A lint check: every anchor the benchmark importers map to must exist in the spec, or importing StrongREJECT
+   * and XSTest against it would label prompts with categories the generator and judge cannot look up. A warning,
+   * not an error, because a spec need not be used with these benchmarks.
+   */
+  public static SpecLinter.Check benchmarkAnchorsCheck() {
+    return spec -> {
+      List<String> missing = anchorsUsed().stream().filter(a -> spec.findCategory(a).isEmpty()).toList();
+      if (missing.isEmpty()) {
+        return List.of();
+      }
+      return List.of(Finding.warning(spec.source(), 1,
+          "no categories " + String.join(", ", missing) + " for the StrongREJECT/XSTest importers to map prompts to "
+              + "(data.CategoryMap); expected those anchors to import the benchmarks against this spec"));
+    };
   }
 
   /** Whole-word, case-insensitive: "my life" matches "end my life" but "rob" would not match "problem". */
