@@ -32,6 +32,12 @@ final class Commands {
     CommandLine train = group(root, "train", "Fine-tune local models (SFT, RL).");
 
     // Top-level stage commands (complete, generate, judge, filter, export, run, eval, report, chat, ...).
+
+    // reward server and hand-off to training services
+    root.addSubcommand("serve-reward", new ServeRewardCommand());
+    CommandLine handoff = group(root, "handoff", "Hand data and reward to training services (OpenAI, TRL, OpenRLHF, verl).");
+    handoff.addSubcommand("export", new HandoffExportCommand());
+    handoff.addSubcommand("openai", new HandoffOpenAiCommand());
   }
 
   /** Adds a command group that prints its own usage when called without a subcommand. */
