@@ -89,8 +89,15 @@ final class ServeRewardCommand extends BaseCommand {
       }
       out().flush();
       err().flush();
-      // Serve until the process is stopped (Ctrl-C); requests in progress are cut off with it.
-      new CountDownLatch(1).await();
+      // Serve until the process is stopped (Ctrl-C) or this thread is interrupted; requests in progress are cut off.
+      try {
+        new CountDownLatch(1).await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        out().println("stopped");
+        out().flush();
+        return ExitCode.INTERRUPTED;
+      }
     }
     return ExitCode.OK;
   }
