@@ -38,6 +38,10 @@ final class Commands {
     CommandLine handoff = group(root, "handoff", "Hand data and reward to training services (OpenAI, TRL, OpenRLHF, verl).");
     handoff.addSubcommand("export", new HandoffExportCommand());
     handoff.addSubcommand("openai", new HandoffOpenAiCommand());
+
+    // eval and report (issue 7)
+    root.addSubcommand("eval", new CommandLine(new EvalCommand()).addSubcommand("grader-check", new GraderCheckCommand()));
+    root.addSubcommand("report", new ReportCommand());
   }
 
   /** Adds a command group that prints its own usage when called without a subcommand. */
