@@ -33,6 +33,12 @@ final class Commands {
 
     // Top-level stage commands (complete, generate, judge, filter, export, run, eval, report, chat, ...).
 
+    // reward server and hand-off to training services
+    root.addSubcommand("serve-reward", new ServeRewardCommand());
+    CommandLine handoff = group(root, "handoff", "Hand data and reward to training services (OpenAI, TRL, OpenRLHF, verl).");
+    handoff.addSubcommand("export", new HandoffExportCommand());
+    handoff.addSubcommand("openai", new HandoffOpenAiCommand());
+
     // eval and report (issue 7)
     root.addSubcommand("eval", new CommandLine(new EvalCommand()).addSubcommand("grader-check", new GraderCheckCommand()));
     root.addSubcommand("report", new ReportCommand());
