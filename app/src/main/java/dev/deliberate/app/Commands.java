@@ -49,6 +49,9 @@ final class Commands {
     // eval and report (issue 7)
     root.addSubcommand("eval", new CommandLine(new EvalCommand()).addSubcommand("grader-check", new GraderCheckCommand()));
     root.addSubcommand("report", new ReportCommand());
+
+    // models and runs (issue 3)
+    root.addSubcommand("complete", new CompleteCommand());
   }
 
   /** Adds a command group that prints its own usage when called without a subcommand. */
