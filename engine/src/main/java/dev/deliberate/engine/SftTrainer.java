@@ -362,7 +362,7 @@ public final class SftTrainer implements Trainer {
     }
   }
 
-  private int resume(Path checkpoint, String key, LocalModel model, AdamW optimizer, Path metricsFile,
+  static int resume(Path checkpoint, String key, LocalModel model, AdamW optimizer, Path metricsFile,
       Consumer<String> progress) throws IOException {
     Path stateFile = checkpoint.resolve("state.json");
     if (!Files.isRegularFile(stateFile)) {
@@ -399,7 +399,7 @@ public final class SftTrainer implements Trainer {
     return step;
   }
 
-  private static void saveCheckpoint(Path checkpoint, String key, int step, LocalModel model, AdamW optimizer)
+  static void saveCheckpoint(Path checkpoint, String key, int step, LocalModel model, AdamW optimizer)
       throws IOException {
     Path tmp = checkpoint.resolveSibling("checkpoint.tmp");
     deleteRecursively(tmp);
@@ -450,7 +450,7 @@ public final class SftTrainer implements Trainer {
     LocalModel.writeJson(out.resolve("training.json"), node);
   }
 
-  private static void appendMetrics(Path file, Object record) throws IOException {
+  static void appendMetrics(Path file, Object record) throws IOException {
     try (BufferedWriter writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
         StandardOpenOption.APPEND)) {
       writer.write(Json.line(record));
