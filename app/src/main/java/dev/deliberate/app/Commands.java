@@ -17,10 +17,18 @@ final class Commands {
     CommandLine data = group(root, "data", "Import, inspect, attack and split prompt datasets.");
 
     CommandLine model = group(root, "model", "Local models: build the tiny model, generate, inspect logits.");
+    // model: the local engine
+    model.addSubcommand(new ModelBuildTinyCommand());
+    model.addSubcommand(new ModelGenerateCommand());
+    model.addSubcommand(new ModelLogitsCommand());
 
     CommandLine train = group(root, "train", "Fine-tune local models (SFT, RL).");
+    // train: the local engine
+    train.addSubcommand(new TrainSftCommand());
 
     // Top-level stage commands (complete, generate, judge, filter, export, run, eval, report, chat, ...).
+    // chat: the local engine
+    root.addSubcommand(new ChatCommand());
   }
 
   /** Adds a command group that prints its own usage when called without a subcommand. */
