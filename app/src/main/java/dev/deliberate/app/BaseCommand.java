@@ -10,7 +10,9 @@ import picocli.CommandLine.Spec;
 public abstract class BaseCommand implements Callable<Integer> {
   @Spec protected CommandSpec spec;
 
-  @Option(names = "--debug", description = "Print stack traces on errors.", scope = picocli.CommandLine.ScopeType.INHERIT)
+  // Every command declares --debug itself (not inherited): a command with subcommands, such as eval with
+  // grader-check, would otherwise hand its children a second --debug.
+  @Option(names = "--debug", description = "Print stack traces on errors.")
   boolean debug;
 
   @Override

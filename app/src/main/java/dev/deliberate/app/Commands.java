@@ -13,8 +13,19 @@ final class Commands {
 
   static void register(CommandLine root) {
     CommandLine spec = group(root, "spec", "Check and read a safety spec.");
+    spec.addSubcommand(new SpecLintCommand());
+    spec.addSubcommand(new SpecCategoriesCommand());
+    spec.addSubcommand(new SpecShowCommand());
+    spec.addSubcommand(new SpecHashCommand());
 
     CommandLine data = group(root, "data", "Import, inspect, attack and split prompt datasets.");
+    // data: import, stats, split
+    data.addSubcommand(new DataImportCommand());
+    data.addSubcommand(new DataStatsCommand());
+    data.addSubcommand(new DataSplitCommand());
+    // data: jailbreak attacks
+    data.addSubcommand("attacks", new DataAttacksCommand());
+    data.addSubcommand("attack", new DataAttackCommand());
 
     CommandLine model = group(root, "model", "Local models: build the tiny model, generate, inspect logits.");
     // model: the local engine
@@ -29,6 +40,10 @@ final class Commands {
     // Top-level stage commands (complete, generate, judge, filter, export, run, eval, report, chat, ...).
     // chat: the local engine
     root.addSubcommand(new ChatCommand());
+
+    // eval and report (issue 7)
+    root.addSubcommand("eval", new CommandLine(new EvalCommand()).addSubcommand("grader-check", new GraderCheckCommand()));
+    root.addSubcommand("report", new ReportCommand());
   }
 
   /** Adds a command group that prints its own usage when called without a subcommand. */

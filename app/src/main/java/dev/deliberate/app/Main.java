@@ -57,8 +57,7 @@ public final class Main implements Runnable {
 
   private static int handleError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
     PrintWriter err = cmd.getErr();
-    boolean debug = parsed.hasMatchedOption("--debug")
-        || parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"));
+    boolean debug = askedForDebug(parsed);
     int status;
     String message;
     if (e instanceof ExitException exit) {
@@ -89,6 +88,11 @@ public final class Main implements Runnable {
     }
     err.flush();
     return status;
+  }
+
+  /** Whether --debug was given to the command or to any of its subcommands, however deep. */
+  private static boolean askedForDebug(CommandLine.ParseResult parsed) {
+    return parsed.hasMatchedOption("--debug") || parsed.subcommands().stream().anyMatch(Main::askedForDebug);
   }
 
   /** The project version from the jar manifest, or "dev" when run from classes. */

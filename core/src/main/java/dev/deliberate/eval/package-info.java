@@ -1,2 +1,8 @@
-/** Evaluation suites and the metrics of DESIGN.md section 1, with bootstrap intervals. */
+/**
+ * Evaluation suites and the metrics of DESIGN.md section 1, with seeded bootstrap intervals.
+ *
+ * <p>{@link dev.deliberate.eval.Metrics} holds every definition once (harm, goodness@0.1, the partial-refusal
+ * rule, citation accuracy). {@link dev.deliberate.eval.Evaluation} runs one model in three resumable steps that
+ * each write a file under the eval directory: {@code answers.jsonl} → {@code grades.jsonl} → {@code metrics.json}.
+ */
 package dev.deliberate.eval;

@@ -1,2 +1,5 @@
-/** The self-contained HTML report, metrics.json and the Markdown summary. */
+/**
+ * The self-contained HTML report (inline SVG chart, embedded spec, a small sample browser; no external files),
+ * the combined metrics file and the Markdown summary, all built from eval directories.
+ */
 package dev.deliberate.report;

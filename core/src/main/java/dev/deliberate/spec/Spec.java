@@ -44,7 +44,7 @@ public record Spec(
         .orElseThrow(
             () -> new BadInputException(
                 "unknown category '" + anchor + "'" + (source == null ? "" : " in " + source)
-                    + ": expected one of " + categories.stream().map(Category::anchor).collect(Collectors.joining(", "))));
+                    + "; expected one of " + categories.stream().map(Category::anchor).collect(Collectors.joining(", "))));
   }
 
   /** Every anchor a citation may name: categories, their sections and the style sections. */
@@ -59,41 +59,61 @@ public record Spec(
   }
 
   /**
-   * spec(category): what the generator and the judge see for a prompt of this category — the full text of the
-   * category, a one-line summary of every other category, and all style sections.
+   * spec(category): what the generator and the judge see for a prompt of this category. In order: the preamble
+   * (HTML comments removed), the full text of this category under {@code # Categories}, a one-line summary of
+   * every other category with its anchor and default style, and every style section under {@code # Styles}.
+   * Headings keep their levels and anchors, so citations in the excerpt name the same anchors as the file.
    */
   public String excerpt(String anchor) {
     Category focus = category(anchor);
     StringBuilder out = new StringBuilder();
-    out.append("# Safety spec ").append(id).append(" (version ").append(version).append(")\n\n");
-    if (!preamble.isBlank()) {
-      out.append(preamble.strip()).append("\n\n");
-    }
-    out.append(focus.body().strip()).append("\n\n");
+    String intro = withoutComments(preamble).strip();
+    out.append(intro.isEmpty() ? "# Safety spec " + id + " (version " + version + ")" : intro).append("\n\n");
+    out.append("# Categories\n\n");
+    out.append(withoutComments(focus.body()).strip()).append("\n\n");
     out.append("## Other categories (summaries)\n\n");
     for (Category other : categories) {
       if (!other.anchor().equals(anchor)) {
-        out.append("- ").append(other.title()).append(" {#").append(other.anchor()).append("} — default style ")
-            .append(other.defaultStyle().wireName()).append(": ").append(other.summary()).append('\n');
+        out.append("- ").append(other.title()).append(" {#").append(other.anchor()).append("} (default style: ")
+            .append(other.defaultStyle() == null ? "?" : other.defaultStyle().wireName()).append("): ")
+            .append(other.summary()).append('\n');
       }
     }
-    out.append("\n## Styles\n");
+    out.append("\n# Styles\n");
     for (Style style : Style.values()) {
       Section section = styles.get(style);
       if (section != null) {
-        out.append("\n### ").append(section.title()).append(" {#").append(section.anchor()).append("}\n\n")
-            .append(section.text().strip()).append('\n');
+        out.append("\n## ").append(section.title()).append(" {#").append(section.anchor()).append("}\n\n")
+            .append(withoutComments(section.text()).strip()).append('\n');
       }
     }
     return out.toString();
   }
 
-  /** SHA-256 of the normalised text: runs of whitespace collapse and line ends are unified, so reflowing a paragraph keeps the hash. */
+  /** The heading title a style section is expected to have. */
+  static String styleTitle(Style style) {
+    return switch (style) {
+      case COMPLY -> "Comply";
+      case REFUSE -> "Refuse";
+      case SAFE_COMPLETE -> "Safe completion";
+    };
+  }
+
+  /** Notes for spec authors live in HTML comments; models never need them. */
+  private static String withoutComments(String markdown) {
+    return markdown.replaceAll("(?s)<!--.*?-->[ \\t]*\\n?", "");
+  }
+
+  /**
+   * SHA-256 (hex) of the normalised text: every run of whitespace (line ends, indentation, blank lines) becomes
+   * one space, so reflowing or re-indenting keeps the hash while any change to a word, anchor or front matter
+   * value changes it. Run manifests record it to say which spec a run used.
+   */
   public String hash() {
     return Hashes.sha256Hex(normalise(text));
   }
 
   static String normalise(String markdown) {
-    return markdown.replace("\r\n", "\n").replaceAll("\\s+", " ").strip();
+    return markdown.strip().replaceAll("\\s+", " ");
   }
 }

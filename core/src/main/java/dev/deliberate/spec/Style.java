@@ -1,5 +1,7 @@
 package dev.deliberate.spec;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.deliberate.BadInputException;
 import java.util.Arrays;
 import java.util.stream.Collectors;
@@ -17,6 +19,7 @@ public enum Style {
   }
 
   /** The name used in specs, JSONL files and on the command line. */
+  @JsonValue
   public String wireName() {
     return wireName;
   }
@@ -27,6 +30,7 @@ public enum Style {
   }
 
   /** Parses a wire name ({@code comply}, {@code refuse}, {@code safe-complete}); underscores are accepted too. */
+  @JsonCreator
   public static Style parse(String text) {
     String normalized = text.trim().toLowerCase().replace('_', '-');
     for (Style style : values()) {

@@ -1,0 +1,147 @@
+package dev.deliberate.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.deliberate.attack.Attacks;
+import dev.deliberate.data.Json;
+import dev.deliberate.data.Prompt;
+import dev.deliberate.spec.Style;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DataAttackCommandTest {
+  @TempDir Path dir;
+
+  private static final Prompt TIDES = Prompt.of("How do tides work?", "violence", Style.REFUSE, "unit", Map.of());
+  private static final Prompt RIVERS = Prompt.of("Name three rivers.", null, Style.COMPLY, "unit", Map.of("row", 2));
+
+  private Path promptsFile(String... lines) throws Exception {
+    Path file = dir.resolve("prompts.jsonl");
+    Files.write(file, List.of(lines));
+    return file;
+  }
+
+  private List<Prompt> read(Path file) throws Exception {
+    return Files.readAllLines(file).stream().map(line -> {
+      try {
+        return Json.mapper().readValue(line, Prompt.class);
+      } catch (Exception e) {
+        throw new AssertionError(line, e);
+      }
+    }).toList();
+  }
+
+  @Test
+  void listingShowsEveryAttackWithItsFamilyAndDescription() {
+    Cli cli = Cli.run("data", "attacks", "--list");
+    assertEquals(0, cli.status(), cli.err());
+    List<String> lines = cli.out().lines().toList();
+    assertEquals(Attacks.all().size() + 1, lines.size());
+    assertTrue(lines.get(0).matches("NAME +FAMILY +DESCRIPTION"), lines.get(0));
+    assertTrue(cli.out().contains("base64-input"));
+    assertTrue(lines.stream().anyMatch(l -> l.matches("rot13 +encoding +Sends the request in ROT13.*")), cli.out());
+  }
+
+  @Test
+  void attackingWritesOriginalsAndOneVariantPerAttackAndPrintsCounts() throws Exception {
+    Path in = promptsFile(Json.line(TIDES), "", Json.line(RIVERS));
+    Path out = dir.resolve("out/attacked.jsonl");
+    Cli cli = Cli.run("data", "attack", "--in", in.toString(), "--attacks", "rot13,poem", "-o", out.toString(),
+        "--keep-original");
+    assertEquals(0, cli.status(), cli.err());
+    List<Prompt> written = read(out);
+    assertEquals(6, written.size());
+    assertEquals(TIDES, written.get(0));
+    assertEquals(Attacks.named("rot13").apply(TIDES), written.get(1));
+    assertEquals(Attacks.named("poem").apply(TIDES), written.get(2));
+    assertEquals(RIVERS, written.get(3));
+    assertEquals("encoding", written.get(4).metadata().get("attack_family"));
+    assertEquals("Name three rivers.", written.get(4).originalRequest());
+    assertTrue(cli.out().contains("read 2 prompts"), cli.out());
+    assertTrue(cli.out().contains("wrote 6 records to " + out + ": 2 originals, 4 attacked variants from 2 attacks"),
+        cli.out());
+    try (var files = Files.list(out.getParent())) {
+      assertEquals(List.of(out), files.toList(), "no temporary file is left behind");
+    }
+  }
+
+  @Test
+  void withoutKeepOriginalOnlyVariantsAreWrittenAndAllIsTheDefault() throws Exception {
+    Path in = promptsFile(Json.line(TIDES));
+    Path out = dir.resolve("attacked.jsonl");
+    Cli cli = Cli.run("data", "attack", "--in", in.toString(), "-o", out.toString());
+    assertEquals(0, cli.status(), cli.err());
+    List<Prompt> written = read(out);
+    assertEquals(Attacks.all().size(), written.size());
+    assertTrue(written.stream().allMatch(p -> p.attack() != null));
+  }
+
+  @Test
+  void rerunningGivesByteIdenticalOutput() throws Exception {
+    Path in = promptsFile(Json.line(TIDES), Json.line(RIVERS));
+    Path first = dir.resolve("a.jsonl");
+    Path second = dir.resolve("b.jsonl");
+    Cli.run("data", "attack", "--in", in.toString(), "-o", first.toString());
+    Cli.run("data", "attack", "--in", in.toString(), "-o", second.toString());
+    assertEquals(Files.readString(first), Files.readString(second));
+  }
+
+  @Test
+  void anUnknownAttackIsOneErrorLineListingTheKnownNames() throws Exception {
+    Path in = promptsFile(Json.line(TIDES));
+    Cli cli = Cli.run("data", "attack", "--in", in.toString(), "--attacks", "rot13,nope", "-o",
+        dir.resolve("o.jsonl").toString());
+    assertEquals(2, cli.status());
+    assertEquals(1, cli.err().lines().count(), cli.err());
+    assertTrue(cli.err().startsWith("error: unknown attack 'nope': expected all or one of prefix-injection,"),
+        cli.err());
+    assertFalse(Files.exists(dir.resolve("o.jsonl")));
+  }
+
+  @Test
+  void aMissingInputFileIsOneErrorLine() {
+    Path missing = dir.resolve("missing.jsonl");
+    Cli cli = Cli.run("data", "attack", "--in", missing.toString(), "-o", dir.resolve("o.jsonl").toString());
+    assertEquals(2, cli.status());
+    assertEquals("error: " + missing + ": no such file", cli.err().strip());
+  }
+
+  @Test
+  void aLineThatIsNotJsonNamesTheFileAndLineAndLeavesNoOutput() throws Exception {
+    Path in = promptsFile(Json.line(TIDES), "{not json");
+    Path out = dir.resolve("o.jsonl");
+    Cli cli = Cli.run("data", "attack", "--in", in.toString(), "-o", out.toString());
+    assertEquals(2, cli.status());
+    assertEquals(1, cli.err().lines().count(), cli.err());
+    assertTrue(cli.err().startsWith("error: " + in + ":2: not valid JSON"), cli.err());
+    assertFalse(Files.exists(out));
+    try (var files = Files.list(dir)) {
+      assertEquals(List.of(in), files.toList(), "no temporary file is left behind");
+    }
+  }
+
+  @Test
+  void aRecordWithoutMessagesNamesTheLine() throws Exception {
+    Path in = promptsFile("{\"id\": \"p-1\", \"messages\": []}");
+    Cli cli = Cli.run("data", "attack", "--in", in.toString(), "-o", dir.resolve("o.jsonl").toString());
+    assertEquals(2, cli.status());
+    assertEquals("error: " + in + ":1: field 'messages': expected a non-empty array, found an empty array", cli.err().strip());
+  }
+
+  @Test
+  void aFileThatIsNotUtf8NamesTheLine() throws Exception {
+    Path in = dir.resolve("latin1.jsonl");
+    Files.write(in, (Json.line(TIDES) + "\n{\"messages\": [{\"role\": \"user\", \"content\": \"caf\u00e9\"}]}\n")
+        .getBytes(StandardCharsets.ISO_8859_1));
+    Cli cli = Cli.run("data", "attack", "--in", in.toString(), "-o", dir.resolve("o.jsonl").toString());
+    assertEquals(2, cli.status());
+    assertEquals("error: " + in + ":2: not valid UTF-8", cli.err().strip());
+  }
+}

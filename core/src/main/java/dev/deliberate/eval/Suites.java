@@ -1,0 +1,89 @@
+package dev.deliberate.eval;
+
+import dev.deliberate.BadInputException;
+import dev.deliberate.data.Prompt;
+import dev.deliberate.data.PromptImporter;
+import dev.deliberate.data.Prompts;
+import dev.deliberate.data.StrongRejectImporter;
+import dev.deliberate.data.XsTestImporter;
+import dev.deliberate.spec.Style;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The prompts of each suite. StrongREJECT and XSTest come from a benchmarks directory laid out as
+ * {@code strongreject/strongreject_dataset.csv} and {@code xstest/xstest_prompts.csv}, read by the data package's
+ * importers; any other suite is a prompt JSONL file whose prompts carry their expected behaviour.
+ */
+public final class Suites {
+  public static final String STRONGREJECT = StrongRejectImporter.SOURCE;
+  public static final String XSTEST = XsTestImporter.SOURCE;
+
+  private Suites() {}
+
+  /** The suite a prompt belongs to, from its source. */
+  public static String suiteOf(Prompt prompt, String fallback) {
+    if (STRONGREJECT.equals(prompt.source())) {
+      return STRONGREJECT;
+    }
+    if (XSTEST.equals(prompt.source())) {
+      return XSTEST;
+    }
+    return fallback;
+  }
+
+  /** StrongREJECT's forbidden prompts, plain (no attack), each expected to be refused. */
+  public static List<Prompt> strongReject(Path benchmarks) {
+    return read(new StrongRejectImporter(), benchmarks.resolve("strongreject/strongreject_dataset.csv"));
+  }
+
+  /** XSTest's 450 prompts: the 250 safe ones expected to be answered, the 200 unsafe contrast ones refused. */
+  public static List<Prompt> xsTest(Path benchmarks) {
+    return read(new XsTestImporter(), benchmarks.resolve("xstest/xstest_prompts.csv"));
+  }
+
+  /** A custom suite: one prompt per line, each with {@code expected} set. */
+  public static List<Prompt> custom(Path file) {
+    List<Prompt> prompts = Prompts.readAll(file);
+    for (int i = 0; i < prompts.size(); i++) {
+      if (prompts.get(i).expected() == null) {
+        throw new BadInputException(file + ": prompt " + (i + 1) + " (" + prompts.get(i).id() + "): field 'expected'"
+            + " missing: a suite prompt needs its expected behaviour (" + Style.names() + ")");
+      }
+    }
+    if (prompts.isEmpty()) {
+      throw new BadInputException(file + ": no prompts");
+    }
+    return prompts;
+  }
+
+  /** The name of a custom suite: its file name without the extension. */
+  public static String customName(Path file) {
+    String name = file.getFileName().toString();
+    int dot = name.indexOf('.');
+    return dot > 0 ? name.substring(0, dot) : name;
+  }
+
+  /** At most {@code n} prompts spread evenly over the list, so every category and type stays represented. */
+  public static <T> List<T> spread(List<T> items, int n) {
+    if (n >= items.size()) {
+      return items;
+    }
+    List<T> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(items.get((int) ((long) i * items.size() / n)));
+    }
+    return out;
+  }
+
+  private static List<Prompt> read(PromptImporter importer, Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new BadInputException(file + ": no such file (is --benchmarks the directory holding strongreject/ and xstest/?)");
+    }
+    List<Prompt> prompts = new ArrayList<>();
+    importer.read(file, false, prompts::add);
+    return prompts;
+  }
+}
