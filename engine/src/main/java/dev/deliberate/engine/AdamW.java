@@ -2,6 +2,7 @@ package dev.deliberate.engine;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -75,7 +76,13 @@ public final class AdamW implements AutoCloseable {
     for (NDArray p : parameters.values()) {
       try (NDManager scope = manager.newSubManager()) {
         scope.tempAttachAll(p);
-        sum += p.getGradient().square().sum().getFloat();
+        double g = p.getGradient().square().sum().getFloat();
+        if (!Double.isFinite(g) && System.getProperty("debug.grad") != null) {
+          NDArray grad = p.getGradient();
+          System.out.println("non-finite grad " + p.getShape() + " nan=" + grad.isNaN().sum().getLong()
+              + " inf=" + grad.isInfinite().sum().getLong() + " max=" + grad.abs().max().getFloat());
+        }
+        sum += g;
       }
     }
     return Math.sqrt(sum);
@@ -86,7 +93,8 @@ public final class AdamW implements AutoCloseable {
     for (NDArray p : parameters.values()) {
       try (NDManager scope = manager.newSubManager()) {
         scope.tempAttachAll(p);
-        p.getGradient().muli(0);
+        // Multiplying by zero would keep NaN; assignment clears every element.
+        p.getGradient().set(new NDIndex(":"), 0);
       }
     }
   }

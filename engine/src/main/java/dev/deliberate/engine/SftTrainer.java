@@ -227,7 +227,8 @@ public final class SftTrainer implements Trainer {
         }
         double norm = optimizer.gradientNorm();
         double lr = settings.learningRateAt(step, totalSteps);
-        if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
+        boolean skipped = !Double.isFinite(loss) || !Double.isFinite(norm);
+        if (skipped) {
           optimizer.zeroGradients();
           progress.accept("step " + (step + 1) + ": loss or gradient not finite; update skipped");
         } else {
@@ -243,6 +244,9 @@ public final class SftTrainer implements Trainer {
         metrics.put("loss", loss);
         metrics.put("lr", lr);
         metrics.put("grad_norm", norm);
+        if (skipped) {
+          metrics.put("skipped", true);
+        }
         metrics.put("tokens_per_s", tokens / seconds);
         boolean last = step + 1 == totalSteps;
         if (!eval.isEmpty() && ((step + 1) % settings.evalEvery() == 0 || last)) {
