@@ -36,6 +36,8 @@ final class Commands {
     CommandLine train = group(root, "train", "Fine-tune local models (SFT, RL).");
     // train: the local engine
     train.addSubcommand(new TrainSftCommand());
+    // rl: GRPO with the spec judge as reward (issue 6)
+    train.addSubcommand(new TrainRlCommand());
 
     // Top-level stage commands (complete, generate, judge, filter, export, run, eval, report, chat, ...).
     // pipeline: the deliberative data pipeline and its stages
