@@ -28,8 +28,16 @@ final class Commands {
     data.addSubcommand("attack", new DataAttackCommand());
 
     CommandLine model = group(root, "model", "Local models: build the tiny model, generate, inspect logits.");
+    // model: the local engine
+    model.addSubcommand(new ModelBuildTinyCommand());
+    model.addSubcommand(new ModelGenerateCommand());
+    model.addSubcommand(new ModelLogitsCommand());
 
     CommandLine train = group(root, "train", "Fine-tune local models (SFT, RL).");
+    // train: the local engine
+    train.addSubcommand(new TrainSftCommand());
+    // rl: GRPO with the spec judge as reward (issue 6)
+    train.addSubcommand(new TrainRlCommand());
 
     // Top-level stage commands (complete, generate, judge, filter, export, run, eval, report, chat, ...).
     // pipeline: the deliberative data pipeline and its stages
@@ -41,6 +49,15 @@ final class Commands {
     root.addSubcommand("export", new ExportCommand());
     // models and runs (issue 3)
     root.addSubcommand("complete", new CompleteCommand());
+
+    // reward server and hand-off to training services
+    root.addSubcommand("serve-reward", new ServeRewardCommand());
+    CommandLine handoff = group(root, "handoff", "Hand data and reward to training services (OpenAI, TRL, OpenRLHF, verl).");
+    handoff.addSubcommand("export", new HandoffExportCommand());
+    handoff.addSubcommand("openai", new HandoffOpenAiCommand());
+
+    // chat: the local engine
+    root.addSubcommand(new ChatCommand());
 
     // eval and report (issue 7)
     root.addSubcommand("eval", new CommandLine(new EvalCommand()).addSubcommand("grader-check", new GraderCheckCommand()));
