@@ -118,7 +118,7 @@ public final class AdamW implements AutoCloseable {
       if (t == null) {
         throw new IllegalStateException("optimizer checkpoint lacks " + e.getKey());
       }
-      e.getValue().set(t.data());
+      Tensors.copyInto(e.getValue(), t.data());
     }
     step = restoredStep;
   }

@@ -101,8 +101,8 @@ public final class Generator {
               }
             }
           }
-          NDArray logits = Llama.forward(c, model.weights(), step.create(ids, new Shape(rows, t)),
-              step.create(positions, new Shape(rows, t)), step.create(mask, new Shape(rows, 1, 1, t, length)), cache);
+          NDArray logits = Llama.forward(c, model.weights(), Tensors.of(step, ids, new Shape(rows, t)),
+              Tensors.of(step, positions, new Shape(rows, t)), Tensors.of(step, mask, new Shape(rows, 1, 1, t, length)), cache);
           last = logits.get(new NDIndex(":, -1, :")).toFloatArray();
           fed = length;
         }

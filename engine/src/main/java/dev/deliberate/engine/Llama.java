@@ -164,7 +164,7 @@ public final class Llama {
     }
     NDManager manager = positions.getManager();
     NDArray angles = positions.toType(DataType.FLOAT32, false).expandDims(-1)
-        .mul(manager.create(inverse, new Shape(half)));
+        .mul(Tensors.of(manager, inverse, new Shape(half)));
     NDArray full = angles.concat(angles, -1).expandDims(1);
     return new NDList(full.cos(), full.sin());
   }
@@ -198,6 +198,6 @@ public final class Llama {
         mask[i * t + j] = MASKED;
       }
     }
-    return manager.create(mask, new Shape(1, 1, 1, t, t));
+    return Tensors.of(manager, mask, new Shape(1, 1, 1, t, t));
   }
 }

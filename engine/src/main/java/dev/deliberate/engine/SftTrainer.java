@@ -361,8 +361,8 @@ public final class SftTrainer implements Trainer {
         }
       }
       Shape shape = new Shape(rows, length);
-      return new Batch(scope.create(inputs, shape), scope.create(targets, shape), scope.create(positions, shape),
-          scope.create(mask, shape), length, real);
+      return new Batch(Tensors.of(scope, inputs, shape), Tensors.of(scope, targets, shape), Tensors.of(scope, positions, shape),
+          Tensors.of(scope, mask, shape), length, real);
     }
   }
 
@@ -384,7 +384,7 @@ public final class SftTrainer implements Trainer {
     }
     int step = state.path("step").asInt();
     Map<String, Safetensors.Tensor> weights = Safetensors.read(checkpoint.resolve("model.safetensors"));
-    model.weights().named().forEach((name, p) -> p.set(weights.get(name).data()));
+    model.weights().named().forEach((name, p) -> Tensors.copyInto(p, weights.get(name).data()));
     optimizer.restore(Safetensors.read(checkpoint.resolve("optimizer.safetensors")), step);
     if (Files.exists(metricsFile)) {
       List<String> kept = Files.readAllLines(metricsFile).stream()
