@@ -32,6 +32,15 @@ final class Commands {
     CommandLine train = group(root, "train", "Fine-tune local models (SFT, RL).");
 
     // Top-level stage commands (complete, generate, judge, filter, export, run, eval, report, chat, ...).
+    // pipeline: the deliberative data pipeline and its stages
+    root.addSubcommand("run", new RunCommand());
+    root.addSubcommand("classify", new ClassifyCommand());
+    root.addSubcommand("generate", new GenerateCommand());
+    root.addSubcommand("judge", new JudgeCommand());
+    root.addSubcommand("filter", new FilterCommand());
+    root.addSubcommand("export", new ExportCommand());
+    // models and runs (issue 3)
+    root.addSubcommand("complete", new CompleteCommand());
 
     // reward server and hand-off to training services
     root.addSubcommand("serve-reward", new ServeRewardCommand());

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Whole-file writes that are all or nothing: the content goes to a temporary file in the target's directory, is
@@ -54,6 +55,10 @@ public final class AtomicFiles {
     try {
       Files.createDirectories(dir);
       Path temp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
+      // Temp files are created owner-only; the finished file should be as readable as any other output.
+      if (Files.getFileStore(temp).supportsFileAttributeView("posix")) {
+        Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
+      }
       return new Pending(absolute, temp);
     } catch (IOException e) {
       throw new UncheckedIOException(target + ": cannot write (" + e.getMessage() + ")", e);

@@ -34,6 +34,13 @@ class AtomicFilesTest {
   }
 
   @Test
+  void aFinishedFileIsReadableByOthersLikeAnyOrdinaryOutput() throws IOException {
+    Path target = dir.resolve("report.html");
+    AtomicFiles.writeString(target, "<html></html>");
+    assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
+  }
+
+  @Test
   void nothingAppearsUnderTheTargetNameBeforeCommit() throws IOException {
     Path target = dir.resolve("out.jsonl");
     try (JsonlWriter writer = JsonlWriter.create(target)) {
