@@ -62,6 +62,9 @@ final class Commands {
     // eval and report (issue 7)
     root.addSubcommand("eval", new CommandLine(new EvalCommand()).addSubcommand("grader-check", new GraderCheckCommand()));
     root.addSubcommand("report", new ReportCommand());
+
+    // quickstart: the whole method offline (issue 8)
+    root.addSubcommand("quickstart", new QuickstartCommand());
   }
 
   /** Adds a command group that prints its own usage when called without a subcommand. */

@@ -1,0 +1,514 @@
+package dev.deliberate.app;
+
+import dev.deliberate.BadInputException;
+import dev.deliberate.Hashes;
+import dev.deliberate.attack.Attack;
+import dev.deliberate.attack.Attacks;
+import dev.deliberate.data.AtomicFiles;
+import dev.deliberate.data.Json;
+import dev.deliberate.data.JsonlReader;
+import dev.deliberate.data.Prompt;
+import dev.deliberate.data.Prompts;
+import dev.deliberate.engine.ChatFormat;
+import dev.deliberate.engine.GrpoTrainer;
+import dev.deliberate.engine.JudgeReward;
+import dev.deliberate.engine.LocalModel;
+import dev.deliberate.engine.SftExample;
+import dev.deliberate.engine.SftTrainer;
+import dev.deliberate.engine.TinyCorpus;
+import dev.deliberate.engine.TinyModel;
+import dev.deliberate.eval.EvalMetrics;
+import dev.deliberate.eval.Evaluation;
+import dev.deliberate.eval.Evaluation.SuitePrompt;
+import dev.deliberate.eval.Sample;
+import dev.deliberate.eval.Suites;
+import dev.deliberate.judge.Graders;
+import dev.deliberate.judge.ReferenceJudge;
+import dev.deliberate.pipeline.Pipeline;
+import dev.deliberate.pipeline.PipelineConfig;
+import dev.deliberate.pipeline.PipelineFile;
+import dev.deliberate.report.EvalResult;
+import dev.deliberate.report.HtmlReport;
+import dev.deliberate.report.SpecText;
+import dev.deliberate.report.Summary;
+import dev.deliberate.run.Manifest;
+import dev.deliberate.run.RunDirectory;
+import dev.deliberate.spec.Spec;
+import dev.deliberate.spec.SpecParser;
+import dev.deliberate.spec.Style;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * The offline quickstart: the paper's comparison in miniature. It builds (or reuses) the tiny helpful-only base
+ * model, runs the built-in data pipeline (import, attacks, split with held-out prompts and attack families, reference
+ * generator, reference judge, filter), trains three students from the same base on the same prompts — direct SFT
+ * (answers only), deliberative SFT (chain of thought and answer) and deliberative SFT followed by GRPO with the
+ * reference judge as reward (the judge never sees the chain of thought) — evaluates the base and the three students
+ * on the held-out prompts, and writes the report.
+ *
+ * <p>Every step records itself in the run directory's manifest with a hash of its inputs and is skipped on a rerun
+ * when it is done with the same inputs; the trainers and the evaluation resume inside a step too.
+ */
+final class Quickstart {
+  /** The four models compared, in the order of the table. */
+  static final List<String> MODELS = List.of("base", "direct-sft", "deliberative-sft", "deliberative-sft+rl");
+
+  record Options(QuickstartPlan plan, Path runDir, Path benchmarks, Path spec, Path cacheDir, long seed) {}
+
+  /** What a finished quickstart produced. */
+  record Result(List<EvalMetrics> metrics, List<EvalMetrics> heldOutAttacks, Path report, Map<String, Double> seconds) {}
+
+  private final Options options;
+  private final QuickstartPlan plan;
+  private final PrintWriter out;
+  private final Consumer<String> log;
+  private final Map<String, Double> seconds = new LinkedHashMap<>();
+  private RunDirectory run;
+  private int stepNumber;
+
+  Quickstart(Options options, PrintWriter out, PrintWriter err) {
+    this.options = options;
+    this.plan = options.plan();
+    this.out = out;
+    this.log = line -> {
+      err.println("  " + line);
+      err.flush();
+    };
+  }
+
+  private static final int STEPS = 6 + MODELS.size();
+
+  Result run() throws IOException {
+    Spec spec = SpecParser.parse(options.spec());
+    Files.createDirectories(options.runDir());
+
+    // 1. The base model.
+    long start = System.nanoTime();
+    progress("base", "the tiny helpful-only base model (built once, cached in " + options.cacheDir() + ")");
+    Path base = TinyModel.ensure(options.cacheDir(), TinyModel.RECIPE, log);
+    finished("base", start, base.getFileName().toString());
+
+    // 2. Data: the built-in pipeline, in this run directory.
+    start = System.nanoTime();
+    PipelineFile pipeline = pipelineFile();
+    progress("data", "import, attack, split, classify, generate, judge, filter (" + options.runDir().resolve("pipeline.yaml") + ")");
+    run = RunDirectory.open(options.runDir(), StageCommand.version());
+    String dataHash = hash(pipeline.text(), options.spec().toAbsolutePath().toString(), options.benchmarks().toAbsolutePath().toString(), options.seed());
+    if (!done("data", dataHash, "sft.jsonl")) {
+      Pipeline.Result result = new Pipeline(pipeline, ModelStrings.resolver(), new PrintWriter(new LogWriter(log), true),
+          StageCommand.version()).run(null, null);
+      if (!result.ok()) {
+        throw new ExitException(result.interrupted() ? ExitCode.INTERRUPTED : ExitCode.FAILURE,
+            "the data pipeline stopped (see above); rerun the same command to resume");
+      }
+      record("data", dataHash, "sft.jsonl", start);
+    }
+    describeSplit(pipeline.config());
+    finished("data", start, null);
+
+    // 3. The students.
+    try (LocalModel baseModel = LocalModel.open(base)) {
+      ChatFormat format = baseModel.chatFormat();
+      int context = baseModel.config().maxPositions();
+      List<dev.deliberate.dataset.SftExample> safety = fitting(readSft(run.file("sft.jsonl")), baseModel, format, context);
+      List<SftExample> deliberative = sftMix(safety);
+      List<SftExample> direct = deliberative.stream().map(e -> new SftExample(e.context(), "", e.answer())).toList();
+      Path directDir = trainSft("direct-sft", base, direct);
+      Path deliberativeDir = trainSft("deliberative-sft", base, deliberative);
+      Path rlDir = trainRl(deliberativeDir, spec, baseModel, format);
+
+      // 4. Evaluation on held-out prompts and attacks.
+      List<SuitePrompt> evalPrompts = evalPrompts(baseModel, format, context);
+      Map<String, Path> dirs = new LinkedHashMap<>();
+      dirs.put("base", base);
+      dirs.put("direct-sft", directDir);
+      dirs.put("deliberative-sft", deliberativeDir);
+      dirs.put("deliberative-sft+rl", rlDir);
+      for (Map.Entry<String, Path> e : dirs.entrySet()) {
+        evaluate(e.getKey(), e.getValue(), evalPrompts);
+      }
+    }
+
+    // 5. The report.
+    start = System.nanoTime();
+    progress("report", "the HTML report");
+    List<EvalResult> results = new ArrayList<>();
+    for (String model : MODELS) {
+      results.addAll(EvalResult.load(evalDir(model)));
+    }
+    results = EvalResult.labelled(results);
+    Path report = run.file("report.html");
+    AtomicFiles.writeString(report, HtmlReport.render(results, SpecText.of(spec)));
+    AtomicFiles.writeString(run.file("report.md"), Summary.markdown(results));
+    finished("report", start, null);
+
+    List<EvalMetrics> metrics = results.stream().map(EvalResult::metrics).toList();
+    List<EvalMetrics> heldOut = results.stream().map(r -> heldOutAttacks(r, pipeline.config())).toList();
+    printResults(metrics, heldOut, results, pipeline.config(), report);
+    return new Result(metrics, heldOut, report, seconds);
+  }
+
+  // ---- data ----
+
+  private PipelineFile pipelineFile() throws IOException {
+    String text;
+    try (InputStream in = Quickstart.class.getResourceAsStream(plan.pipeline())) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + plan.pipeline());
+      }
+      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    Path file = options.runDir().resolve("pipeline.yaml");
+    if (!Files.isRegularFile(file) || !Files.readString(file).equals(text)) {
+      AtomicFiles.writeString(file, text);
+    }
+    Map<String, String> overrides = new LinkedHashMap<>();
+    overrides.put("spec", options.spec().toAbsolutePath().toString());
+    overrides.put("benchmarks", options.benchmarks().toAbsolutePath().toString());
+    overrides.put("seed", Long.toString(options.seed()));
+    overrides.put("run_dir", options.runDir().toAbsolutePath().toString());
+    return PipelineFile.read(file, overrides);
+  }
+
+  private void describeSplit(PipelineConfig config) {
+    List<String> heldOut = config.split().holdoutAttacks();
+    List<String> trained = config.attack().attacks().stream().filter(a -> !heldOut.contains(a)).toList();
+    int train = Prompts.readAll(run.file("train.jsonl")).size();
+    int eval = Prompts.readAll(run.file("eval.jsonl")).size();
+    out.println("  attacks in training: " + describeAttacks(trained));
+    out.println("  attacks held out (evaluation only): " + describeAttacks(heldOut));
+    out.println("  prompts: " + train + " for training, " + eval + " held out (requests never seen in training, "
+        + "plain and under every attack)");
+    out.flush();
+  }
+
+  private static String describeAttacks(List<String> names) {
+    return names.stream().map(n -> n + " (" + Attacks.named(n).family() + ")").collect(Collectors.joining(", "));
+  }
+
+  private static List<dev.deliberate.dataset.SftExample> readSft(Path file) {
+    try (JsonlReader<dev.deliberate.dataset.SftExample> reader =
+        JsonlReader.open(file, dev.deliberate.dataset.SftExample.class, false)) {
+      return reader.stream().toList();
+    }
+  }
+
+  /** The examples whose whole deliberative turn fits the context, so that neither student sees a cut example. */
+  private List<dev.deliberate.dataset.SftExample> fitting(List<dev.deliberate.dataset.SftExample> examples,
+      LocalModel model, ChatFormat format, int context) {
+    List<dev.deliberate.dataset.SftExample> out = examples.stream()
+        .filter(e -> model.tokenizer().encode(format.prompt(e.promptMessages())
+            + format.assistantTurn(e.reasoning(), e.answer())).length <= context)
+        .toList();
+    log.accept("sft data: " + out.size() + " of " + examples.size() + " filtered examples fit the context of "
+        + context + " tokens");
+    return out;
+  }
+
+  /**
+   * The SFT mix both SFT students learn from (the direct one without the reasoning): safety examples drawn with the
+   * seed, with every expected behaviour represented in its share of the data, plus ordinary requests from the base
+   * model's own instruction mix so that it keeps answering them.
+   */
+  private List<SftExample> sftMix(List<dev.deliberate.dataset.SftExample> safety) {
+    List<dev.deliberate.dataset.SftExample> shuffled = new ArrayList<>(safety);
+    java.util.Collections.shuffle(shuffled, new Random(options.seed()));
+    List<SftExample> mix = new ArrayList<>();
+    for (dev.deliberate.dataset.SftExample e : shuffled.subList(0, Math.min(plan.sftExamples(), shuffled.size()))) {
+      mix.add(new SftExample(e.promptMessages(), e.reasoning(), e.answer()));
+    }
+    mix.addAll(TinyCorpus.examples(plan.ordinaryExamples(), options.seed() + 17));
+    java.util.Collections.shuffle(mix, new Random(options.seed() + 1));
+    return mix;
+  }
+
+  // ---- training ----
+
+  private Path trainSft(String name, Path base, List<SftExample> examples) throws IOException {
+    long start = System.nanoTime();
+    Path dir = run.file("models").resolve(name);
+    progress(name, examples.size() + " examples, " + plan.sftSteps() + " steps of " + plan.sftBatch());
+    SftTrainer.Settings settings = new SftTrainer.Settings(1, plan.sftSteps(), plan.sftLearningRate(), 0.1, 0.1, 0.01,
+        1.0, plan.sftBatch(), 1, 0, 0, 1_000_000, 25, 25, options.seed());
+    String hash = hash(base.getFileName().toString(), settings, examples.stream().map(SftExample::id).toList());
+    if (!done(name, hash, "models/" + name + "/config.json")) {
+      try (LocalModel model = LocalModel.open(base)) {
+        Map<String, Object> provenance = Map.of("base_model", base.toAbsolutePath().toString(), "quickstart", name,
+            "examples_hash", hash);
+        var r = new SftTrainer(settings).train(model, examples, List.of(), dir, provenance, log);
+        log.accept(String.format(Locale.ROOT, "%s: loss %.3f -> %.3f, %.0f tokens/s", name, r.firstLoss(), r.lastLoss(),
+            r.tokensPerSecond()));
+      }
+      record(name, hash, "models/" + name + "/config.json", start);
+    }
+    finished(name, start, null);
+    return dir;
+  }
+
+  /** GRPO from the deliberative SFT model on training prompts (benign ones included); the judge never sees the CoT. */
+  private Path trainRl(Path sftDir, Spec spec, LocalModel baseModel, ChatFormat format) throws IOException {
+    long start = System.nanoTime();
+    String name = "deliberative-sft+rl";
+    Path dir = run.file("models").resolve("deliberative-sft-rl");
+    List<Prompt> prompts = rlPrompts(baseModel, format);
+    long benign = prompts.stream().filter(p -> p.expected() == Style.COMPLY).count();
+    progress(name, "GRPO, " + plan.rlSteps() + " rounds of " + plan.rlPrompts() + " prompts x " + plan.rlGroup()
+        + " answers; " + prompts.size() + " training prompts (" + benign + " benign); reward: the reference judge, CoT hidden");
+    GrpoTrainer.Settings settings = GrpoTrainer.Settings.DEFAULT.withSteps(plan.rlSteps())
+        .withGroup(plan.rlPrompts(), plan.rlGroup())
+        .withOptimizer(plan.rlLearningRate(), 0, 0.0, 1.0)
+        .withSampling(plan.rlMaxNewTokens(), 1.0, 1.0, 8)
+        .withEvery(Math.max(1, plan.rlSteps()), 0, 10)
+        .withSeed(options.seed());
+    String hash = hash(sftDir.toString(), settings, prompts.stream().map(Prompt::id).toList(), spec.hash());
+    if (!done("rl", hash, "models/deliberative-sft-rl/config.json")) {
+      try (LocalModel policy = LocalModel.open(sftDir); LocalModel frozen = LocalModel.open(sftDir)) {
+        JudgeReward reward = new JudgeReward(new ReferenceJudge(spec), spec, settings.formatReward());
+        Map<String, Object> provenance = Map.of("model", sftDir.toAbsolutePath().toString(), "quickstart", name,
+            "spec_hash", spec.hash());
+        GrpoTrainer.Result r = new GrpoTrainer(settings).train(policy, frozen, prompts, List.of(), reward, dir,
+            provenance, log);
+        log.accept(String.format(Locale.ROOT, "rl: mean reward %.3f -> %.3f, KL %.4f", r.firstMeanReward(),
+            r.lastMeanReward(), r.lastKl()));
+      }
+      record("rl", hash, "models/deliberative-sft-rl/config.json", start);
+    }
+    finished(name, start, null);
+    return dir;
+  }
+
+  /** The RL prompts: training prompts drawn with the seed (never held-out ones), benign ones in their share. */
+  private List<Prompt> rlPrompts(LocalModel model, ChatFormat format) {
+    List<Prompt> all = new ArrayList<>(Prompts.readAll(run.file("prompts-classified.jsonl")));
+    int room = model.config().maxPositions() - plan.rlMaxNewTokens();
+    all.removeIf(p -> model.tokenizer().encode(format.prompt(p.messages())).length > room);
+    java.util.Collections.shuffle(all, new Random(options.seed() + 2));
+    return all.subList(0, Math.min(all.size(), plan.rlSteps() * plan.rlPrompts()));
+  }
+
+  // ---- evaluation ----
+
+  /**
+   * The held-out evaluation prompts: StrongREJECT requests from the eval split, each plain and under every attack
+   * (training and held-out families), and plain XSTest prompts (safe and unsafe), spread over the split. Prompts
+   * whose text leaves no room for a full answer in the context are left out (the same for every model); the rest
+   * are ordered by length so that batches waste little padding.
+   */
+  private List<SuitePrompt> evalPrompts(LocalModel model, ChatFormat format, int context) {
+    List<Prompt> eval = Prompts.readAll(run.file("eval.jsonl"));
+    List<String> requests = eval.stream().filter(p -> Suites.STRONGREJECT.equals(p.source()))
+        .map(Prompt::request).distinct().sorted().toList();
+    Set<String> chosen = new LinkedHashSet<>(Suites.spread(requests, plan.evalRequests()));
+    List<Prompt> xsTest = eval.stream().filter(p -> Suites.XSTEST.equals(p.source()) && p.attack() == null)
+        .sorted(Comparator.comparing(Prompt::id)).toList();
+    List<Prompt> picked = new ArrayList<>();
+    eval.stream().filter(p -> Suites.STRONGREJECT.equals(p.source()) && chosen.contains(p.request())).forEach(picked::add);
+    picked.addAll(Suites.spread(xsTest, plan.evalXsTest()));
+    int room = context - plan.evalMaxNewTokens();
+    Map<Prompt, Integer> lengths = new LinkedHashMap<>();
+    for (Prompt p : picked) {
+      lengths.put(p, model.tokenizer().encode(format.prompt(p.messages())).length);
+    }
+    List<Prompt> fit = picked.stream().filter(p -> lengths.get(p) <= room)
+        .sorted(Comparator.comparing((Prompt p) -> lengths.get(p)).thenComparing(Prompt::id)).toList();
+    log.accept("eval: " + fit.size() + " held-out prompts (" + (picked.size() - fit.size())
+        + " left out: longer than " + room + " tokens)");
+    return fit.stream().map(p -> new SuitePrompt(p.source(), p)).toList();
+  }
+
+  private void evaluate(String name, Path modelDir, List<SuitePrompt> prompts) throws IOException {
+    long start = System.nanoTime();
+    String step = "eval-" + name;
+    progress(step, prompts.size() + " held-out prompts, greedy, graded by the reference grader");
+    String hash = hash(modelDir.toAbsolutePath().toString(), prompts.stream().map(p -> p.prompt().id()).toList(),
+        plan.evalMaxNewTokens(), options.seed());
+    Path dir = evalDir(name);
+    String output = run.dir().relativize(dir.resolve(Evaluation.METRICS)).toString();
+    if (!done(step, hash, output)) {
+      Files.createDirectories(dir);
+      try (LocalModel model = LocalModel.open(modelDir)) {
+        LocalAnswerer answerer = new LocalAnswerer(name, model, prompts.stream().map(SuitePrompt::prompt).toList(),
+            plan.evalMaxNewTokens(), 16);
+        new Evaluation(dir, Graders.named("reference", ModelStrings::resolve), options.seed(), log).run(prompts, answerer);
+      }
+      record(step, hash, output, start);
+    }
+    finished(step, start, null);
+  }
+
+  private Path evalDir(String model) {
+    return run.file("eval").resolve(model.replace('+', '-'));
+  }
+
+  /** The StrongREJECT answers under the held-out attacks only, as metrics of their own. */
+  private EvalMetrics heldOutAttacks(EvalResult r, PipelineConfig config) {
+    List<Sample> these = r.samples().stream()
+        .filter(s -> s.attack() != null && config.split().holdoutAttacks().contains(s.attack()))
+        .toList();
+    return EvalMetrics.compute(r.metrics().model(), r.metrics().grader(), options.seed(), these, 0);
+  }
+
+  // ---- output ----
+
+  private void printResults(List<EvalMetrics> metrics, List<EvalMetrics> heldOut, List<EvalResult> results,
+      PipelineConfig config, Path report) {
+    out.println();
+    out.println("Held-out prompts (requests never trained on; plain, training attacks and held-out attacks):");
+    out.print(Summary.table(metrics));
+    out.println();
+    out.println("Held-out attacks only (" + String.join(", ", config.split().holdoutAttacks()) + "):");
+    out.printf(Locale.ROOT, "%-28s %-26s %-26s%n", "model", "goodness@0.1", "not_unsafe");
+    for (EvalMetrics m : heldOut) {
+      out.printf(Locale.ROOT, "%-28s %-26s %-26s%n", m.model(), display(m, "goodness@0.1"), display(m, "not_unsafe"));
+    }
+    out.println();
+    printExamples(results, config);
+    out.println("report: " + report.toAbsolutePath());
+    out.println();
+    out.println("time per stage:");
+    double total = 0;
+    for (Map.Entry<String, Double> e : seconds.entrySet()) {
+      out.printf(Locale.ROOT, "  %-24s %7.1f s%n", e.getKey(), e.getValue());
+      total += e.getValue();
+    }
+    out.printf(Locale.ROOT, "  %-24s %7.1f s%n", "total", total);
+    out.flush();
+  }
+
+  private static String display(EvalMetrics m, String metric) {
+    return m.metrics().containsKey(metric) ? m.metrics().get(metric).display() : "-";
+  }
+
+  /** What each model wrote for two held-out attacked prompts (the first two, in a fixed order). */
+  private void printExamples(List<EvalResult> results, PipelineConfig config) {
+    List<Sample> first = results.get(0).samples().stream()
+        .filter(s -> s.attack() != null && config.split().holdoutAttacks().contains(s.attack()))
+        .sorted(Comparator.comparing(Sample::promptId))
+        .toList();
+    List<String> shown = new ArrayList<>();
+    Set<String> attacks = new LinkedHashSet<>();
+    for (Sample s : first) {
+      if (shown.size() < 2 && attacks.add(s.attack())) {
+        shown.add(s.promptId());
+      }
+    }
+    for (String promptId : shown) {
+      Sample head = first.stream().filter(s -> s.promptId().equals(promptId)).findFirst().orElseThrow();
+      out.println("Held-out attack " + head.attack() + " on: " + clip(head.request(), 160));
+      for (EvalResult r : results) {
+        r.samples().stream().filter(s -> s.promptId().equals(promptId)).findFirst().ifPresent(s -> {
+          out.println("  " + r.label() + ":");
+          if (!s.reasoning().isBlank()) {
+            out.println("    thinks:  " + clip(s.reasoning(), 240));
+          }
+          out.println("    answers: " + clip(s.answer(), 240));
+        });
+      }
+      out.println();
+    }
+  }
+
+  private static String clip(String text, int max) {
+    String line = text.replaceAll("\\s+", " ").strip();
+    return line.length() <= max ? line : line.substring(0, max) + " ...";
+  }
+
+  private void progress(String step, String what) {
+    stepNumber++;
+    out.println("[" + stepNumber + "/" + STEPS + "] " + step + ": " + what);
+    out.flush();
+  }
+
+  private void finished(String step, long start, String note) {
+    double s = (System.nanoTime() - start) / 1e9;
+    seconds.merge(step, s, Double::sum);
+    out.printf(Locale.ROOT, "      %s done in %.1f s%s%n", step, s, note == null ? "" : " (" + note + ")");
+    out.flush();
+  }
+
+  // ---- resumability ----
+
+  private static String hash(Object... parts) {
+    return Hashes.sha256Hex(Json.line(List.of(parts))).substring(0, 16);
+  }
+
+  private boolean done(String step, String hash, String output) {
+    Manifest.Stage stage = run.stage("quickstart:" + step);
+    boolean done = stage != null && "done".equals(stage.status()) && hash.equals(stage.inputHash())
+        && Files.exists(run.dir().resolve(output));
+    if (done) {
+      out.println("      " + step + ": already done in this run directory, skipped");
+      out.flush();
+    }
+    return done;
+  }
+
+  private void record(String step, String hash, String output, long start) {
+    double s = (System.nanoTime() - start) / 1e9;
+    Manifest.Stage stage = new Manifest.Stage("quickstart:" + step, "done", List.of(), options.seed(), Map.of(),
+        hash, output, null, Instant.now().minusMillis((long) (s * 1000)).toString(), Instant.now().toString(), s, null);
+    run.update(m -> m.withStage(stage));
+  }
+
+  /** Sends a pipeline's progress lines to the log, line by line. */
+  private static final class LogWriter extends java.io.Writer {
+    private final Consumer<String> log;
+    private final StringBuilder line = new StringBuilder();
+
+    LogWriter(Consumer<String> log) {
+      this.log = log;
+    }
+
+    @Override
+    public void write(char[] chars, int offset, int length) {
+      for (int i = offset; i < offset + length; i++) {
+        if (chars[i] == '\n') {
+          log.accept(line.toString());
+          line.setLength(0);
+        } else if (chars[i] != '\r') {
+          line.append(chars[i]);
+        }
+      }
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {
+      if (line.length() > 0) {
+        log.accept(line.toString());
+      }
+    }
+  }
+
+  static Path defaultBenchmarks() {
+    return Path.of("..", "shared", "benchmarks");
+  }
+
+  static void checkBenchmarks(Path dir, boolean given) {
+    if (!Files.isRegularFile(dir.resolve("strongreject").resolve("strongreject_dataset.csv"))
+        || !Files.isRegularFile(dir.resolve("xstest").resolve("xstest_prompts.csv"))) {
+      throw new BadInputException((given ? "--benchmarks " + dir : "no benchmarks at " + dir.toAbsolutePath().normalize()
+          + " (the default, ../shared/benchmarks)") + ": expected strongreject/strongreject_dataset.csv and"
+          + " xstest/xstest_prompts.csv there; pass --benchmarks DIR");
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package dev.deliberate.app;
+
+/**
+ * How big a quickstart run is. The two plans run the same stages; {@link #SMALL} has fewer prompts and steps. The
+ * four students share every training number that applies to them (same prompts, same steps, same batch).
+ *
+ * @param name the default run directory's name
+ * @param pipeline the built-in pipeline file (a resource beside this class)
+ * @param sftExamples safety examples (from the filtered pipeline output) in the SFT mix
+ * @param ordinaryExamples ordinary requests from the base model's own instruction mix, added so that SFT does not
+ *     forget how to answer them
+ * @param sftSteps optimizer steps of each SFT run
+ * @param sftBatch examples per SFT step
+ * @param sftLearningRate peak SFT learning rate
+ * @param rlSteps GRPO rounds
+ * @param rlPrompts prompts per GRPO round
+ * @param rlGroup answers sampled per prompt
+ * @param rlLearningRate GRPO learning rate
+ * @param rlMaxNewTokens token budget of a GRPO answer
+ * @param evalRequests held-out StrongREJECT requests evaluated (each under every attack and plain)
+ * @param evalXsTest held-out XSTest prompts evaluated (plain; safe and unsafe)
+ * @param evalMaxNewTokens token budget of an evaluated answer
+ */
+record QuickstartPlan(String name, String pipeline, int sftExamples, int ordinaryExamples, int sftSteps, int sftBatch,
+    double sftLearningRate, int rlSteps, int rlPrompts, int rlGroup, double rlLearningRate, int rlMaxNewTokens,
+    int evalRequests, int evalXsTest, int evalMaxNewTokens) {
+
+  static final QuickstartPlan FULL = new QuickstartPlan("quickstart", "quickstart.yaml",
+      1200, 200, 150, 16, 1e-3, 30, 8, 4, 2e-5, 160, 40, 120, 192);
+
+  static final QuickstartPlan SMALL = new QuickstartPlan("quickstart-small", "quickstart-small.yaml",
+      300, 60, 40, 8, 1e-3, 4, 4, 4, 2e-5, 128, 10, 40, 160);
+}
