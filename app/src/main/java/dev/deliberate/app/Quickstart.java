@@ -213,12 +213,22 @@ final class Quickstart {
   /** The examples whose whole deliberative turn fits the context, so that neither student sees a cut example. */
   private List<dev.deliberate.dataset.SftExample> fitting(List<dev.deliberate.dataset.SftExample> examples,
       LocalModel model, ChatFormat format, int context) {
-    List<dev.deliberate.dataset.SftExample> out = examples.stream()
-        .filter(e -> model.tokenizer().encode(format.prompt(e.promptMessages())
-            + format.assistantTurn(e.reasoning(), e.answer())).length <= context)
-        .toList();
-    log.accept("sft data: " + out.size() + " of " + examples.size() + " filtered examples fit the context of "
-        + context + " tokens");
+    List<dev.deliberate.dataset.SftExample> out = new ArrayList<>();
+    long promptTokens = 0;
+    long turnTokens = 0;
+    for (dev.deliberate.dataset.SftExample e : examples) {
+      int prompt = model.tokenizer().encode(format.prompt(e.promptMessages())).length;
+      int turn = model.tokenizer().encode(format.assistantTurn(e.reasoning(), e.answer())).length;
+      if (prompt <= plan.maxPromptTokens() && prompt + turn <= context) {
+        out.add(e);
+        promptTokens += prompt;
+        turnTokens += turn;
+      }
+    }
+    log.accept(String.format(Locale.ROOT, "sft data: %d of %d filtered examples have a prompt of at most %d tokens and"
+        + " fit the context of %d (mean prompt %.0f tokens, mean CoT + answer %.0f)", out.size(), examples.size(),
+        plan.maxPromptTokens(), context, promptTokens / (double) Math.max(1, out.size()),
+        turnTokens / (double) Math.max(1, out.size())));
     return out;
   }
 
@@ -297,7 +307,7 @@ final class Quickstart {
   /** The RL prompts: training prompts drawn with the seed (never held-out ones), benign ones in their share. */
   private List<Prompt> rlPrompts(LocalModel model, ChatFormat format) {
     List<Prompt> all = new ArrayList<>(Prompts.readAll(run.file("prompts-classified.jsonl")));
-    int room = model.config().maxPositions() - plan.rlMaxNewTokens();
+    int room = Math.min(plan.maxPromptTokens(), model.config().maxPositions() - plan.rlMaxNewTokens());
     all.removeIf(p -> model.tokenizer().encode(format.prompt(p.messages())).length > room);
     java.util.Collections.shuffle(all, new Random(options.seed() + 2));
     return all.subList(0, Math.min(all.size(), plan.rlSteps() * plan.rlPrompts()));
