@@ -238,12 +238,15 @@ final class Quickstart {
    * model's own instruction mix so that it keeps answering them.
    */
   private List<SftExample> sftMix(List<dev.deliberate.dataset.SftExample> safety) {
-    List<dev.deliberate.dataset.SftExample> shuffled = new ArrayList<>(safety);
-    java.util.Collections.shuffle(shuffled, new Random(options.seed()));
     List<SftExample> mix = new ArrayList<>();
-    for (dev.deliberate.dataset.SftExample e : shuffled.subList(0, Math.min(plan.sftExamples(), shuffled.size()))) {
+    for (dev.deliberate.dataset.SftExample e : balanced(safety, dev.deliberate.dataset.SftExample::expected,
+        plan.sftExamples(), options.seed())) {
       mix.add(new SftExample(e.promptMessages(), e.reasoning(), e.answer()));
     }
+    long benign = safety.stream().filter(e -> e.expected() == Style.COMPLY).count();
+    log.accept("sft mix: " + mix.size() + " safety examples (" + Math.round(plan.benignShare() * 100)
+        + "% benign, drawn from " + benign + " benign and " + (safety.size() - benign) + " others) + "
+        + plan.ordinaryExamples() + " ordinary requests");
     mix.addAll(TinyCorpus.examples(plan.ordinaryExamples(), options.seed() + 17));
     java.util.Collections.shuffle(mix, new Random(options.seed() + 1));
     return mix;
@@ -304,13 +307,30 @@ final class Quickstart {
     return dir;
   }
 
-  /** The RL prompts: training prompts drawn with the seed (never held-out ones), benign ones in their share. */
+  /**
+   * At most {@code n} items drawn with the seed, {@link QuickstartPlan#benignShare} of them benign (expected comply)
+   * when there are enough: the benchmarks hold about two harmful requests per benign one, and a tiny model trained
+   * on that ratio learns to refuse everything.
+   */
+  private <T> List<T> balanced(List<T> items, java.util.function.Function<T, Style> expected, int n, long seed) {
+    List<T> benign = new ArrayList<>(items.stream().filter(i -> expected.apply(i) == Style.COMPLY).toList());
+    List<T> others = new ArrayList<>(items.stream().filter(i -> expected.apply(i) != Style.COMPLY).toList());
+    java.util.Collections.shuffle(benign, new Random(seed));
+    java.util.Collections.shuffle(others, new Random(seed + 1));
+    int wantBenign = Math.min(benign.size(), (int) Math.round(n * plan.benignShare()));
+    int wantOthers = Math.min(others.size(), n - wantBenign);
+    List<T> out = new ArrayList<>(benign.subList(0, wantBenign));
+    out.addAll(others.subList(0, wantOthers));
+    java.util.Collections.shuffle(out, new Random(seed + 2));
+    return out;
+  }
+
+  /** The RL prompts: training prompts (never held-out ones) drawn with the seed, benign ones in their share. */
   private List<Prompt> rlPrompts(LocalModel model, ChatFormat format) {
     List<Prompt> all = new ArrayList<>(Prompts.readAll(run.file("prompts-classified.jsonl")));
     int room = Math.min(plan.maxPromptTokens(), model.config().maxPositions() - plan.rlMaxNewTokens());
     all.removeIf(p -> model.tokenizer().encode(format.prompt(p.messages())).length > room);
-    java.util.Collections.shuffle(all, new Random(options.seed() + 2));
-    return all.subList(0, Math.min(all.size(), plan.rlSteps() * plan.rlPrompts()));
+    return balanced(all, Prompt::expected, plan.rlSteps() * plan.rlPrompts(), options.seed() + 3);
   }
 
   // ---- evaluation ----

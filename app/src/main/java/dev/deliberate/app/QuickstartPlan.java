@@ -8,6 +8,7 @@ package dev.deliberate.app;
  * @param pipeline the built-in pipeline file (a resource beside this class)
  * @param maxPromptTokens longest training prompt (SFT and RL) in tokens: the tiny model learns far more per second
  *     from short sequences; evaluation prompts are not limited this way
+ * @param benignShare share of benign prompts (expected comply) in the SFT safety examples and the RL prompts
  * @param sftExamples safety examples (from the filtered pipeline output) in the SFT mix
  * @param ordinaryExamples ordinary requests from the base model's own instruction mix, added so that SFT does not
  *     forget how to answer them
@@ -23,13 +24,13 @@ package dev.deliberate.app;
  * @param evalXsTest held-out XSTest prompts evaluated (plain; safe and unsafe)
  * @param evalMaxNewTokens token budget of an evaluated answer
  */
-record QuickstartPlan(String name, String pipeline, int maxPromptTokens, int sftExamples, int ordinaryExamples, int sftSteps, int sftBatch,
+record QuickstartPlan(String name, String pipeline, int maxPromptTokens, double benignShare, int sftExamples, int ordinaryExamples, int sftSteps, int sftBatch,
     double sftLearningRate, int rlSteps, int rlPrompts, int rlGroup, double rlLearningRate, int rlMaxNewTokens,
     int evalRequests, int evalXsTest, int evalMaxNewTokens) {
 
   static final QuickstartPlan FULL = new QuickstartPlan("quickstart", "quickstart.yaml",
-      128, 1200, 200, 120, 8, 2e-3, 8, 4, 4, 2e-5, 320, 16, 48, 320);
+      128, 0.5, 800, 300, 120, 8, 2e-3, 12, 4, 4, 5e-5, 320, 16, 48, 320);
 
   static final QuickstartPlan SMALL = new QuickstartPlan("quickstart-small", "quickstart-small.yaml",
-      128, 240, 40, 30, 8, 2e-3, 2, 2, 4, 2e-5, 256, 6, 16, 256);
+      128, 0.5, 240, 40, 30, 8, 2e-3, 2, 2, 4, 5e-5, 256, 6, 16, 256);
 }
