@@ -11,7 +11,6 @@ import dev.deliberate.model.ChatModel;
 import dev.deliberate.model.ChatRequest;
 import dev.deliberate.model.ChatResponse;
 import dev.deliberate.model.ModelOptions;
-import dev.deliberate.model.ModelResolver;
 import dev.deliberate.run.Accounting;
 import dev.deliberate.run.CallPolicy;
 import dev.deliberate.run.Manifest;
@@ -120,7 +119,7 @@ final class CompleteCommand extends BaseCommand {
   protected int run() throws Exception {
     validate();
     Map<String, Object> extraFields = parseExtra();
-    ChatModel chat = ModelResolver.standard().resolve(model, new ModelOptions(apiKeyEnv,
+    ChatModel chat = ModelStrings.resolver().resolve(model, new ModelOptions(apiKeyEnv,
         Duration.ofMillis((long) (timeoutSeconds * 1000)), concurrency, System::getenv));
     if (!Files.isRegularFile(in)) {
       throw new BadInputException(in + ": no such file");

@@ -3,17 +3,22 @@ package dev.deliberate.app;
 import dev.deliberate.model.ChatModel;
 import dev.deliberate.model.ModelOptions;
 import dev.deliberate.model.ModelResolver;
+import dev.deliberate.pipeline.StageModels;
 
 /**
- * Glue between model strings on the command line and {@link ChatModel}s: {@code openai:MODEL} (key from
- * {@code OPENAI_API_KEY}) and {@code http(s)://HOST:PORT/v1#MODEL}. Commands with their own connection options
- * (API key variable, timeout) build {@link ModelOptions} themselves; the engine's {@code local:} and the
- * pipeline's {@code reference} schemes register on the same {@link ModelResolver} as they land.
+ * The one place the command line turns model strings into {@link ChatModel}s: {@code openai:MODEL},
+ * {@code http(s)://HOST:PORT/v1#MODEL} (several base URLs comma-separated), {@code reference} (the offline
+ * rule-based generator) and {@code local:DIR} (a model directory on the local engine).
  */
 final class ModelStrings {
   private ModelStrings() {}
 
+  /** Every scheme the command line knows. */
+  static ModelResolver resolver() {
+    return StageModels.defaultResolver();
+  }
+
   static ChatModel resolve(String modelString) {
-    return ModelResolver.standard().resolve(modelString, ModelOptions.defaults());
+    return resolver().resolve(modelString, ModelOptions.defaults());
   }
 }

@@ -28,7 +28,7 @@ abstract class StageCommand extends BaseCommand {
   }
 
   StageModels models(RunDirectory run) {
-    return new StageModels(run, StageModels.defaultResolver());
+    return new StageModels(run, ModelStrings.resolver());
   }
 
   /** Records the stage in the run's manifest: models, options, counts, timing and usage. */
