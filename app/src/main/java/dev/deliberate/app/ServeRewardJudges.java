@@ -4,7 +4,6 @@ import dev.deliberate.judge.Judge;
 import dev.deliberate.judge.Judges;
 import dev.deliberate.judge.SpecJudge;
 import dev.deliberate.model.ModelOptions;
-import dev.deliberate.model.ModelResolver;
 import dev.deliberate.run.Accounting;
 import dev.deliberate.run.CallPolicy;
 import dev.deliberate.run.ModelCaller;
@@ -27,7 +26,7 @@ final class ServeRewardJudges {
     SpecJudge.Options options = new SpecJudge.Options(ATTEMPTS, null, null, SEED, true);
     return Judges.create(model, spec, m -> {
       ModelOptions connection = ModelOptions.defaults().withApiKeyEnv(apiKeyEnv).withMaxInFlightPerEndpoint(concurrency);
-      return new ModelCaller(ModelResolver.standard().resolve(m, connection), null, CallPolicy.defaults(),
+      return new ModelCaller(ModelStrings.resolver().resolve(m, connection), null, CallPolicy.defaults(),
           new Accounting(Accounting.Prices.NONE));
     }, options).apply(0);
   }
