@@ -41,6 +41,22 @@ final class Commands {
     // chat: the local engine
     root.addSubcommand(new ChatCommand());
 
+    // pipeline: the deliberative data pipeline and its stages
+    root.addSubcommand("run", new RunCommand());
+    root.addSubcommand("classify", new ClassifyCommand());
+    root.addSubcommand("generate", new GenerateCommand());
+    root.addSubcommand("judge", new JudgeCommand());
+    root.addSubcommand("filter", new FilterCommand());
+    root.addSubcommand("export", new ExportCommand());
+    // models and runs (issue 3)
+    root.addSubcommand("complete", new CompleteCommand());
+
+    // reward server and hand-off to training services
+    root.addSubcommand("serve-reward", new ServeRewardCommand());
+    CommandLine handoff = group(root, "handoff", "Hand data and reward to training services (OpenAI, TRL, OpenRLHF, verl).");
+    handoff.addSubcommand("export", new HandoffExportCommand());
+    handoff.addSubcommand("openai", new HandoffOpenAiCommand());
+
     // eval and report (issue 7)
     root.addSubcommand("eval", new CommandLine(new EvalCommand()).addSubcommand("grader-check", new GraderCheckCommand()));
     root.addSubcommand("report", new ReportCommand());

@@ -1,2 +1,8 @@
-/** What every stage shares: the run directory, manifest, response cache, concurrency, retries, progress. */
+/**
+ * What every stage shares: the run directory and its versioned {@code manifest.json} ({@link
+ * dev.deliberate.run.RunDirectory}, {@link dev.deliberate.run.Manifest}), the SQLite response cache ({@link
+ * dev.deliberate.run.ResponseCache}), calling a model with cache, retries, budgets and rate limits ({@link
+ * dev.deliberate.run.ModelCaller}), usage and cost ({@link dev.deliberate.run.Accounting}), progress, and the
+ * resumable per-record executor every stage runs on ({@link dev.deliberate.run.StageExecutor}).
+ */
 package dev.deliberate.run;

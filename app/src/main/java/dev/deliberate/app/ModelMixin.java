@@ -1,0 +1,32 @@
+package dev.deliberate.app;
+
+import dev.deliberate.pipeline.PipelineConfig;
+import picocli.CommandLine.Option;
+
+/** The options every model-calling stage command shares: which model, and how to call it. */
+final class ModelMixin {
+  @Option(names = "--model", required = true, paramLabel = "MODEL",
+      description = "Model string: reference (offline, rule-based), openai:NAME or http(s)://HOST:PORT/v1#NAME.")
+  String model;
+
+  @Option(names = "--api-key-env", paramLabel = "VAR",
+      description = "Environment variable holding the API key (default: OPENAI_API_KEY for openai:, none for URLs).")
+  String apiKeyEnv;
+
+  @Option(names = "--concurrency", defaultValue = "8", paramLabel = "C", description = "Records in flight at once (default: ${DEFAULT-VALUE}).")
+  int concurrency;
+
+  @Option(names = "--timeout", defaultValue = "600", paramLabel = "SECONDS", description = "Longest one request may take (default: ${DEFAULT-VALUE}).")
+  double timeoutSeconds;
+
+  @Option(names = "--max-retries", defaultValue = "5", paramLabel = "N", description = "Retries of one request after the first try (default: ${DEFAULT-VALUE}).")
+  int maxRetries;
+
+  PipelineConfig.ModelSettings settings() {
+    try {
+      return new PipelineConfig.Classify(model, apiKeyEnv, concurrency, timeoutSeconds, maxRetries, null).settings();
+    } catch (IllegalArgumentException e) {
+      throw new ExitException(ExitCode.BAD_INPUT, "--" + e.getMessage().replace('_', '-'));
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package dev.deliberate.app;
+
+import dev.deliberate.pipeline.Pipeline;
+import dev.deliberate.pipeline.PipelineFile;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code deliberate run PIPELINE.yaml}: the whole pipeline, resumable. */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+      "Run the stages a pipeline file configures, in order, in one run directory: import, attack, split, "
+          + "classify, generate, judge, filter, export. Stages without a section in the file are skipped.",
+      "Resumable: rerunning the same command skips finished work, so a finished run rerun makes no model call. "
+          + "See examples/offline.yaml (fully offline) and examples/vllm.yaml (OpenAI-compatible servers)."})
+final class RunCommand extends BaseCommand {
+  @Parameters(index = "0", paramLabel = "PIPELINE.yaml", description = "The pipeline file.")
+  Path pipeline;
+
+  @Option(names = "--until", paramLabel = "STAGE", description = "Stop after this stage.")
+  String until;
+
+  @Option(names = "--only", paramLabel = "STAGE", description = "Run only this stage (its inputs must exist).")
+  String only;
+
+  @Option(names = "--set", paramLabel = "FIELD=VALUE",
+      description = "Override a field of the file, e.g. --set generate.samples=4 or --set benchmarks=/data (repeatable).")
+  Map<String, String> overrides = new LinkedHashMap<>();
+
+  @Option(names = "--run", paramLabel = "DIR", description = "Run directory (overrides run_dir).")
+  Path runDir;
+
+  @Override
+  protected int run() {
+    if (until != null && only != null) {
+      throw new ExitException(ExitCode.BAD_INPUT, "--until and --only cannot be used together");
+    }
+    Map<String, String> all = new LinkedHashMap<>(overrides);
+    if (runDir != null) {
+      all.put("run_dir", runDir.toAbsolutePath().toString());
+    }
+    PipelineFile file = PipelineFile.read(pipeline, all);
+    Pipeline.Stage untilStage = until == null ? null : Pipeline.Stage.parse(until);
+    Pipeline.Stage onlyStage = only == null ? null : Pipeline.Stage.parse(only);
+    Pipeline.Result result = new Pipeline(file, ModelStrings.resolver(), err(), StageCommand.version())
+        .run(untilStage, onlyStage);
+    out().println("run directory: " + file.runDir());
+    result.modelCalls().forEach((model, calls) -> out().println("model calls: " + model + ": " + calls));
+    out().flush();
+    if (result.interrupted()) {
+      err().println("interrupted; rerun the same command to resume");
+      return ExitCode.INTERRUPTED;
+    }
+    if (!result.ok()) {
+      err().println("a stage ended with failed records; rerun the same command to try them again");
+      return ExitCode.FAILURE;
+    }
+    return ExitCode.OK;
+  }
+}

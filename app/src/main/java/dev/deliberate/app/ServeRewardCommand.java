@@ -1,0 +1,108 @@
+package dev.deliberate.app;
+
+import dev.deliberate.BadInputException;
+import dev.deliberate.judge.Judge;
+import dev.deliberate.serve.RewardScorer;
+import dev.deliberate.serve.RewardServer;
+import dev.deliberate.spec.Spec;
+import dev.deliberate.spec.SpecParser;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code deliberate serve-reward}: the spec judge as an HTTP reward model for RL frameworks. */
+@Command(
+    name = "serve-reward",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Serve the judge as a reward model over HTTP, for OpenRLHF, verl, TRL and other RL frameworks.",
+      "",
+      "POST /reward takes OpenRLHF's {\"query\", \"prompts\", \"labels\"} and answers {\"rewards\", \"scores\", "
+          + "\"extra_logs\"}; each label names the prompt's category: an anchor such as \"violence\", or "
+          + "{\"category\": \"violence\", \"expected\": \"refuse\"} (as an object or as JSON text).",
+      "POST /score takes one {\"prompt\", \"response\", \"category\", \"expected\"?} item, an array of them or "
+          + "{\"items\": [...]} and answers {\"scores\", \"results\"} with each judgment's criteria.",
+      "GET /health answers the status, the judge and the spec.",
+      "",
+      "The chain of thought (<think> blocks and the like) is cut out of every response before the judge sees it. "
+          + "Requests beyond --concurrency wait in a queue of --queue; beyond that they get 503 with Retry-After. "
+          + "Bad JSON or fields give 400, too-big bodies or batches 413, a failing judge call 502. "
+          + "See docs/reward-server.md.",
+      ""
+    })
+final class ServeRewardCommand extends BaseCommand {
+  @Option(names = "--judge", required = true, paramLabel = "MODEL",
+      description = "The judge: 'reference' (rule-based, offline) or a model string such as openai:gpt-4o-mini.")
+  String judge;
+
+  @Option(names = "--spec", required = true, paramLabel = "FILE", description = "The spec the judge holds.")
+  Path specFile;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDR", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--port", defaultValue = "8000", paramLabel = "P", description = "Port (default: ${DEFAULT-VALUE}; 0 for any free port).")
+  int port;
+
+  @Option(names = "--api-key-env", paramLabel = "VAR",
+      description = "Require 'Authorization: Bearer TOKEN' on /reward and /score, the token being this environment variable's value.")
+  String apiKeyEnv;
+
+  @Option(names = "--judge-api-key-env", paramLabel = "VAR",
+      description = "Environment variable with the judge model's API key (default: OPENAI_API_KEY for openai:, none for URLs).")
+  String judgeApiKeyEnv;
+
+  @Option(names = "--max-batch", defaultValue = "1024", paramLabel = "N", description = "Most items in one request (default: ${DEFAULT-VALUE}).")
+  int maxBatch;
+
+  @Option(names = "--max-body-bytes", defaultValue = "16777216", paramLabel = "N", description = "Largest request body (default: ${DEFAULT-VALUE}).")
+  long maxBodyBytes;
+
+  @Option(names = "--concurrency", defaultValue = "8", paramLabel = "N",
+      description = "Requests worked on at once, and judge calls in flight at once (default: ${DEFAULT-VALUE}).")
+  int concurrency;
+
+  @Option(names = "--queue", defaultValue = "64", paramLabel = "N",
+      description = "Requests that may wait for a worker before more get 503 (default: ${DEFAULT-VALUE}).")
+  int queue;
+
+  @Override
+  protected int run() throws Exception {
+    String apiKey = null;
+    if (apiKeyEnv != null) {
+      apiKey = System.getenv(apiKeyEnv);
+      if (apiKey == null || apiKey.isBlank()) {
+        throw new BadInputException("--api-key-env: environment variable " + apiKeyEnv + " is not set");
+      }
+    }
+    RewardServer.Options options = new RewardServer.Options(host, port, maxBatch, maxBodyBytes, concurrency, queue, apiKey);
+    Spec spec = SpecParser.parse(specFile);
+    Judge theJudge = ServeRewardJudges.create(judge, spec, judgeApiKeyEnv, concurrency);
+    try (RewardServer server = RewardServer.start(new RewardScorer(theJudge, spec), spec, options, line -> {
+      err().println(line);
+      err().flush();
+    })) {
+      out().printf("serving reward on %s (judge %s, spec %s %s, %d categories)%n", server.url(), theJudge.id(), spec.id(),
+          spec.version(), spec.categories().size());
+      out().printf("POST %s/reward (OpenRLHF), POST %s/score, GET %s/health%s%n", server.url(), server.url(), server.url(),
+          apiKey == null ? "" : "; bearer token required");
+      if (apiKey == null && !InetAddress.getByName(host).isLoopbackAddress()) {
+        err().println("warning: listening on " + host + " without --api-key-env: anyone who can reach it can use the judge");
+      }
+      out().flush();
+      err().flush();
+      // Serve until the process is stopped (Ctrl-C) or this thread is interrupted; requests in progress are cut off.
+      try {
+        new CountDownLatch(1).await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        out().println("stopped");
+        out().flush();
+        return ExitCode.INTERRUPTED;
+      }
+    }
+    return ExitCode.OK;
+  }
+}

@@ -1,0 +1,368 @@
+package dev.deliberate.serve;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.deliberate.BadInputException;
+import dev.deliberate.data.Json;
+import dev.deliberate.spec.Category;
+import dev.deliberate.spec.Spec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The judge as an HTTP reward model for external RL frameworks.
+ *
+ * <ul>
+ *   <li>{@code POST /reward}: OpenRLHF's remote reward protocol, {@code {"query", "prompts", "labels"}} to
+ *       {@code {"rewards", "scores", "extra_logs"}}; see {@link RewardRequests} for the label format;
+ *   <li>{@code POST /score}: one or many {@code {prompt, response, category, expected?}} items to
+ *       {@code {"scores", "results"}} with each judgment's criteria, for verl and TRL reward functions;
+ *   <li>{@code GET /health}: status, judge id and spec identity; never needs the token.
+ * </ul>
+ *
+ * Limits: a body over {@code maxBodyBytes} or more than {@code maxBatch} items is answered 413. At most
+ * {@code concurrency} requests are worked on at once and {@code queue} more wait their turn; beyond that a request
+ * is answered 503 with {@code Retry-After: 1} at once (clients such as OpenRLHF retry). Judge calls of all requests
+ * share {@code concurrency} threads, so a big batch is judged in parallel.
+ */
+public final class RewardServer implements AutoCloseable {
+  /**
+   * How the server listens and what it accepts.
+   *
+   * @param host the address to bind, 127.0.0.1 by default
+   * @param port the port, 0 for any free one
+   * @param maxBatch most items in one request
+   * @param maxBodyBytes largest request body
+   * @param concurrency requests worked on at once, and judge calls in flight at once
+   * @param queue requests that may wait for a worker before further ones get 503
+   * @param apiKey the bearer token clients must send, or null for none; never printed
+   */
+  public record Options(String host, int port, int maxBatch, long maxBodyBytes, int concurrency, int queue, String apiKey) {
+    public Options {
+      if (port < 0 || port > 65535) {
+        throw new BadInputException("--port: expected 0..65535, got " + port);
+      }
+      if (maxBatch < 1) {
+        throw new BadInputException("--max-batch: expected at least 1, got " + maxBatch);
+      }
+      if (maxBodyBytes < 1) {
+        throw new BadInputException("--max-body-bytes: expected at least 1, got " + maxBodyBytes);
+      }
+      if (concurrency < 1) {
+        throw new BadInputException("--concurrency: expected at least 1, got " + concurrency);
+      }
+      if (queue < 0) {
+        throw new BadInputException("--queue: expected 0 or more, got " + queue);
+      }
+    }
+
+    public static Options defaults() {
+      return new Options("127.0.0.1", 8000, 1024, 16L << 20, 8, 64, null);
+    }
+
+    public Options withPort(int newPort) {
+      return new Options(host, newPort, maxBatch, maxBodyBytes, concurrency, queue, apiKey);
+    }
+
+    public Options withApiKey(String key) {
+      return new Options(host, port, maxBatch, maxBodyBytes, concurrency, queue, key);
+    }
+
+    public Options withLimits(int newMaxBatch, long newMaxBodyBytes, int newConcurrency, int newQueue) {
+      return new Options(host, port, newMaxBatch, newMaxBodyBytes, newConcurrency, newQueue, apiKey);
+    }
+
+    @Override
+    public String toString() {
+      return "Options[host=" + host + ", port=" + port + ", maxBatch=" + maxBatch + ", maxBodyBytes=" + maxBodyBytes
+          + ", concurrency=" + concurrency + ", queue=" + queue + ", apiKey=" + (apiKey == null ? "none" : "(set)") + "]";
+    }
+  }
+
+  /** Marks the threads that only turn requests away; set for the whole life of those threads. */
+  private static final ThreadLocal<Boolean> OVERFLOW = ThreadLocal.withInitial(() -> false);
+
+  private final RewardScorer scorer;
+  private final Spec spec;
+  private final Options options;
+  private final Consumer<String> log;
+  private final RewardRequests requests;
+  private final byte[] apiKey;
+  private final HttpServer server;
+  private final ThreadPoolExecutor workers;
+  private final ExecutorService overflow;
+  private final ExecutorService judgePool;
+
+  private RewardServer(RewardScorer scorer, Spec spec, Options options, Consumer<String> log) throws IOException {
+    this.scorer = scorer;
+    this.spec = spec;
+    this.options = options;
+    this.log = log;
+    Set<String> anchors = new LinkedHashSet<>();
+    spec.categories().forEach(c -> anchors.add(c.anchor()));
+    this.requests = new RewardRequests(anchors);
+    this.apiKey = options.apiKey() == null ? null : options.apiKey().getBytes(StandardCharsets.UTF_8);
+    BlockingQueue<Runnable> waiting = options.queue() == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(options.queue());
+    this.workers = new ThreadPoolExecutor(options.concurrency(), options.concurrency(), 0, TimeUnit.SECONDS, waiting,
+        daemons("reward-http-"));
+    this.overflow = Executors.newSingleThreadExecutor(daemons("reward-busy-"));
+    this.judgePool = Executors.newFixedThreadPool(options.concurrency(), daemons("reward-judge-"));
+    this.server = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 0);
+    server.createContext("/", this::handle);
+    server.setExecutor(this::dispatch);
+  }
+
+  /** Binds and starts serving; {@link #close()} stops. */
+  public static RewardServer start(RewardScorer scorer, Spec spec, Options options, Consumer<String> log) throws IOException {
+    RewardServer s = new RewardServer(scorer, spec, options, log);
+    s.server.start();
+    return s;
+  }
+
+  /** The port actually bound (useful with port 0). */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  public String url() {
+    return "http://" + options.host() + ":" + port();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    workers.shutdownNow();
+    overflow.shutdownNow();
+    judgePool.shutdownNow();
+  }
+
+  /** Hands each exchange to a worker, or to the thread that answers 503 when workers and queue are full. */
+  private void dispatch(Runnable exchange) {
+    try {
+      workers.execute(exchange);
+    } catch (RejectedExecutionException full) {
+      overflow.execute(() -> {
+        OVERFLOW.set(true);
+        exchange.run();
+      });
+    }
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String path = exchange.getRequestURI().getPath();
+      String method = exchange.getRequestMethod();
+      if (OVERFLOW.get()) {
+        exchange.getResponseHeaders().set("Retry-After", "1");
+        send(exchange, 503, error("busy: " + options.concurrency() + " requests in progress and " + options.queue()
+            + " waiting; retry shortly"));
+        return;
+      }
+      try {
+        switch (path) {
+          case "/health" -> {
+            if (!method.equals("GET")) {
+              notAllowed(exchange, "GET");
+            } else {
+              send(exchange, 200, health());
+            }
+          }
+          case "/reward", "/score" -> {
+            if (!method.equals("POST")) {
+              notAllowed(exchange, "POST");
+            } else if (authorised(exchange)) {
+              post(exchange, path);
+            }
+          }
+          default -> send(exchange, 404, error("no such endpoint " + path + "; expected POST /reward, POST /score or GET /health"));
+        }
+      } catch (BadInputException e) {
+        send(exchange, 400, error(e.getMessage()));
+      } catch (TooLarge e) {
+        send(exchange, 413, error(e.getMessage()));
+      } catch (RewardScorer.JudgeCallFailed e) {
+        log.accept(path + ": " + e.getMessage());
+        send(exchange, 502, error(e.getMessage()));
+      } catch (RuntimeException e) {
+        log.accept(path + ": internal error: " + e);
+        send(exchange, 500, error("internal error: " + e.getClass().getSimpleName()));
+      }
+    }
+  }
+
+  private void post(HttpExchange exchange, String path) throws IOException {
+    JsonNode body = RewardRequests.parse(readBody(exchange));
+    List<RewardItem> items = path.equals("/reward") ? requests.openRlhf(body) : requests.score(body);
+    if (items.size() > options.maxBatch()) {
+      throw new TooLarge("batch of " + items.size() + " items is over the limit of " + options.maxBatch()
+          + " (--max-batch); send smaller batches");
+    }
+    List<RewardScorer.Scored> scored = scorer.scoreAll(items, judgePool);
+    Map<String, Object> reply = path.equals("/reward") ? openRlhfReply(scored) : scoreReply(scored);
+    log.accept(String.format("%s: %d items, mean reward %.3f", path, scored.size(), mean(scored)));
+    send(exchange, 200, reply);
+  }
+
+  private byte[] readBody(HttpExchange exchange) throws IOException {
+    String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+    if (declared != null) {
+      try {
+        if (Long.parseLong(declared.strip()) > options.maxBodyBytes()) {
+          throw tooLarge();
+        }
+      } catch (NumberFormatException e) {
+        throw new BadInputException("Content-Length: expected a number, got '" + declared + "'");
+      }
+    }
+    try (InputStream in = exchange.getRequestBody()) {
+      byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, options.maxBodyBytes() + 1));
+      if (body.length > options.maxBodyBytes()) {
+        throw tooLarge();
+      }
+      return body;
+    }
+  }
+
+  private TooLarge tooLarge() {
+    return new TooLarge("body is over the limit of " + options.maxBodyBytes() + " bytes (--max-body-bytes)");
+  }
+
+  private boolean authorised(HttpExchange exchange) throws IOException {
+    if (apiKey == null) {
+      return true;
+    }
+    String header = exchange.getRequestHeaders().getFirst("Authorization");
+    byte[] given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+        ? header.substring(7).strip().getBytes(StandardCharsets.UTF_8)
+        : new byte[0];
+    if (MessageDigest.isEqual(given, apiKey)) {
+      return true;
+    }
+    exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+    send(exchange, 401, error(header == null ? "missing 'Authorization: Bearer TOKEN' header" : "wrong bearer token"));
+    return false;
+  }
+
+  private Map<String, Object> health() {
+    Map<String, Object> specInfo = new LinkedHashMap<>();
+    specInfo.put("id", spec.id());
+    specInfo.put("version", spec.version());
+    specInfo.put("hash", spec.hash());
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("status", "ok");
+    out.put("judge", scorer.judge().id());
+    out.put("spec", specInfo);
+    out.put("categories", spec.categories().stream().map(Category::anchor).toList());
+    return out;
+  }
+
+  /**
+   * OpenRLHF's reply. {@code rewards} and {@code scores} are the same judge scores (OpenRLHF trains on the first and
+   * filters and logs with the second); every {@code extra_logs} entry is a list with one number per item, as
+   * OpenRLHF averages them: each criterion (0 where an item has none), {@code judge_failed} and
+   * {@code reasoning_removed} as 0/1.
+   */
+  static Map<String, Object> openRlhfReply(List<RewardScorer.Scored> scored) {
+    List<Double> rewards = scored.stream().map(RewardScorer.Scored::score).toList();
+    Set<String> criteria = new TreeSet<>();
+    scored.forEach(s -> criteria.addAll(s.criteria().keySet()));
+    Map<String, Object> logs = new LinkedHashMap<>();
+    for (String criterion : criteria) {
+      logs.put(criterion, scored.stream().map(s -> s.criteria().getOrDefault(criterion, 0.0)).toList());
+    }
+    logs.put("judge_failed", scored.stream().map(s -> s.failure() == null ? 0.0 : 1.0).toList());
+    logs.put("reasoning_removed", scored.stream().map(s -> s.reasoningRemoved() ? 1.0 : 0.0).toList());
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("rewards", rewards);
+    out.put("scores", rewards);
+    out.put("extra_logs", logs);
+    return out;
+  }
+
+  static Map<String, Object> scoreReply(List<RewardScorer.Scored> scored) {
+    List<Map<String, Object>> results = new ArrayList<>();
+    for (RewardScorer.Scored s : scored) {
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("score", s.score());
+      r.put("criteria", s.criteria());
+      r.put("rationale", s.rationale());
+      r.put("suspicious", s.suspicious());
+      r.put("failure", s.failure());
+      r.put("reasoning_removed", s.reasoningRemoved());
+      results.add(r);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("scores", scored.stream().map(RewardScorer.Scored::score).toList());
+    out.put("results", results);
+    return out;
+  }
+
+  private static double mean(List<RewardScorer.Scored> scored) {
+    return scored.stream().mapToDouble(RewardScorer.Scored::score).average().orElse(0);
+  }
+
+  private static Map<String, Object> error(String message) {
+    return Map.of("error", message);
+  }
+
+  private void notAllowed(HttpExchange exchange, String allowed) throws IOException {
+    exchange.getResponseHeaders().set("Allow", allowed);
+    send(exchange, 405, error(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath()
+        + " is not supported; use " + allowed));
+  }
+
+  private static void send(HttpExchange exchange, int status, Object body) throws IOException {
+    byte[] bytes;
+    try {
+      bytes = Json.mapper().writeValueAsBytes(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise the reply", e);
+    }
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  private static ThreadFactory daemons(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** The request is bigger than the limits allow (413). */
+  private static final class TooLarge extends RuntimeException {
+    TooLarge(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package dev.deliberate.pipeline;
+
+import dev.deliberate.generate.ReferenceGenerator;
+import dev.deliberate.model.ChatModel;
+import dev.deliberate.model.ModelOptions;
+import dev.deliberate.model.ModelResolver;
+import dev.deliberate.run.Accounting;
+import dev.deliberate.run.CallPolicy;
+import dev.deliberate.run.ModelCaller;
+import dev.deliberate.run.ResponseCache;
+import dev.deliberate.run.RunDirectory;
+import java.time.Duration;
+
+/**
+ * The models of a stage, each wrapped in the run machinery's {@link ModelCaller} (response cache, retries, usage
+ * accounting). The reference model is deterministic and free, so its replies bypass the cache. The cache is the run
+ * directory's and is opened on first use; close this when the stage is over.
+ */
+public final class StageModels implements AutoCloseable {
+  private final RunDirectory run;
+  private final ModelResolver resolver;
+  private Accounting accounting = new Accounting(Accounting.Prices.NONE);
+  private ResponseCache cache;
+
+  public StageModels(RunDirectory run, ModelResolver resolver) {
+    this.run = run;
+    this.resolver = resolver;
+  }
+
+  /** The standard resolver ({@code openai:}, {@code http(s)://}) plus {@code reference}, the offline generator. */
+  public static ModelResolver defaultResolver() {
+    return withReference(ModelResolver.standard());
+  }
+
+  /** Registers {@code reference} (the {@link ReferenceGenerator}) on a resolver; returns it. */
+  public static ModelResolver withReference(ModelResolver resolver) {
+    return resolver.register(ReferenceGenerator.ID, (string, options) -> {
+      if (!string.equals(ReferenceGenerator.ID)) {
+        throw new dev.deliberate.BadInputException("unknown model '" + string + "': the offline model is 'reference'");
+      }
+      return new ReferenceGenerator();
+    });
+  }
+
+  public static boolean isReference(String modelString) {
+    return modelString.startsWith(ReferenceGenerator.ID);
+  }
+
+  /** Starts counting usage afresh (one accounting per stage). */
+  public void resetAccounting() {
+    accounting = new Accounting(Accounting.Prices.NONE);
+  }
+
+  public Accounting accounting() {
+    return accounting;
+  }
+
+  public ChatModel model(PipelineConfig.ModelSettings settings) {
+    ModelOptions options = ModelOptions.defaults()
+        .withApiKeyEnv(settings.apiKeyEnv())
+        .withTimeout(Duration.ofMillis((long) (settings.timeoutSeconds() * 1000)))
+        .withMaxInFlightPerEndpoint(settings.concurrency());
+    ChatModel model = resolver.resolve(settings.model(), options);
+    boolean reference = isReference(settings.model());
+    if (!reference && cache == null) {
+      cache = ResponseCache.open(run.cacheFile());
+    }
+    return new ModelCaller(model, reference ? null : cache, CallPolicy.defaults().withMaxRetries(settings.maxRetries()),
+        accounting);
+  }
+
+  @Override
+  public void close() {
+    if (cache != null) {
+      cache.close();
+      cache = null;
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package dev.deliberate.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.deliberate.BadInputException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PipelineFileTest {
+  @TempDir Path dir;
+
+  private Path write(String yaml) throws Exception {
+    Path file = dir.resolve("p.yaml");
+    Files.writeString(file, yaml);
+    return file;
+  }
+
+  private String error(String yaml) throws Exception {
+    Path file = write(yaml);
+    return assertThrows(BadInputException.class, () -> PipelineFile.read(file, Map.of())).getMessage()
+        .replace(file.toString(), "p.yaml");
+  }
+
+  @Test
+  void readsSectionsWithDefaultsAndResolvesPathsAgainstTheFile() throws Exception {
+    PipelineFile f = PipelineFile.read(write("""
+        name: t
+        spec: ../specs/default.md
+        benchmarks: /data/bench
+        import:
+          - format: xstest
+            path: ${benchmarks}/xstest/x.csv
+        generate:
+          model: reference
+        judge:
+          model: reference
+          samples: 2
+        """), Map.of("judge.sees_cot", "false"));
+    assertEquals("/data/bench/xstest/x.csv", f.config().sources().get(0).path());
+    assertEquals(2, f.config().generate().samples());
+    assertEquals(true, f.config().generate().passLabels());
+    assertEquals(false, f.config().judge().seesCot());
+    assertEquals(dir.getParent().resolve("specs/default.md"), f.resolve(f.config().spec()));
+    assertEquals(dir.getParent().resolve("runs/t"), f.runDir());
+  }
+
+  @Test
+  void theShippedExamplesAreValid() {
+    PipelineFile offline = PipelineFile.read(Path.of("../examples/offline.yaml"), Map.of());
+    assertEquals("reference", offline.config().generate().model());
+    PipelineFile vllm = PipelineFile.read(Path.of("../examples/vllm.yaml"), Map.of());
+    assertEquals(4, vllm.config().generate().samples());
+    assertEquals(false, vllm.config().generate().passLabels());
+    assertEquals(500, vllm.config().filter().categoryCap());
+  }
+
+  @Test
+  void errorsNameTheLineAndTheField() throws Exception {
+    assertEquals("p.yaml:4: generate.samples: expected at least 1, got 0",
+        error("spec: s.md\ngenerate:\n  model: reference\n  samples: 0\n"));
+    assertEquals("p.yaml:3: generate: unknown field 'sampels'",
+        error("spec: s.md\ngenerate:\n  sampels: 2\n  model: reference\n"));
+    assertEquals("p.yaml:5: import[1].format: expected strongreject, xstest or jsonl, got csvx",
+        error("spec: s.md\nimport:\n  - format: xstest\n    path: a\n  - format: csvx\n    path: b\n"));
+    assertEquals("p.yaml:1: spec: required: the path of the safety spec", error("name: x\n"));
+    String notYaml = error("spec: [unclosed\n");
+    assertEquals(true, notYaml.startsWith("p.yaml:"), notYaml);
+    String badType = error("spec: s.md\njudge:\n  model: reference\n  samples: many\n");
+    assertEquals(true, badType.startsWith("p.yaml:4: judge.samples: "), badType);
+  }
+}
