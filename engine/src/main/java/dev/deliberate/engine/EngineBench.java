@@ -97,7 +97,8 @@ public final class EngineBench {
             SftTrainer.Batch b = SftTrainer.Batch.of(scope, examples, all);
             NDArray logits = Llama.forward(config, model.weights(), b.inputs(), b.positions(),
                 Llama.causalMask(scope, b.length()), null);
-            collector.backward(SftTrainer.maskedNll(logits, b.targets(), b.mask()).div(b.realTokens()));
+            collector.backward(SftTrainer.maskedNll(logits, b.targets(), b.mask())
+                .div(Tensors.scalar(scope, b.realTokens())));
           }
           optimizer.update(1e-3, Math.min(1, 1 / optimizer.gradientNorm()));
           if (step >= 2) {
