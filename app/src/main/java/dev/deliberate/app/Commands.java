@@ -40,6 +40,9 @@ final class Commands {
     train.addSubcommand(new TrainRlCommand());
 
     // Top-level stage commands (complete, generate, judge, filter, export, run, eval, report, chat, ...).
+    // chat: the local engine
+    root.addSubcommand(new ChatCommand());
+
     // pipeline: the deliberative data pipeline and its stages
     root.addSubcommand("run", new RunCommand());
     root.addSubcommand("classify", new ClassifyCommand());
@@ -55,9 +58,6 @@ final class Commands {
     CommandLine handoff = group(root, "handoff", "Hand data and reward to training services (OpenAI, TRL, OpenRLHF, verl).");
     handoff.addSubcommand("export", new HandoffExportCommand());
     handoff.addSubcommand("openai", new HandoffOpenAiCommand());
-
-    // chat: the local engine
-    root.addSubcommand(new ChatCommand());
 
     // eval and report (issue 7)
     root.addSubcommand("eval", new CommandLine(new EvalCommand()).addSubcommand("grader-check", new GraderCheckCommand()));

@@ -166,6 +166,7 @@ class RewardServerTest {
     HttpResponse<String> response = post("/reward", "{\"query\": [", null);
     assertEquals(400, response.statusCode());
     assertTrue(json(response).get("error").asText().startsWith("body: not valid JSON at line 1"), response.body());
+    assertFalse(response.body().contains("Source:"), "the parser's internals stay out of the message");
   }
 
   @Test

@@ -95,7 +95,7 @@ public final class Llama {
    */
   static NDArray groupedAttention(NDArray q, NDArray k, NDArray v, NDArray mask) {
     double scale = 1.0 / Math.sqrt(q.getShape().get(q.getShape().dimension() - 1));
-    NDArray scores = q.matMul(k.transpose(0, 1, 2, 4, 3)).mul(scale);
+    NDArray scores = q.matMul(k.transpose(0, 1, 2, 4, 3)).mul(Tensors.scalar(q.getManager(), scale));
     if (mask != null) {
       scores = scores.add(mask);
     }
@@ -110,7 +110,7 @@ public final class Llama {
    */
   public static NDArray rmsNorm(NDArray x, NDArray weight, double eps) {
     NDArray meanSquare = x.square().mean(new int[] {-1}, true);
-    return x.mul(meanSquare.add(eps).sqrt().pow(-1)).mul(weight);
+    return x.div(meanSquare.add(Tensors.scalar(x.getManager(), eps)).sqrt()).mul(weight);
   }
 
   /**

@@ -218,7 +218,8 @@ public final class SftTrainer implements Trainer {
               Batch b = Batch.of(scope, train, batch);
               NDArray logits = Llama.forward(model.config(), model.weights(), b.inputs(), b.positions(),
                   Llama.causalMask(scope, b.length()), null);
-              NDArray microLoss = maskedNll(logits, b.targets(), b.mask()).div(Math.max(1, trained));
+              NDArray microLoss = maskedNll(logits, b.targets(), b.mask())
+                  .div(Tensors.scalar(scope, Math.max(1, trained)));
               collector.backward(microLoss);
               loss += microLoss.getFloat();
               tokens += b.realTokens();
