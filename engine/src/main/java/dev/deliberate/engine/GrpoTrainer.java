@@ -164,8 +164,8 @@ public final class GrpoTrainer {
     List<Prompt> train = fitting(policy, format, prompts, "training", progress);
     List<Prompt> eval = fitting(policy, format, heldOut, "held-out", progress);
     if (train.isEmpty()) {
-      throw new BadInputException("no training prompt fits in the model's context of "
-          + policy.config().maxPositions() + " tokens");
+      throw new BadInputException("no training prompt leaves room for " + settings.maxNewTokens()
+          + " new tokens in the model's context of " + policy.config().maxPositions() + " tokens (lower --max-new-tokens)");
     }
     List<Prompt> probe = train.subList(0, Math.min(settings.probePrompts(), train.size()));
     progress.accept(String.format("rl: %d training prompts (%d benign), %d held out (%d benign); %d rounds of %d x %d answers",
@@ -573,17 +573,24 @@ public final class GrpoTrainer {
     Files.write(file, kept);
   }
 
-  /** The prompts that leave room for at least one new token; the others are reported and left out. */
-  private static List<Prompt> fitting(LocalModel model, ChatFormat format, List<Prompt> prompts, String what,
+  /**
+   * The prompts that leave room in the context for a whole answer of {@code maxNewTokens}; the others are reported
+   * and left out. A batch is padded to its longest prompt, so one long prompt would otherwise cut every answer in
+   * its batch short, and an answer cut short earns nothing and teaches nothing.
+   */
+  private List<Prompt> fitting(LocalModel model, ChatFormat format, List<Prompt> prompts, String what,
       Consumer<String> progress) {
+    int room = model.config().maxPositions() - settings.maxNewTokens();
     List<Prompt> out = new ArrayList<>();
     for (Prompt p : prompts) {
-      if (model.tokenizer().encode(format.prompt(p.messages())).length + 1 < model.config().maxPositions()) {
+      if (model.tokenizer().encode(format.prompt(p.messages())).length <= room) {
         out.add(p);
       }
     }
     if (out.size() < prompts.size()) {
-      progress.accept(what + ": skipped " + (prompts.size() - out.size()) + " prompts that fill the model's context");
+      progress.accept(String.format("%s: skipped %d of %d prompts longer than %d tokens (context %d - %d new tokens)",
+          what, prompts.size() - out.size(), prompts.size(), Math.max(0, room), model.config().maxPositions(),
+          settings.maxNewTokens()));
     }
     return out;
   }
