@@ -261,7 +261,8 @@ public final class GrpoTrainer {
         appendSamples(samplesFile, step + 1, rollouts, advantages);
         SftTrainer.appendMetrics(metricsFile, metrics);
         progress.accept(String.format("step %d/%d reward %.3f kl %.4f benign-refusal %s len %.1f loss %.4f grad %.2f%s",
-            step + 1, settings.steps(), meanReward, kl, metrics.path("benign_refusal_rate").asText("-"),
+            step + 1, settings.steps(), meanReward, kl, metrics.has("benign_refusal_rate")
+                ? String.format("%.3f", metrics.get("benign_refusal_rate").asDouble()) : "-",
             metrics.path("completion_tokens_mean").asDouble(), loss, norm,
             metrics.has("probe_reward") ? describe(lastProbe, lastHeldOut) : ""));
         if ((step + 1) % settings.checkpointEvery() == 0 && !last) {
