@@ -69,9 +69,14 @@ class GrpoTrainerTest {
     long[] ids = {3, 9, 27, 81};
     try (LocalModel policy = LocalModel.open(base); LocalModel reference = LocalModel.open(base)) {
       referenceBefore = reference.logits(ids);
+      int policyArrays = policy.manager().getManagedArrays().size();
+      int referenceArrays = reference.manager().getManagedArrays().size();
       result = new GrpoTrainer(QUICK).train(policy, reference, PROMPTS, PROMPTS.subList(1, 3), reward, out,
           Map.of("test", true), line -> {});
       referenceAfter = reference.logits(ids);
+      // Everything a round creates (caches, activations, log-probs, optimizer state) is freed with its scope.
+      assertEquals(policyArrays, policy.manager().getManagedArrays().size(), "arrays left in the policy's manager");
+      assertEquals(referenceArrays, reference.manager().getManagedArrays().size());
     }
     for (int i = 0; i < ids.length; i++) {
       assertArrayEquals(referenceBefore[i], referenceAfter[i], 0f, "the reference model is frozen");
