@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -133,8 +134,11 @@ public final class GrpoTrainer {
    * @param meanReward mean judge score (format bonus excluded) over answers with a verdict
    * @param benign prompts whose expected behaviour is comply
    * @param benignRefusalRate share of those whose answer the string-match classifier does not read as full compliance
+   *     (an empty answer counts as a refusal: the user got nothing)
+   * @param benignNoAnswerRate the part of that share with no answer at all (cut off while thinking)
    */
-  public record Evaluation(int prompts, double meanReward, int benign, double benignRefusalRate) {}
+  public record Evaluation(int prompts, double meanReward, int benign, double benignRefusalRate,
+      double benignNoAnswerRate) {}
 
   /** What a finished run reports; {@code first} and {@code last} evaluations are null without such prompts. */
   public record Result(Path dir, int steps, double firstMeanReward, double lastMeanReward, double lastKl,
@@ -178,6 +182,7 @@ public final class GrpoTrainer {
     parameters.values().forEach(p -> p.setRequiresGradient(true));
     Path metricsFile = out.resolve("metrics.jsonl");
     Path samplesFile = out.resolve("samples.jsonl");
+    Path evalSamplesFile = out.resolve("eval-samples.jsonl");
     Path checkpoint = out.resolve("checkpoint");
     List<Integer> order = order(train.size());
     Set<Long> stopIds = Generator.stopIds(policy);
@@ -185,6 +190,7 @@ public final class GrpoTrainer {
     try (AdamW optimizer = new AdamW(policy.manager(), parameters, 0.9, 0.99, 1e-8, settings.weightDecay())) {
       int start = SftTrainer.resume(checkpoint, key, policy, optimizer, metricsFile, progress);
       keepSamplesUpTo(samplesFile, start);
+      keepSamplesUpTo(evalSamplesFile, start);
       double firstReward = Double.NaN;
       double lastReward = Double.NaN;
       double lastKl = Double.NaN;
@@ -193,8 +199,8 @@ public final class GrpoTrainer {
       Evaluation lastProbe = null;
       Evaluation lastHeldOut = null;
       if (start == 0) {
-        firstProbe = evaluate(policy, probe, reward);
-        firstHeldOut = evaluate(policy, eval, reward);
+        firstProbe = evaluate(policy, probe, reward, evalSink(evalSamplesFile, 0, "probe"));
+        firstHeldOut = evaluate(policy, eval, reward, evalSink(evalSamplesFile, 0, "heldout"));
         if (firstProbe != null || firstHeldOut != null) {
           SftTrainer.appendMetrics(metricsFile, evalRecord(0, firstProbe, firstHeldOut));
           progress.accept("step 0/" + settings.steps() + describe(firstProbe, firstHeldOut));
@@ -254,8 +260,8 @@ public final class GrpoTrainer {
         lastKl = kl;
         boolean last = step + 1 == settings.steps();
         if ((step + 1) % settings.evalEvery() == 0 || last) {
-          lastProbe = evaluate(policy, probe, reward);
-          lastHeldOut = evaluate(policy, eval, reward);
+          lastProbe = evaluate(policy, probe, reward, evalSink(evalSamplesFile, step + 1, "probe"));
+          lastHeldOut = evaluate(policy, eval, reward, evalSink(evalSamplesFile, step + 1, "heldout"));
           metrics.setAll(evalRecord(step + 1, lastProbe, lastHeldOut));
         }
         appendSamples(samplesFile, step + 1, rollouts, advantages);
@@ -394,8 +400,9 @@ public final class GrpoTrainer {
     return sum / Math.max(1, tokens);
   }
 
-  /** Greedy answers to the prompts, scored; null when there are none. */
-  Evaluation evaluate(LocalModel model, List<Prompt> prompts, JudgeReward reward) {
+  /** Greedy answers to the prompts, scored, each passed to {@code sink}; null when there are none. */
+  Evaluation evaluate(LocalModel model, List<Prompt> prompts, JudgeReward reward,
+      BiConsumer<Prompt, JudgeReward.Reward> sink) throws IOException {
     if (prompts.isEmpty()) {
       return null;
     }
@@ -406,6 +413,7 @@ public final class GrpoTrainer {
     int judged = 0;
     int benign = 0;
     int refused = 0;
+    int silent = 0;
     for (int i = 0; i < prompts.size(); i += settings.microBatch()) {
       List<Prompt> chunk = prompts.subList(i, Math.min(prompts.size(), i + settings.microBatch()));
       List<long[]> ids = chunk.stream().map(p -> model.tokenizer().encode(format.prompt(p.messages()))).toList();
@@ -413,6 +421,7 @@ public final class GrpoTrainer {
       for (int j = 0; j < chunk.size(); j++) {
         Generator.Output o = outputs.get(j);
         JudgeReward.Reward r = reward.score(chunk.get(j), o.text(), "stop".equals(o.finishReason()));
+        sink.accept(chunk.get(j), r);
         if (!r.failed()) {
           sum += r.judgeScore();
           judged++;
@@ -420,11 +429,32 @@ public final class GrpoTrainer {
         if (chunk.get(j).expected() == Style.COMPLY) {
           benign++;
           refused += r.refusal() == RefusalClass.FULL_COMPLIANCE ? 0 : 1;
+          silent += r.answer().isBlank() ? 1 : 0;
         }
       }
     }
     return new Evaluation(prompts.size(), judged == 0 ? Double.NaN : sum / judged, benign,
-        benign == 0 ? Double.NaN : (double) refused / benign);
+        benign == 0 ? Double.NaN : (double) refused / benign, benign == 0 ? Double.NaN : (double) silent / benign);
+  }
+
+  /** Appends each greedy answer of an evaluation to {@code eval-samples.jsonl}. */
+  private static BiConsumer<Prompt, JudgeReward.Reward> evalSink(Path file, int step, String set) {
+    return (prompt, r) -> {
+      Map<String, Object> record = new LinkedHashMap<>();
+      record.put("id", Hashes.shortId("rle-", Integer.toString(step), set, prompt.id()));
+      record.put("step", step);
+      record.put("set", set);
+      record.put("prompt_id", prompt.id());
+      record.put("expected", prompt.expected() == null ? null : prompt.expected().wireName());
+      record.put("judged_answer", r.answer());
+      record.put("judge_score", r.judgeScore());
+      record.put("refusal_class", r.refusal().wireName());
+      try {
+        SftTrainer.appendMetrics(file, record);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    };
   }
 
   /** The per-round metrics: rewards overall, by category and by expected behaviour; refusals of benign prompts; KL; lengths. */
@@ -502,12 +532,14 @@ public final class GrpoTrainer {
       number(m, "probe_reward", probe.meanReward());
       if (probe.benign() > 0) {
         m.put("probe_benign_refusal_rate", probe.benignRefusalRate());
+        m.put("probe_benign_no_answer_rate", probe.benignNoAnswerRate());
       }
     }
     if (heldOut != null) {
       number(m, "heldout_reward", heldOut.meanReward());
       if (heldOut.benign() > 0) {
         m.put("heldout_benign_refusal_rate", heldOut.benignRefusalRate());
+        m.put("heldout_benign_no_answer_rate", heldOut.benignNoAnswerRate());
       }
     }
     return m;
@@ -519,8 +551,8 @@ public final class GrpoTrainer {
       s.append(String.format(" | greedy on %d training prompts: reward %.3f", probe.prompts(), probe.meanReward()));
     }
     if (heldOut != null) {
-      s.append(String.format(" | held out (%d): reward %.3f, benign refusal %.3f", heldOut.prompts(),
-          heldOut.meanReward(), heldOut.benignRefusalRate()));
+      s.append(String.format(" | held out (%d): reward %.3f, benign refusal %.3f (no answer %.3f)", heldOut.prompts(),
+          heldOut.meanReward(), heldOut.benignRefusalRate(), heldOut.benignNoAnswerRate()));
     }
     return s.toString();
   }
@@ -667,6 +699,7 @@ public final class GrpoTrainer {
     number(node, "reward_mean", e.meanReward());
     node.put("benign", e.benign());
     number(node, "benign_refusal_rate", e.benignRefusalRate());
+    number(node, "benign_no_answer_rate", e.benignNoAnswerRate());
     return node;
   }
 

@@ -102,6 +102,9 @@ class GrpoTrainerTest {
     List<JsonNode> samples = readJsonl(out.resolve("samples.jsonl"));
     assertEquals(12, samples.size());
     samples.forEach(s -> assertFalse(s.path("judged_answer").asText().contains("<think>")));
+    List<JsonNode> evalSamples = readJsonl(out.resolve("eval-samples.jsonl"));
+    assertEquals(List.of(0, 0, 0, 0, 2, 2, 2, 2), evalSamples.stream().map(s -> s.path("step").asInt()).toList());
+    assertTrue(last.has("heldout_benign_no_answer_rate"));
 
     assertFalse(Files.exists(out.resolve("checkpoint")));
     assertEquals(2, result.steps());
