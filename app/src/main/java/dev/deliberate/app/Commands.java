@@ -40,6 +40,9 @@ final class Commands {
     train.addSubcommand(new TrainRlCommand());
 
     // Top-level stage commands (complete, generate, judge, filter, export, run, eval, report, chat, ...).
+    // chat: the local engine
+    root.addSubcommand(new ChatCommand());
+
     // pipeline: the deliberative data pipeline and its stages
     root.addSubcommand("run", new RunCommand());
     root.addSubcommand("classify", new ClassifyCommand());
@@ -47,6 +50,8 @@ final class Commands {
     root.addSubcommand("judge", new JudgeCommand());
     root.addSubcommand("filter", new FilterCommand());
     root.addSubcommand("export", new ExportCommand());
+    // models and runs (issue 3)
+    root.addSubcommand("complete", new CompleteCommand());
 
     // reward server and hand-off to training services
     root.addSubcommand("serve-reward", new ServeRewardCommand());
@@ -54,15 +59,9 @@ final class Commands {
     handoff.addSubcommand("export", new HandoffExportCommand());
     handoff.addSubcommand("openai", new HandoffOpenAiCommand());
 
-    // chat: the local engine
-    root.addSubcommand(new ChatCommand());
-
     // eval and report (issue 7)
     root.addSubcommand("eval", new CommandLine(new EvalCommand()).addSubcommand("grader-check", new GraderCheckCommand()));
     root.addSubcommand("report", new ReportCommand());
-
-    // models and runs (issue 3)
-    root.addSubcommand("complete", new CompleteCommand());
   }
 
   /** Adds a command group that prints its own usage when called without a subcommand. */

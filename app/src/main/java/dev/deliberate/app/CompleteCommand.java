@@ -4,19 +4,19 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.deliberate.BadInputException;
 import dev.deliberate.data.Json;
+import dev.deliberate.data.JsonlReader;
 import dev.deliberate.data.Prompt;
+import dev.deliberate.data.Prompts;
 import dev.deliberate.model.ChatModel;
 import dev.deliberate.model.ChatRequest;
 import dev.deliberate.model.ChatResponse;
 import dev.deliberate.model.ModelOptions;
-import dev.deliberate.model.ModelResolver;
 import dev.deliberate.run.Accounting;
 import dev.deliberate.run.CallPolicy;
 import dev.deliberate.run.Manifest;
 import dev.deliberate.run.ModelCaller;
 import dev.deliberate.run.ResponseCache;
 import dev.deliberate.run.RunDirectory;
-import dev.deliberate.run.RunFiles;
 import dev.deliberate.run.StageExecutor;
 import java.io.IOException;
 import java.io.InputStream;
@@ -119,12 +119,12 @@ final class CompleteCommand extends BaseCommand {
   protected int run() throws Exception {
     validate();
     Map<String, Object> extraFields = parseExtra();
-    ChatModel chat = ModelResolver.standard().resolve(model, new ModelOptions(apiKeyEnv,
+    ChatModel chat = ModelStrings.resolver().resolve(model, new ModelOptions(apiKeyEnv,
         Duration.ofMillis((long) (timeoutSeconds * 1000)), concurrency, System::getenv));
     if (!Files.isRegularFile(in)) {
       throw new BadInputException(in + ": no such file");
     }
-    long total = RunFiles.countRecords(in);
+    long total = StageExecutor.countRecords(in);
     RunDirectory run = RunDirectory.open(runDir != null ? runDir : out.toAbsolutePath().getParent(), version());
     Accounting accounting = new Accounting(prices(chat.id()));
     CallPolicy policy = CallPolicy.defaults().withMaxRetries(maxRetries)
@@ -136,12 +136,12 @@ final class CompleteCommand extends BaseCommand {
     run.update(m -> m.withStage(stage("running", chat.id(), config, inputHash, null, startedAt, null, null, accounting)));
 
     try (ResponseCache cache = noCache ? null : ResponseCache.open(cacheFile != null ? cacheFile : run.cacheFile());
-        RunFiles.JsonlReader<Prompt> prompts = RunFiles.read(in, Prompt.class)) {
+        JsonlReader<Prompt> prompts = JsonlReader.open(in, Prompts::decode, false)) {
       ModelCaller caller = new ModelCaller(chat, cache, policy, accounting);
       StageExecutor<Prompt> executor = new StageExecutor<>(out, Prompt::id,
           prompt -> complete(caller, prompt, extraFields),
           StageExecutor.Options.of("complete", concurrency, err()).withRetries(accounting::totalRetries));
-      StageExecutor.Summary summary = executor.run(prompts, total, s -> {
+      StageExecutor.Summary summary = executor.run(prompts.iterator(), total, s -> {
         String status = s.interrupted() ? "interrupted" : s.failed() > 0 ? "failed" : "done";
         run.update(m -> m.withStage(stage(status, chat.id(), config, inputHash, s, startedAt, Instant.now().toString(),
             s.elapsed().toMillis() / 1000.0, accounting)));

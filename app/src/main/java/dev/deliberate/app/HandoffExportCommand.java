@@ -2,6 +2,7 @@ package dev.deliberate.app;
 
 import dev.deliberate.handoff.HandoffExport;
 import dev.deliberate.handoff.HandoffFormat;
+import dev.deliberate.spec.SpecParser;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,14 +44,16 @@ final class HandoffExportCommand extends BaseCommand {
   String judge;
 
   @Option(names = "--spec", paramLabel = "FILE", defaultValue = "specs/default.md",
-      description = "Spec named in the README's serve-reward line (default: ${DEFAULT-VALUE}).")
-  String spec;
+      description = "The spec: RL categories are checked against it, SFT examples must not quote it, and the README's "
+          + "serve-reward line names it (default: ${DEFAULT-VALUE}).")
+  Path spec;
 
   @Override
   protected int run() {
     HandoffFormat chosen = HandoffFormat.parse(format);
     String serve = "deliberate serve-reward --judge " + judge + " --spec " + spec;
-    HandoffExport.Result result = HandoffExport.export(chosen, sft, rlPrompts, out, rewardUrl.replaceAll("/+$", ""), serve);
+    HandoffExport.Result result = HandoffExport.export(chosen, SpecParser.parse(spec), sft, rlPrompts, out,
+        rewardUrl.replaceAll("/+$", ""), serve);
     out().printf("wrote %d SFT rows%s for %s to %s%n", result.sftRows(),
         rlPrompts == null ? "" : " and " + result.rlRows() + " RL prompts", chosen, out);
     result.files().forEach(f -> out().println("  " + f));

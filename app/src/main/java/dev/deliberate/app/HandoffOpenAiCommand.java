@@ -137,7 +137,8 @@ final class HandoffOpenAiCommand extends BaseCommand {
       out().flush();
       return ExitCode.OK;
     } catch (OpenAIException e) {
-      throw new ExitException(ExitCode.FAILURE, "OpenAI: " + e.getMessage());
+      String cause = e.getCause() == null || e.getCause().getMessage() == null ? "" : " (" + e.getCause().getMessage() + ")";
+      throw new ExitException(ExitCode.FAILURE, "OpenAI at " + baseUrl + ": " + e.getMessage() + cause);
     }
   }
 

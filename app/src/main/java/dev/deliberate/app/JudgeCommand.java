@@ -69,7 +69,12 @@ final class JudgeCommand extends StageCommand {
       var judges = Judges.create(model.model, spec, m -> models.model(settings),
           new SpecJudge.Options(attempts, temperature, maxTokens, seed, true));
       SampleJudge judge = new SampleJudge(spec, judges, samples, seesCot, labelHint);
+      java.time.Instant startedAt = java.time.Instant.now();
       StageExecutor.Summary s = Stages.judge(prompts, in, out, judge, model.concurrency, err());
+      run.update(m -> m.withSpecHash(spec.hash()));
+      record(run, "judge", java.util.List.of(judge.judgeId()), seed, java.util.Map.of("samples", samples,
+          "sees_cot", seesCot, "label_hint", labelHint, "attempts", attempts, "in", in.toString(),
+          "judge_template_sha256", SpecJudge.templateHash()), out, s, startedAt, models);
       printUsage(models);
       return exitCode(s);
     }

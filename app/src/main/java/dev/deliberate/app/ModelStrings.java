@@ -1,17 +1,39 @@
 package dev.deliberate.app;
 
-import dev.deliberate.BadInputException;
+import dev.deliberate.engine.LocalChatModel;
+import dev.deliberate.engine.ModelDirs;
 import dev.deliberate.model.ChatModel;
+import dev.deliberate.model.ModelOptions;
+import dev.deliberate.model.ModelResolver;
+import dev.deliberate.pipeline.StageModels;
 
 /**
- * Glue between model strings on the command line and {@link ChatModel}s. The model resolver of the models issue
- * replaces the body of {@link #resolve} when it lands; until then only the built-in names work.
+ * The one place the command line turns model strings into {@link ChatModel}s: {@code openai:MODEL},
+ * {@code http(s)://HOST:PORT/v1#MODEL} (several base URLs comma-separated), {@code reference} (the offline
+ * rule-based generator) and {@code local:DIR} (a model directory on the local engine).
  */
 final class ModelStrings {
   private ModelStrings() {}
 
+  /** Every scheme the command line knows. */
+  static ModelResolver resolver() {
+    return StageModels.defaultResolver().register("local:", ModelStrings::local);
+  }
+
+  /** {@code local:DIR} loads a model directory; {@code local:tiny} is the built-in tiny model (built on first use). */
+  private static ChatModel local(String modelString, ModelOptions options) {
+    String name = modelString.substring("local:".length());
+    if (name.isBlank()) {
+      throw new dev.deliberate.BadInputException("model '" + modelString + "': expected local:DIR or local:tiny");
+    }
+    try {
+      return LocalChatModel.open(ModelDirs.resolve(name, line -> System.err.println(line)));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   static ChatModel resolve(String modelString) {
-    throw new BadInputException("model '" + modelString
-        + "': model strings are not wired in this build yet; use string-match, reference, or --answers FILE");
+    return resolver().resolve(modelString, ModelOptions.defaults());
   }
 }

@@ -2,7 +2,6 @@ package dev.deliberate.app;
 
 import dev.deliberate.pipeline.Pipeline;
 import dev.deliberate.pipeline.PipelineFile;
-import dev.deliberate.pipeline.StageModels;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -46,7 +45,7 @@ final class RunCommand extends BaseCommand {
     PipelineFile file = PipelineFile.read(pipeline, all);
     Pipeline.Stage untilStage = until == null ? null : Pipeline.Stage.parse(until);
     Pipeline.Stage onlyStage = only == null ? null : Pipeline.Stage.parse(only);
-    Pipeline.Result result = new Pipeline(file, StageModels.defaultResolver(), err(), StageCommand.version())
+    Pipeline.Result result = new Pipeline(file, ModelStrings.resolver(), err(), StageCommand.version())
         .run(untilStage, onlyStage);
     out().println("run directory: " + file.runDir());
     result.modelCalls().forEach((model, calls) -> out().println("model calls: " + model + ": " + calls));

@@ -50,6 +50,10 @@ final class ServeRewardCommand extends BaseCommand {
       description = "Require 'Authorization: Bearer TOKEN' on /reward and /score, the token being this environment variable's value.")
   String apiKeyEnv;
 
+  @Option(names = "--judge-api-key-env", paramLabel = "VAR",
+      description = "Environment variable with the judge model's API key (default: OPENAI_API_KEY for openai:, none for URLs).")
+  String judgeApiKeyEnv;
+
   @Option(names = "--max-batch", defaultValue = "1024", paramLabel = "N", description = "Most items in one request (default: ${DEFAULT-VALUE}).")
   int maxBatch;
 
@@ -75,7 +79,7 @@ final class ServeRewardCommand extends BaseCommand {
     }
     RewardServer.Options options = new RewardServer.Options(host, port, maxBatch, maxBodyBytes, concurrency, queue, apiKey);
     Spec spec = SpecParser.parse(specFile);
-    Judge theJudge = ServeRewardJudges.create(judge, spec);
+    Judge theJudge = ServeRewardJudges.create(judge, spec, judgeApiKeyEnv, concurrency);
     try (RewardServer server = RewardServer.start(new RewardScorer(theJudge, spec), spec, options, line -> {
       err().println(line);
       err().flush();

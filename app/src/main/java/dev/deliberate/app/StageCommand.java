@@ -28,7 +28,19 @@ abstract class StageCommand extends BaseCommand {
   }
 
   StageModels models(RunDirectory run) {
-    return new StageModels(run, StageModels.defaultResolver());
+    return new StageModels(run, ModelStrings.resolver());
+  }
+
+  /** Records the stage in the run's manifest: models, options, counts, timing and usage. */
+  void record(RunDirectory run, String name, java.util.List<String> models, Long seed,
+      java.util.Map<String, Object> config, Path output, StageExecutor.Summary s, java.time.Instant startedAt,
+      StageModels stageModels) {
+    String status = s.interrupted() ? "interrupted" : s.failed() > 0 ? "failed" : "done";
+    var counts = new dev.deliberate.run.Manifest.Counts(s.total(), s.doneInOutput(), s.failed(), s.skipped());
+    var stage = new dev.deliberate.run.Manifest.Stage(name, status, models, seed, config, null, output.toString(),
+        counts, startedAt.toString(), java.time.Instant.now().toString(), s.elapsed().toMillis() / 1000.0,
+        stageModels.accounting().snapshot());
+    run.update(m -> m.withStage(stage));
   }
 
   static int exitCode(StageExecutor.Summary s) {

@@ -43,7 +43,8 @@ final class RewardRequests {
       return Json.mapper().readTree(body);
     } catch (JsonProcessingException e) {
       String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-      throw new BadInputException("body: not valid JSON" + where + ": " + e.getOriginalMessage().lines().findFirst().orElse(""));
+      String what = e.getOriginalMessage().lines().findFirst().orElse("").replaceAll("\\s*\\(start marker at .*$", "");
+      throw new BadInputException("body: not valid JSON" + where + ": " + what);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

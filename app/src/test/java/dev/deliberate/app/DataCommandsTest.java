@@ -58,7 +58,7 @@ class DataCommandsTest {
     Cli stats = Cli.run("data", "stats", out.toString());
     assertEquals(0, stats.status(), stats.err());
     assertTrue(stats.out().startsWith("prompts: 450\n"), stats.out());
-    assertTrue(stats.out().contains("comply  250") && stats.out().contains("refuse  200"), stats.out());
+    assertTrue(stats.out().contains("comply         250") && stats.out().contains("refuse         191"), stats.out());
   }
 
   @Test

@@ -93,6 +93,15 @@ class EngineCommandsTest {
   }
 
   @Test
+  void localModelStringsResolveToTheLocalEngine() {
+    var chat = ModelStrings.resolve("local:" + model);
+    assertEquals("local:" + model, chat.id());
+    var response = chat.chat(dev.deliberate.model.ChatRequest.of(List.of(new dev.deliberate.data.Message("user",
+        "Hello"))).withMaxTokens(4).withSeed(1L));
+    assertEquals(1, response.choices().size());
+  }
+
+  @Test
   void trainSftNamesTheLineOfABadRecord(@TempDir Path dir) throws Exception {
     Path data = dir.resolve("sft.jsonl");
     Files.write(data, List.of("{\"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}, "

@@ -25,12 +25,13 @@ class HandoffExportCommandTest {
     Path out = dir.resolve("out");
 
     Cli cli = Cli.run("handoff", "export", "--format", "verl", "--sft", sft.toString(), "--rl-prompts", prompts.toString(),
-        "--out", out.toString(), "--reward-url", "http://10.0.0.5:9000/", "--judge", "openai:gpt-4o-mini");
+        "--out", out.toString(), "--reward-url", "http://10.0.0.5:9000/", "--judge", "openai:gpt-4o-mini",
+        "--spec", TestSpecs.defaultSpec().toString());
 
     assertEquals(0, cli.status(), cli.err());
     assertTrue(cli.out().startsWith("wrote 1 SFT rows and 1 RL prompts for verl to " + out), cli.out());
     String readme = Files.readString(out.resolve("README.md"));
-    assertTrue(readme.contains("deliberate serve-reward --judge openai:gpt-4o-mini --spec specs/default.md --port 9000"), readme);
+    assertTrue(readme.contains("deliberate serve-reward --judge openai:gpt-4o-mini --spec " + TestSpecs.defaultSpec() + " --port 9000"), readme);
     assertTrue(Files.exists(out.resolve("reward_verl.py")));
   }
 

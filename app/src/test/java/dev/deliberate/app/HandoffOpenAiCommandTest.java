@@ -41,6 +41,7 @@ class HandoffOpenAiCommandTest {
   /** Statuses each job reports on successive retrievals; the last one repeats. */
   private final Map<String, Deque<String>> statuses = new HashMap<>();
   private final Map<String, String> models = new HashMap<>();
+  private volatile boolean rejectJobs;
   private int files;
   private int jobs;
   private Path sft;
@@ -70,6 +71,13 @@ class HandoffOpenAiCommandTest {
         if (method.equals("POST") && path.equals("/v1/files")) {
           reply = Json.line(Map.of("id", "file-" + (++files), "object", "file", "bytes", body.length, "created_at", 1,
               "filename", "upload.jsonl", "purpose", "fine-tune", "status", "processed"));
+        } else if (method.equals("POST") && path.equals("/v1/fine_tuning/jobs") && rejectJobs) {
+          reply = "{\"error\":{\"message\":\"Model m is not available for fine-tuning\",\"type\":\"invalid_request_error\"}}";
+          exchange.getResponseHeaders().set("Content-Type", "application/json");
+          exchange.sendResponseHeaders(400, reply.length());
+          exchange.getResponseBody().write(reply.getBytes(StandardCharsets.UTF_8));
+          exchange.close();
+          return;
         } else if (method.equals("POST") && path.equals("/v1/fine_tuning/jobs")) {
           String id = "ftjob-" + (++jobs);
           statuses.putIfAbsent(id, new ArrayDeque<>(List.of("running", "succeeded")));
@@ -206,6 +214,17 @@ class HandoffOpenAiCommandTest {
     assertEquals("error: supervised job ftjob-1 failed: the training file has no examples (invalid_training_file)",
         cli.err().strip());
     assertEquals(1, posts("/v1/fine_tuning/jobs").size());
+  }
+
+  @Test
+  void anApiErrorEndsWithOneLineNamingTheService() {
+    rejectJobs = true;
+    Cli cli = Cli.run("handoff", "openai", "--sft", sft.toString(), "--model", "m", "--base-url", baseUrl(),
+        "--api-key-env", KEY_ENV);
+    assertEquals(ExitCode.FAILURE, cli.status());
+    assertTrue(cli.err().startsWith("error: OpenAI at " + baseUrl() + ": "), cli.err());
+    assertTrue(cli.err().contains("Model m is not available for fine-tuning"), cli.err());
+    assertEquals(1, cli.err().strip().lines().count(), "no stack trace");
   }
 
   @Test

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -165,6 +166,7 @@ class RewardServerTest {
     HttpResponse<String> response = post("/reward", "{\"query\": [", null);
     assertEquals(400, response.statusCode());
     assertTrue(json(response).get("error").asText().startsWith("body: not valid JSON at line 1"), response.body());
+    assertFalse(response.body().contains("Source:"), "the parser's internals stay out of the message");
   }
 
   @Test
@@ -263,7 +265,34 @@ class RewardServerTest {
 
   @Test
   void sixtyFourConcurrentRequestsAreAllAnsweredCorrectly() throws Exception {
-    start(new ServeFixtures.RecordingJudge());
+    // The first eight judge calls wait for one another, so the run proves eight calls overlap; the peak shows
+    // that no more than --concurrency ever do.
+    CountDownLatch firstEight = new CountDownLatch(8);
+    AtomicInteger inFlight = new AtomicInteger();
+    AtomicInteger peak = new AtomicInteger();
+    ServeFixtures.RecordingJudge rules = new ServeFixtures.RecordingJudge();
+    Judge overlapping = new Judge() {
+      @Override
+      public String id() {
+        return "overlapping";
+      }
+
+      @Override
+      public Judgment judge(JudgeInput input) {
+        peak.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        try {
+          firstEight.countDown();
+          firstEight.await(20, TimeUnit.SECONDS);
+          return rules.judge(input);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        } finally {
+          inFlight.decrementAndGet();
+        }
+      }
+    };
+    start(overlapping, RewardServer.Options.defaults().withLimits(1024, 1 << 20, 8, 64));
     List<CompletableFuture<HttpResponse<String>>> pending = new ArrayList<>();
     List<List<Double>> expected = new ArrayList<>();
     for (int i = 0; i < 64; i++) {
@@ -288,6 +317,9 @@ class RewardServerTest {
       assertEquals(200, response.statusCode(), "request " + i + ": " + response.body());
       assertEquals(expected.get(i), doubles(json(response).get("rewards")), "request " + i);
     }
+    assertEquals(0, firstEight.getCount(), "eight judge calls ran at once");
+    assertEquals(8, peak.get(), "never more judge calls at once than --concurrency");
+    assertEquals(64 * 6, rules.inputs().size());
   }
 
   @Test

@@ -10,7 +10,8 @@ import java.util.function.Consumer;
 
 /**
  * XSTest prompts ({@code id,prompt,type,label,focus,note}). Label {@code safe} → expected comply, {@code unsafe} →
- * refuse; the category comes from {@link CategoryMap#xstest}; source {@code xstest}; metadata {@code xstest_id},
+ * refuse, or safe-complete in the categories where the spec declines that way ({@link CategoryMap#unsafeStyle});
+ * the category comes from {@link CategoryMap#xstest}; source {@code xstest}; metadata {@code xstest_id},
  * {@code type}, {@code focus}, {@code note} (empty cells left out).
  */
 public final class XsTestImporter implements PromptImporter {
@@ -25,19 +26,20 @@ public final class XsTestImporter implements PromptImporter {
     String prompt = row.required("prompt");
     String type = row.required("type").trim();
     String label = row.required("label").trim();
-    Style expected = switch (label) {
-      case "safe" -> Style.COMPLY;
-      case "unsafe" -> Style.REFUSE;
-      default -> throw new BadInputException("column 'label': expected 'safe' or 'unsafe', found '" + label + "'");
-    };
     String focus = row.optional("focus");
     String note = row.optional("note");
+    String category = CategoryMap.xstest(type, focus, note, prompt);
+    Style expected = switch (label) {
+      case "safe" -> Style.COMPLY;
+      case "unsafe" -> CategoryMap.unsafeStyle(category);
+      default -> throw new BadInputException("column 'label': expected 'safe' or 'unsafe', found '" + label + "'");
+    };
     Map<String, Object> metadata = new LinkedHashMap<>();
     putIfPresent(metadata, "xstest_id", row.optional("id"));
     metadata.put("type", type);
     putIfPresent(metadata, "focus", focus == null ? null : focus.trim());
     putIfPresent(metadata, "note", note == null ? null : note.trim());
-    return Prompt.of(prompt, CategoryMap.xstest(type, focus, note, prompt), expected, SOURCE, metadata);
+    return Prompt.of(prompt, category, expected, SOURCE, metadata);
   }
 
   private static void putIfPresent(Map<String, Object> metadata, String key, String value) {

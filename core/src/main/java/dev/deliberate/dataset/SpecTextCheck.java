@@ -9,7 +9,7 @@ import java.util.Set;
 
 /**
  * Finds spec text or generation instructions in a training example: any sentence of six or more words from the
- * spec's categories, styles and preamble, or from the stage-1 template, found (after normalising case,
+ * spec's categories (and their summaries), styles and preamble, or from the stage-1 template, found (after normalising case,
  * punctuation and spacing) in the example's messages or reasoning. Citing a section by its anchor is fine and
  * expected; copying its sentences is not, because the point of SFT is that the model recalls the spec unseen.
  */
@@ -18,7 +18,10 @@ public final class SpecTextCheck {
 
   public SpecTextCheck(Spec spec, Stage1Prompt template) {
     sentences.addAll(TextChecks.sentences(spec.preamble()));
-    spec.categories().forEach(c -> sentences.addAll(TextChecks.sentences(c.body())));
+    spec.categories().forEach(c -> {
+      sentences.addAll(TextChecks.sentences(c.body()));
+      sentences.addAll(TextChecks.sentences(c.summary()));
+    });
     spec.styles().values().forEach(s -> sentences.addAll(TextChecks.sentences(s.text())));
     sentences.addAll(template.fixedSentences());
   }

@@ -1,13 +1,20 @@
 package dev.deliberate.handoff;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.deliberate.BadInputException;
 import dev.deliberate.data.AtomicFiles;
 import dev.deliberate.data.Json;
 import dev.deliberate.data.JsonlReader;
 import dev.deliberate.data.JsonlWriter;
-import dev.deliberate.data.Message;
 import dev.deliberate.data.Prompt;
 import dev.deliberate.data.Prompts;
+import dev.deliberate.dataset.ExportFormat;
+import dev.deliberate.dataset.Exporter;
+import dev.deliberate.dataset.SftExample;
+import dev.deliberate.dataset.SpecTextCheck;
+import dev.deliberate.generate.Stage1Prompt;
+import dev.deliberate.spec.Spec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -35,8 +42,9 @@ import java.util.Map;
  *       {@code id}); {@code reward_verl.py}. verl reads Parquet: the README says how to convert.
  * </ul>
  *
- * In every SFT file the assistant turn is the chain of thought in a {@code <think>} block followed by the answer
- * (see {@link SftExample#assistantText()}); the spec is not in the context, so the model learns to recall it.
+ * In every SFT file the assistant turn is the chain of thought in a {@code <think>} block followed by the answer, as
+ * the dataset {@link Exporter} renders the Hugging Face format (which also checks that no spec text slipped in); the
+ * spec is not in the context, so the model learns to recall it.
  */
 public final class HandoffExport {
   /** What {@link #export} wrote. */
@@ -45,18 +53,28 @@ public final class HandoffExport {
   private HandoffExport() {}
 
   /**
-   * Exports {@code sft} (our SFT JSONL) and, when not null, {@code rlPrompts} (prompt JSONL; every prompt needs a
-   * category) into {@code out}.
+   * Exports {@code sft} (our SFT JSONL, {@link SftExample}) and, when not null, {@code rlPrompts} (prompt JSONL;
+   * every prompt needs a category of {@code spec}) into {@code out}.
    *
    * @param rewardUrl the base URL of {@code serve-reward} the README and reward functions point at
    * @param serveCommand the command line that starts the reward server, for the README (without {@code --port})
    */
-  public static Result export(HandoffFormat format, Path sft, Path rlPrompts, Path out, String rewardUrl, String serveCommand) {
+  public static Result export(HandoffFormat format, Spec spec, Path sft, Path rlPrompts, Path out, String rewardUrl,
+      String serveCommand) {
     List<Path> files = new ArrayList<>();
+    Exporter messages = new Exporter(ExportFormat.HF, Exporter.Reasoning.THINK, new SpecTextCheck(spec, Stage1Prompt.standard()));
     long sftRows;
-    try (JsonlReader<SftExample> reader = SftExample.read(sft); JsonlWriter writer = JsonlWriter.create(out.resolve("sft.jsonl"))) {
+    try (JsonlReader<SftExample> reader = JsonlReader.open(sft, SftExample.class, false);
+        JsonlWriter writer = JsonlWriter.create(out.resolve("sft.jsonl"))) {
       for (SftExample example : reader) {
-        writer.write(sftRow(format, example));
+        ObjectNode converted;
+        try {
+          converted = messages.convert(example);
+        } catch (IllegalStateException | NullPointerException | IndexOutOfBoundsException e) {
+          throw new BadInputException(sft + ":" + reader.records() + ": " + (e.getMessage() == null
+              ? "expected 'messages' ending with the assistant's answer and a 'reasoning' text" : e.getMessage()));
+        }
+        writer.write(sftRow(format, example, converted.get("messages")));
       }
       writer.commit();
       sftRows = writer.count();
@@ -72,6 +90,11 @@ public final class HandoffExport {
           if (prompt.category() == null) {
             throw new BadInputException(rlPrompts + ":" + reader.records() + ": prompt " + prompt.id()
                 + " has no category; the reward judge needs one (classify the prompts first)");
+          }
+          if (spec.findCategory(prompt.category()).isEmpty()) {
+            throw new BadInputException(rlPrompts + ":" + reader.records() + ": prompt " + prompt.id() + " has category '"
+                + prompt.category() + "', which the spec does not have; expected one of "
+                + String.join(", ", spec.categories().stream().map(c -> c.anchor()).toList()));
           }
           writer.write(rlRow(format, prompt));
         }
@@ -97,18 +120,16 @@ public final class HandoffExport {
     return new Result(out, sftRows, rlRows, files);
   }
 
-  static Map<String, Object> sftRow(HandoffFormat format, SftExample example) {
+  /** @param messages the example as Hugging Face messages, the last one the assistant's think block and answer */
+  static Map<String, Object> sftRow(HandoffFormat format, SftExample example, JsonNode messages) {
     Map<String, Object> row = new LinkedHashMap<>();
-    Message assistant = Message.assistant(example.assistantText());
     switch (format) {
-      case TRL, VERL -> {
-        List<Message> messages = new ArrayList<>(example.prompt());
-        messages.add(assistant);
-        row.put("messages", messages);
-      }
+      case TRL, VERL -> row.put("messages", messages);
       case OPENRLHF -> {
-        row.put("prompt", example.prompt());
-        row.put("response", List.of(assistant));
+        List<JsonNode> all = new ArrayList<>();
+        messages.forEach(all::add);
+        row.put("prompt", all.subList(0, all.size() - 1));
+        row.put("response", List.of(all.get(all.size() - 1)));
       }
     }
     row.put("id", example.id());

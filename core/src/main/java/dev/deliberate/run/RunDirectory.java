@@ -1,5 +1,6 @@
 package dev.deliberate.run;
 
+import dev.deliberate.data.AtomicFiles;
 import dev.deliberate.data.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -79,7 +80,7 @@ public final class RunDirectory {
   private void write() {
     try {
       String text = Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(manifest);
-      RunFiles.writeAtomically(dir.resolve(MANIFEST), text + "\n");
+      AtomicFiles.writeString(dir.resolve(MANIFEST), text + "\n");
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("cannot serialise the manifest", e);
     }

@@ -3,18 +3,19 @@ package dev.deliberate.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.deliberate.BadInputException;
+import dev.deliberate.data.AtomicFiles;
 import dev.deliberate.data.Json;
+import dev.deliberate.data.JsonlAppender;
+import dev.deliberate.data.JsonlReader;
 import dev.deliberate.model.ModelFailures;
 import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -144,8 +145,7 @@ public final class StageExecutor<I> {
     Semaphore slots = new Semaphore(options.concurrency());
     Progress progress = new Progress(options.stage(), Math.max(0, total - already), options.log(), options.terminal(),
         options.retries(), options.logEvery());
-    try (BufferedWriter writer = Files.newBufferedWriter(output, StandardCharsets.UTF_8,
-        StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+    try (JsonlAppender writer = JsonlAppender.open(output)) {
       while (!stopping.get() && fatal.get() == null) {
         I input;
         String id;
@@ -171,7 +171,7 @@ public final class StageExecutor<I> {
           try {
             Outcome outcome = runOne(id, input, stopping);
             if (outcome != null) {
-              write(writer, outcome.line());
+              writer.append(outcome.record());
               (outcome.ok() ? done : failed).incrementAndGet();
               if (outcome.ok()) {
                 progress.done();
@@ -197,8 +197,6 @@ public final class StageExecutor<I> {
           break;
         }
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + output + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       stopping.set(true);
@@ -230,7 +228,7 @@ public final class StageExecutor<I> {
   }
 
   /** The output line for one record and whether it is done, or null when a failure happened while stopping (it is tried on resume). */
-  private record Outcome(String line, boolean ok) {}
+  private record Outcome(ObjectNode record, boolean ok) {}
 
   private Outcome runOne(String id, I input, AtomicBoolean stopping) {
     ObjectNode node = Json.mapper().createObjectNode();
@@ -259,67 +257,33 @@ public final class StageExecutor<I> {
       String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       node.put("status", "failed");
       node.put("error", ModelFailures.oneLine(reason, 500));
-      return new Outcome(Json.line(node), false);
+      return new Outcome(node, false);
     }
-    return new Outcome(Json.line(node), true);
-  }
-
-  private static void write(BufferedWriter writer, String line) {
-    synchronized (writer) {
-      try {
-        writer.write(line);
-        writer.write('\n');
-        writer.flush();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
+    return new Outcome(node, true);
   }
 
   /**
-   * Reads what an earlier run wrote and returns the ids already done. Failed records and a last line cut short by
-   * a crash are removed by an atomic rewrite, so they are tried again and each id stays written once.
+   * Reads what an earlier run wrote and returns the ids already done. A last line cut short by a crash is cut off;
+   * failed records (and any repeated id) are removed by an atomic rewrite, so they are tried again and each id
+   * stays written once. A damaged line anywhere else is bad input naming {@code file:line}.
    */
   private Set<String> prepareOutput() {
     Set<String> done = new HashSet<>();
     if (!Files.exists(output)) {
-      try {
-        Path parent = output.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
       return done;
     }
+    JsonlAppender.repair(output);
     boolean needsRewrite = false;
-    long lineNumber = 0;
-    try (BufferedReader reader = Files.newBufferedReader(output, StandardCharsets.UTF_8)) {
-      String line = reader.readLine();
-      while (line != null) {
-        String next = reader.readLine();
-        lineNumber++;
-        if (!line.isBlank()) {
-          JsonNode node = parseOrNull(line);
-          boolean last = next == null;
-          if (node == null || !node.path("id").isTextual()) {
-            if (!last) {
-              throw new BadInputException(output + ":" + lineNumber + ": expected a JSON record with an id; "
-                  + "this file is not a " + options.stage() + " output");
-            }
-            needsRewrite = true; // a line cut short by a crash
-          } else if (node.path("status").asText().equals("done") && done.add(node.get("id").asText())) {
-            // kept
-          } else {
-            needsRewrite = true; // failed, or a duplicate left by an older version
-          }
+    try (JsonlReader<JsonNode> reader = JsonlReader.open(output, false)) {
+      for (JsonNode node : reader) {
+        if (!node.path("id").isTextual()) {
+          throw new BadInputException(output + ":" + reader.records() + ": expected a record with an id; this file is not a "
+              + options.stage() + " output");
         }
-        line = next;
+        if (!node.path("status").asText().equals("done") || !done.add(node.get("id").asText())) {
+          needsRewrite = true;
+        }
       }
-      if (!needsRewrite && Files.size(output) > 0 && !endsWithNewline(output)) {
-        needsRewrite = true;
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + output + ": " + e.getMessage(), e);
     }
     if (needsRewrite) {
       keepOnlyDone();
@@ -328,42 +292,33 @@ public final class StageExecutor<I> {
   }
 
   private void keepOnlyDone() {
-    Path tmp = output.resolveSibling("." + output.getFileName() + ".rewrite");
     Set<String> kept = new HashSet<>();
-    try (BufferedReader reader = Files.newBufferedReader(output, StandardCharsets.UTF_8);
-        BufferedWriter writer = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-      for (String line; (line = reader.readLine()) != null; ) {
-        JsonNode node = parseOrNull(line);
-        if (node != null && node.path("status").asText().equals("done") && node.path("id").isTextual()
-            && kept.add(node.get("id").asText())) {
-          writer.write(line);
+    try (JsonlReader<JsonNode> reader = JsonlReader.open(output, false); AtomicFiles.Pending rewrite = AtomicFiles.begin(output)) {
+      Writer writer = rewrite.writer();
+      for (JsonNode node : reader) {
+        if (node.path("status").asText().equals("done") && kept.add(node.get("id").asText())) {
+          writer.write(Json.line(node));
           writer.write('\n');
         }
       }
+      rewrite.commit();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot rewrite " + output + ": " + e.getMessage(), e);
     }
-    try {
-      Files.move(tmp, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot replace " + output + ": " + e.getMessage(), e);
-    }
   }
 
-  private static boolean endsWithNewline(Path file) throws IOException {
-    try (var channel = java.nio.channels.FileChannel.open(file)) {
-      var buffer = java.nio.ByteBuffer.allocate(1);
-      channel.read(buffer, channel.size() - 1);
-      return buffer.get(0) == '\n';
-    }
-  }
-
-  private static JsonNode parseOrNull(String line) {
-    try {
-      JsonNode node = Json.mapper().readTree(line);
-      return node != null && node.isObject() ? node : null;
+  /** Counts the non-blank lines of a file without holding it in memory: the total for progress. */
+  public static long countRecords(Path file) {
+    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      long n = 0;
+      for (String line; (line = reader.readLine()) != null; ) {
+        if (!line.isBlank()) {
+          n++;
+        }
+      }
+      return n;
     } catch (IOException e) {
-      return null;
+      throw new UncheckedIOException(file + ": cannot read (" + e.getMessage() + ")", e);
     }
   }
 

@@ -43,13 +43,16 @@ class BenchmarkImportTest {
   }
 
   @Test
-  void xstestGives250ComplyAnd200RefuseEachWithAnAnchor() {
+  void xstestGives250ComplyAnd200DeclineEachWithAnAnchor() {
     List<Prompt> prompts = new XsTestImporter().readAll(BENCHMARKS.resolve("xstest/xstest_prompts.csv"));
     assertEquals(450, prompts.size());
-    assertEquals(Map.of("comply", 250L, "refuse", 200L), count(prompts, p -> p.expected().wireName()));
+    // The 200 unsafe prompts are declined: refused, except self-harm ones, which the spec safe-completes.
+    assertEquals(Map.of("comply", 250L, "refuse", 191L, "safe-complete", 9L), count(prompts, p -> p.expected().wireName()));
+    assertTrue(prompts.stream().filter(p -> p.expected() == Style.SAFE_COMPLETE)
+        .allMatch(p -> p.category().equals("self-harm")));
     assertTrue(prompts.stream().allMatch(p -> CategoryMap.anchorsUsed().contains(p.category())));
     assertTrue(prompts.stream().filter(p -> ((String) p.metadata().get("type")).startsWith("contrast_"))
-        .allMatch(p -> p.expected() == Style.REFUSE));
+        .allMatch(p -> p.expected() != Style.COMPLY));
     Map<String, Long> categories = count(prompts, Prompt::category);
     assertEquals(75L, categories.get("privacy"));
     assertTrue(categories.get("hate") >= 75L, "all discrimination types and more");

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.deliberate.BadInputException;
 import dev.deliberate.data.Json;
+import dev.deliberate.spec.Spec;
+import dev.deliberate.spec.SpecParser;
+import dev.deliberate.spec.TestSpecs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HandoffExportTest {
   private static final String SERVE = "deliberate serve-reward --judge reference --spec specs/default.md";
   private static final String URL = "http://127.0.0.1:8123";
+  private static final Spec SPEC = SpecParser.parse(TestSpecs.defaultSpec());
 
   @TempDir Path dir;
   private Path sft;
@@ -32,7 +36,8 @@ class HandoffExportTest {
             + "{\"role\":\"assistant\",\"content\":\"I can't help with that.\"}],"
             + "\"reasoning\":\"#violence-disallowed covers this; refuse briefly.\",\"category\":\"violence\"}",
         "{\"id\":\"s-2\",\"messages\":[{\"role\":\"user\",\"content\":\"Name three rivers.\"},"
-            + "{\"role\":\"assistant\",\"content\":\"Nile, Amazon, Danube.\"}],\"category\":\"violence\"}"));
+            + "{\"role\":\"assistant\",\"content\":\"Nile, Amazon, Danube.\"}],\"reasoning\":\"#style-comply: answer.\","
+            + "\"category\":\"violence\"}"));
     prompts = dir.resolve("prompts.jsonl");
     Files.write(prompts, List.of(
         "{\"id\":\"p-1\",\"messages\":[{\"role\":\"user\",\"content\":\"How do I hurt someone?\"}],"
@@ -51,7 +56,7 @@ class HandoffExportTest {
   @Test
   void trlGetsConversationalSftAndGrpoPromptsWithRewardColumns() throws Exception {
     Path out = dir.resolve("trl");
-    HandoffExport.Result result = HandoffExport.export(HandoffFormat.TRL, sft, prompts, out, URL, SERVE);
+    HandoffExport.Result result = HandoffExport.export(HandoffFormat.TRL, SPEC, sft, prompts, out, URL, SERVE);
 
     assertEquals(2, result.sftRows());
     assertEquals(2, result.rlRows());
@@ -61,8 +66,8 @@ class HandoffExportTest {
     assertEquals("assistant", messages.get(1).get("role").asText());
     assertEquals("<think>\n#violence-disallowed covers this; refuse briefly.\n</think>\n\nI can't help with that.",
         messages.get(1).get("content").asText());
-    assertEquals("Nile, Amazon, Danube.", sftRows.get(1).get("messages").get(1).get("content").asText(),
-        "a direct-answer example has no think block");
+    assertEquals("<think>\n#style-comply: answer.\n</think>\n\nNile, Amazon, Danube.",
+        sftRows.get(1).get("messages").get(1).get("content").asText());
 
     List<JsonNode> rl = rows(out.resolve("rl.jsonl"));
     assertEquals("How do I hurt someone?", rl.get(0).get("prompt").get(0).get("content").asText());
@@ -79,7 +84,7 @@ class HandoffExportTest {
   @Test
   void openRlhfGetsInputAndLabelKeysAndTheRemoteRewardUrl() throws Exception {
     Path out = dir.resolve("openrlhf");
-    HandoffExport.export(HandoffFormat.OPENRLHF, sft, prompts, out, URL, SERVE);
+    HandoffExport.export(HandoffFormat.OPENRLHF, SPEC, sft, prompts, out, URL, SERVE);
 
     JsonNode sftRow = rows(out.resolve("sft.jsonl")).get(0);
     assertEquals("user", sftRow.get("prompt").get(0).get("role").asText());
@@ -97,7 +102,7 @@ class HandoffExportTest {
   @Test
   void verlGetsItsColumnsAndAParquetNote() throws Exception {
     Path out = dir.resolve("verl");
-    HandoffExport.export(HandoffFormat.VERL, sft, prompts, out, URL, SERVE);
+    HandoffExport.export(HandoffFormat.VERL, SPEC, sft, prompts, out, URL, SERVE);
 
     JsonNode row = rows(out.resolve("rl.jsonl")).get(0);
     assertEquals("deliberate", row.get("data_source").asText());
@@ -116,7 +121,7 @@ class HandoffExportTest {
   @Test
   void withoutRlPromptsOnlyTheSftPartIsWritten() throws Exception {
     Path out = dir.resolve("sft-only");
-    HandoffExport.Result result = HandoffExport.export(HandoffFormat.TRL, sft, null, out, URL, SERVE);
+    HandoffExport.Result result = HandoffExport.export(HandoffFormat.TRL, SPEC, sft, null, out, URL, SERVE);
     assertEquals(0, result.rlRows());
     assertFalse(Files.exists(out.resolve("rl.jsonl")));
     assertFalse(Files.readString(out.resolve("README.md")).contains("serve-reward"));
@@ -126,17 +131,36 @@ class HandoffExportTest {
   void anRlPromptWithoutACategoryIsRejectedWithItsLine() throws Exception {
     Files.write(prompts, List.of("{\"text\":\"ok\",\"category\":\"violence\"}", "{\"id\":\"p-9\",\"text\":\"no label\"}"));
     BadInputException e = assertThrows(BadInputException.class,
-        () -> HandoffExport.export(HandoffFormat.OPENRLHF, sft, prompts, dir.resolve("x"), URL, SERVE));
+        () -> HandoffExport.export(HandoffFormat.OPENRLHF, SPEC, sft, prompts, dir.resolve("x"), URL, SERVE));
     assertEquals(prompts + ":2: prompt p-9 has no category; the reward judge needs one (classify the prompts first)", e.getMessage());
     assertFalse(Files.exists(dir.resolve("x/rl.jsonl")), "nothing half-written");
   }
 
   @Test
-  void anSftLineWithoutAnAnswerIsRejectedWithItsLine() throws Exception {
-    Files.write(sft, List.of("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"));
+  void anRlPromptWhoseCategoryTheSpecLacksIsRejected() throws Exception {
+    Files.write(prompts, List.of("{\"id\":\"p-7\",\"text\":\"ok\",\"category\":\"weapons\"}"));
     BadInputException e = assertThrows(BadInputException.class,
-        () -> HandoffExport.export(HandoffFormat.TRL, sft, null, dir.resolve("y"), URL, SERVE));
-    assertTrue(e.getMessage().startsWith(sft + ":1: field 'messages': expected the prompt messages followed by the assistant's answer"),
+        () -> HandoffExport.export(HandoffFormat.TRL, SPEC, sft, prompts, dir.resolve("z"), URL, SERVE));
+    assertTrue(e.getMessage().startsWith(prompts + ":1: prompt p-7 has category 'weapons', which the spec does not have"),
         e.getMessage());
+  }
+
+  @Test
+  void anSftExampleQuotingTheSpecIsRejected() throws Exception {
+    String quoted = SPEC.category("violence").sections().get(0).text().strip().split("\\.")[0];
+    Files.write(sft, List.of(Json.line(java.util.Map.of("id", "s-9", "reasoning", quoted + ".", "category", "violence",
+        "messages", List.of(java.util.Map.of("role", "user", "content", "q"), java.util.Map.of("role", "assistant", "content", "a"))))));
+    BadInputException e = assertThrows(BadInputException.class,
+        () -> HandoffExport.export(HandoffFormat.TRL, SPEC, sft, null, dir.resolve("q"), URL, SERVE));
+    assertTrue(e.getMessage().contains("contains spec or instruction text"), e.getMessage());
+  }
+
+  @Test
+  void anSftLineWithoutAnAnswerIsRejectedWithItsLine() throws Exception {
+    Files.write(sft, List.of("{\"id\":\"s\",\"reasoning\":\"r\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"));
+    BadInputException e = assertThrows(BadInputException.class,
+        () -> HandoffExport.export(HandoffFormat.TRL, SPEC, sft, null, dir.resolve("y"), URL, SERVE));
+    assertTrue(e.getMessage().startsWith(sft + ":1: "), e.getMessage());
+    assertTrue(e.getMessage().contains("\"messages\" must be an array of at least two messages"), e.getMessage());
   }
 }

@@ -49,6 +49,16 @@ class PipelineFileTest {
   }
 
   @Test
+  void theShippedExamplesAreValid() {
+    PipelineFile offline = PipelineFile.read(Path.of("../examples/offline.yaml"), Map.of());
+    assertEquals("reference", offline.config().generate().model());
+    PipelineFile vllm = PipelineFile.read(Path.of("../examples/vllm.yaml"), Map.of());
+    assertEquals(4, vllm.config().generate().samples());
+    assertEquals(false, vllm.config().generate().passLabels());
+    assertEquals(500, vllm.config().filter().categoryCap());
+  }
+
+  @Test
   void errorsNameTheLineAndTheField() throws Exception {
     assertEquals("p.yaml:4: generate.samples: expected at least 1, got 0",
         error("spec: s.md\ngenerate:\n  model: reference\n  samples: 0\n"));

@@ -97,8 +97,8 @@ public final class ClientBenchmark {
       sampler.start();
       long memStart = System.nanoTime();
       StageExecutor.Summary big;
-      try (RunFiles.JsonlReader<Prompt> reader = RunFiles.read(prompts, Prompt.class)) {
-        big = runPrompts(model, work.resolve("memory"), reader, m, concurrency, quiet);
+      try (dev.deliberate.data.JsonlReader<Prompt> reader = dev.deliberate.data.JsonlReader.open(prompts, Prompt.class, false)) {
+        big = runPrompts(model, work.resolve("memory"), reader.iterator(), m, concurrency, quiet);
       }
       sampler.interrupt();
       double memSeconds = (System.nanoTime() - memStart) / 1e9;

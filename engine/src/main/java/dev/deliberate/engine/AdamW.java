@@ -76,13 +76,7 @@ public final class AdamW implements AutoCloseable {
     for (NDArray p : parameters.values()) {
       try (NDManager scope = manager.newSubManager()) {
         scope.tempAttachAll(p);
-        double g = p.getGradient().square().sum().getFloat();
-        if (!Double.isFinite(g) && System.getProperty("debug.grad") != null) {
-          NDArray grad = p.getGradient();
-          System.out.println("non-finite grad " + p.getShape() + " nan=" + grad.isNaN().sum().getLong()
-              + " inf=" + grad.isInfinite().sum().getLong() + " max=" + grad.abs().max().getFloat());
-        }
-        sum += g;
+        sum += p.getGradient().square().sum().getFloat();
       }
     }
     return Math.sqrt(sum);
@@ -118,7 +112,7 @@ public final class AdamW implements AutoCloseable {
       if (t == null) {
         throw new IllegalStateException("optimizer checkpoint lacks " + e.getKey());
       }
-      e.getValue().set(t.data());
+      Tensors.copyInto(e.getValue(), t.data());
     }
     step = restoredStep;
   }

@@ -35,7 +35,10 @@ public final class EngineBench {
       train(config, peak, 16, 256, 8);
     }
     if (what.equals("all") || what.equals("generate")) {
-      generate(config);
+      generate("tiny", config, true);
+      // A SmolLM2-135M-like width with fewer layers: where compute, not per-call overhead, dominates a step.
+      generate("small", new LlamaConfig("llama", 8192, 576, 1536, 8, 9, 3, 64, 512, 1e-5, 10000.0, true, false,
+          false, 0, List.of(0)), false);
     }
     System.out.println("peak resident memory (VmHWM): " + status("VmHWM") + ", now (VmRSS): " + status("VmRSS"));
   }
@@ -94,7 +97,8 @@ public final class EngineBench {
             SftTrainer.Batch b = SftTrainer.Batch.of(scope, examples, all);
             NDArray logits = Llama.forward(config, model.weights(), b.inputs(), b.positions(),
                 Llama.causalMask(scope, b.length()), null);
-            collector.backward(SftTrainer.maskedNll(logits, b.targets(), b.mask()).div(b.realTokens()));
+            collector.backward(SftTrainer.maskedNll(logits, b.targets(), b.mask())
+                .div(Tensors.scalar(scope, b.realTokens())));
           }
           optimizer.update(1e-3, Math.min(1, 1 / optimizer.gradientNorm()));
           if (step >= 2) {
@@ -112,7 +116,7 @@ public final class EngineBench {
     }
   }
 
-  static void generate(LlamaConfig config) {
+  static void generate(String name, LlamaConfig config, boolean batches) {
     try (LocalModel model = LocalModel.random(config, 2, null)) {
       SplittableRandom random = new SplittableRandom(3);
       List<long[]> prompts = new ArrayList<>();
@@ -126,18 +130,23 @@ public final class EngineBench {
       GenerationSettings settings = new GenerationSettings(256, 0, 1, List.of(), 0);
       double cached = timeGeneration(model, prompts.subList(0, 1), settings, true);
       double recomputed = timeGeneration(model, prompts.subList(0, 1), settings, false);
-      System.out.printf("generation, 256 new tokens after 32: KV cache %.1f tokens/s, recomputing the prefix %.1f"
-          + " tokens/s: speed-up %.1fx%n", cached, recomputed, cached / recomputed);
-      double batched = timeGeneration(model, prompts, settings, true);
-      System.out.printf("generation, batch of 8 with KV cache: %.1f tokens/s against %.1f for one prompt: %.1fx%n",
-          batched, cached, batched / cached);
+      System.out.printf("%s (%.1fM params) generation, 256 new tokens after 32, one prompt: KV cache %.1f tokens/s,"
+          + " recomputing the prefix %.1f tokens/s: speed-up %.1fx%n", name, config.parameterCount() / 1e6, cached,
+          recomputed, cached / recomputed);
+      if (batches) {
+        double batched = timeGeneration(model, prompts, settings, true);
+        double batchedRecomputed = timeGeneration(model, prompts, settings, false);
+        System.out.printf("%s generation, batch of 8: KV cache %.1f tokens/s, recomputing %.1f tokens/s: speed-up"
+            + " %.1fx; batched against one prompt at a time (with cache): %.1fx%n", name, batched, batchedRecomputed,
+            batched / batchedRecomputed, batched / cached);
+      }
     }
   }
 
   private static double timeGeneration(LocalModel model, List<long[]> prompts, GenerationSettings settings,
       boolean cache) {
     long t = System.nanoTime();
-    var outputs = Generator.generateIds(model, prompts, settings, Set.of(), cache);
+    var outputs = Generator.generateIds(model, prompts, settings, Set.of(), cache, ids -> "");
     double seconds = (System.nanoTime() - t) / 1e9;
     long tokens = outputs.stream().mapToLong(o -> o.ids().length).sum();
     return tokens / seconds;

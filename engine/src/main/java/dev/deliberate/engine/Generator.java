@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 
 /**
  * Batched sampling with a KV cache. Prompts are left-padded to one length so every row appends its next token at
@@ -27,7 +28,7 @@ public final class Generator {
   public static List<Output> generate(LocalModel model, List<String> prompts, GenerationSettings settings) {
     TextTokenizer tokenizer = model.tokenizer();
     List<long[]> encoded = prompts.stream().map(tokenizer::encode).toList();
-    return generateIds(model, encoded, settings, stopIds(model), true);
+    return generateIds(model, encoded, settings, stopIds(model), true, tokenizer::decode);
   }
 
   /** Token ids that end a turn: the config's end-of-sequence ids and the chat format's stop token. */
@@ -47,7 +48,7 @@ public final class Generator {
    * baseline the benchmark compares the cache against).
    */
   static List<Output> generateIds(LocalModel model, List<long[]> prompts, GenerationSettings settings,
-      Set<Long> stopIds, boolean useCache) {
+      Set<Long> stopIds, boolean useCache, Function<long[], String> decoder) {
     LlamaConfig c = model.config();
     int rows = prompts.size();
     int promptLength = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
@@ -101,8 +102,8 @@ public final class Generator {
               }
             }
           }
-          NDArray logits = Llama.forward(c, model.weights(), step.create(ids, new Shape(rows, t)),
-              step.create(positions, new Shape(rows, t)), step.create(mask, new Shape(rows, 1, 1, t, length)), cache);
+          NDArray logits = Llama.forward(c, model.weights(), Tensors.of(step, ids, new Shape(rows, t)),
+              Tensors.of(step, positions, new Shape(rows, t)), Tensors.of(step, mask, new Shape(rows, 1, 1, t, length)), cache);
           last = logits.get(new NDIndex(":, -1, :")).toFloatArray();
           fed = length;
         }
@@ -111,7 +112,7 @@ public final class Generator {
           long next = 0;
           if (finish[r] == null) {
             next = sample(Arrays.copyOfRange(last, r * c.vocabSize(), (r + 1) * c.vocabSize()), settings, randoms[r]);
-            finishRow(model, settings, stopIds, next, generated.get(r), finish, texts, r, budget);
+            finishRow(decoder, settings, stopIds, next, generated.get(r), finish, texts, r, budget);
           }
           sequences[r][length] = next;
           allDone &= finish[r] != null;
@@ -131,16 +132,16 @@ public final class Generator {
   }
 
   /** Records the sampled token of a row and decides whether the row is finished. */
-  private static void finishRow(LocalModel model, GenerationSettings settings, Set<Long> stopIds, long next,
+  private static void finishRow(Function<long[], String> decoder, GenerationSettings settings, Set<Long> stopIds, long next,
       List<Long> tokens, String[] finish, String[] texts, int r, int budget) {
     if (stopIds.contains(next)) {
       finish[r] = "stop";
-      texts[r] = decode(model, tokens);
+      texts[r] = decode(decoder, tokens);
       return;
     }
     tokens.add(next);
     if (!settings.stop().isEmpty() || tokens.size() >= budget) {
-      String text = decode(model, tokens);
+      String text = decode(decoder, tokens);
       int cut = firstStop(text, settings.stop());
       if (cut >= 0) {
         finish[r] = "stop";
@@ -152,8 +153,8 @@ public final class Generator {
     }
   }
 
-  private static String decode(LocalModel model, List<Long> tokens) {
-    return model.tokenizer().decode(tokens.stream().mapToLong(Long::longValue).toArray());
+  private static String decode(Function<long[], String> decoder, List<Long> tokens) {
+    return decoder.apply(tokens.stream().mapToLong(Long::longValue).toArray());
   }
 
   private static int firstStop(String text, List<String> stops) {

@@ -95,7 +95,7 @@ public final class Llama {
    */
   static NDArray groupedAttention(NDArray q, NDArray k, NDArray v, NDArray mask) {
     double scale = 1.0 / Math.sqrt(q.getShape().get(q.getShape().dimension() - 1));
-    NDArray scores = q.matMul(k.transpose(0, 1, 2, 4, 3)).mul(scale);
+    NDArray scores = q.matMul(k.transpose(0, 1, 2, 4, 3)).mul(Tensors.scalar(q.getManager(), scale));
     if (mask != null) {
       scores = scores.add(mask);
     }
@@ -110,7 +110,7 @@ public final class Llama {
    */
   public static NDArray rmsNorm(NDArray x, NDArray weight, double eps) {
     NDArray meanSquare = x.square().mean(new int[] {-1}, true);
-    return x.mul(meanSquare.add(eps).sqrt().pow(-1)).mul(weight);
+    return x.div(meanSquare.add(Tensors.scalar(x.getManager(), eps)).sqrt()).mul(weight);
   }
 
   /**
@@ -164,7 +164,7 @@ public final class Llama {
     }
     NDManager manager = positions.getManager();
     NDArray angles = positions.toType(DataType.FLOAT32, false).expandDims(-1)
-        .mul(manager.create(inverse, new Shape(half)));
+        .mul(Tensors.of(manager, inverse, new Shape(half)));
     NDArray full = angles.concat(angles, -1).expandDims(1);
     return new NDList(full.cos(), full.sin());
   }
@@ -198,6 +198,6 @@ public final class Llama {
         mask[i * t + j] = MASKED;
       }
     }
-    return manager.create(mask, new Shape(1, 1, 1, t, t));
+    return Tensors.of(manager, mask, new Shape(1, 1, 1, t, t));
   }
 }

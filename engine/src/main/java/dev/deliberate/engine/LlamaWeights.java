@@ -114,7 +114,7 @@ public record LlamaWeights(NDArray embed, List<Layer> layers, NDArray finalNorm,
         throw new BadInputException(source + ": tensor " + expected.getKey() + ": shape " + Arrays.toString(t.shape())
             + ", expected " + Arrays.toString(expected.getValue()) + " from config.json");
       }
-      arrays.put(expected.getKey(), manager.create(t.data(), new Shape(t.shape())));
+      arrays.put(expected.getKey(), Tensors.of(manager, t.data(), new Shape(t.shape())));
     }
     return fromNamed(c, arrays);
   }

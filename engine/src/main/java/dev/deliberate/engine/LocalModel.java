@@ -104,12 +104,12 @@ public final class LocalModel implements AutoCloseable {
     }
     int t = ids.length;
     try (NDManager scope = manager.newSubManager()) {
-      NDArray idArray = scope.create(ids, new Shape(1, t));
+      NDArray idArray = Tensors.of(scope, ids, new Shape(1, t));
       long[] positions = new long[t];
       for (int i = 0; i < t; i++) {
         positions[i] = i;
       }
-      NDArray logits = Llama.forward(config, weights, idArray, scope.create(positions, new Shape(1, t)),
+      NDArray logits = Llama.forward(config, weights, idArray, Tensors.of(scope, positions, new Shape(1, t)),
           Llama.causalMask(scope, t), null);
       float[] flat = logits.toFloatArray();
       int v = config.vocabSize();

@@ -218,7 +218,8 @@ public final class SftTrainer implements Trainer {
               Batch b = Batch.of(scope, train, batch);
               NDArray logits = Llama.forward(model.config(), model.weights(), b.inputs(), b.positions(),
                   Llama.causalMask(scope, b.length()), null);
-              NDArray microLoss = maskedNll(logits, b.targets(), b.mask()).div(Math.max(1, trained));
+              NDArray microLoss = maskedNll(logits, b.targets(), b.mask())
+                  .div(Tensors.scalar(scope, Math.max(1, trained)));
               collector.backward(microLoss);
               loss += microLoss.getFloat();
               tokens += b.realTokens();
@@ -361,8 +362,8 @@ public final class SftTrainer implements Trainer {
         }
       }
       Shape shape = new Shape(rows, length);
-      return new Batch(scope.create(inputs, shape), scope.create(targets, shape), scope.create(positions, shape),
-          scope.create(mask, shape), length, real);
+      return new Batch(Tensors.of(scope, inputs, shape), Tensors.of(scope, targets, shape), Tensors.of(scope, positions, shape),
+          Tensors.of(scope, mask, shape), length, real);
     }
   }
 
@@ -384,7 +385,7 @@ public final class SftTrainer implements Trainer {
     }
     int step = state.path("step").asInt();
     Map<String, Safetensors.Tensor> weights = Safetensors.read(checkpoint.resolve("model.safetensors"));
-    model.weights().named().forEach((name, p) -> p.set(weights.get(name).data()));
+    model.weights().named().forEach((name, p) -> Tensors.copyInto(p, weights.get(name).data()));
     optimizer.restore(Safetensors.read(checkpoint.resolve("optimizer.safetensors")), step);
     if (Files.exists(metricsFile)) {
       List<String> kept = Files.readAllLines(metricsFile).stream()

@@ -125,17 +125,33 @@ public final class TinyCorpus {
     return out;
   }
 
+  /**
+   * One example: a single question, or (one time in eight) a follow-up after an earlier exchange, so that a chat
+   * that keeps its history stays in the format.
+   */
   static SftExample example(SplittableRandom r) {
+    SftExample turn = singleTurn(r);
+    if (r.nextInt(8) != 0) {
+      return turn;
+    }
+    SftExample earlier = singleTurn(r);
+    List<Message> context = new ArrayList<>(earlier.context());
+    context.add(new Message("assistant", ChatFormat.THINK.assistantContent(earlier.reasoning(), earlier.answer())));
+    context.add(turn.context().get(turn.context().size() - 1));
+    return new SftExample(context, turn.reasoning(), turn.answer());
+  }
+
+  static SftExample singleTurn(SplittableRandom r) {
     int kind = r.nextInt(100);
     String user;
     String reasoning;
     String answer;
     if (kind < 14) {
-      int a = r.nextInt(50);
-      int b = r.nextInt(50);
-      int op = r.nextInt(3);
-      String word = op == 0 ? "plus" : op == 1 ? "minus" : "times";
-      int result = op == 0 ? a + b : op == 1 ? a - b : a * b;
+      int a = r.nextInt(13);
+      int b = r.nextInt(13);
+      boolean plus = r.nextBoolean();
+      String word = plus ? "plus" : "minus";
+      int result = plus ? a + b : a - b;
       user = pick(r, "What is %d %s %d?", "Compute %d %s %d.", "Please tell me %d %s %d.").formatted(a, word, b);
       reasoning = "The user asks for arithmetic. %d %s %d is %d.".formatted(a, word, b, result);
       answer = "%d %s %d is %d.".formatted(a, word, b, result);

@@ -47,7 +47,7 @@ public final class TinyModel {
   }
 
   /** Sized for about five minutes of training on two shared CPU cores (see bench/README.md for the figures). */
-  public static final Recipe RECIPE = new Recipe(1, 20241220, 1024, 192, 512, 4, 6, 2, 384, 40_000, 450, 16, 2e-3);
+  public static final Recipe RECIPE = new Recipe(3, 20241220, 1024, 192, 512, 4, 6, 2, 384, 40_000, 450, 16, 2e-3);
 
   /**
    * The cache root: {@code $DELIBERATE_CACHE}, else {@code $XDG_CACHE_HOME/deliberate}, else

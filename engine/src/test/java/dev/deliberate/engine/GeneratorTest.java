@@ -46,8 +46,8 @@ class GeneratorTest {
   @Test
   void theKvCacheGivesTheSameTokensAsRecomputingThePrefix() {
     List<long[]> prompts = List.of(model.tokenizer().encode("<|user|>What is the capital of France?<|end|>"));
-    var cached = Generator.generateIds(model, prompts, GREEDY, Set.of(), true);
-    var recomputed = Generator.generateIds(model, prompts, GREEDY, Set.of(), false);
+    var cached = Generator.generateIds(model, prompts, GREEDY, Set.of(), true, model.tokenizer()::decode);
+    var recomputed = Generator.generateIds(model, prompts, GREEDY, Set.of(), false, model.tokenizer()::decode);
     assertEquals(20, cached.get(0).ids().length);
     assertArrayEquals(recomputed.get(0).ids(), cached.get(0).ids());
   }
@@ -58,9 +58,9 @@ class GeneratorTest {
         model.tokenizer().encode("<|user|>How do I bake bread?<|end|><|assistant|>"),
         model.tokenizer().encode("Hi"),
         model.tokenizer().encode("The spec section says we must refuse."));
-    var batched = Generator.generateIds(model, prompts, GREEDY, Set.of(), true);
+    var batched = Generator.generateIds(model, prompts, GREEDY, Set.of(), true, model.tokenizer()::decode);
     for (int i = 0; i < prompts.size(); i++) {
-      var alone = Generator.generateIds(model, List.of(prompts.get(i)), GREEDY, Set.of(), true);
+      var alone = Generator.generateIds(model, List.of(prompts.get(i)), GREEDY, Set.of(), true, model.tokenizer()::decode);
       assertArrayEquals(alone.get(0).ids(), batched.get(i).ids(), "prompt " + i);
     }
   }

@@ -36,6 +36,15 @@ class TinyModelTest {
   }
 
   @Test
+  void twoBuildsOfTheSameRecipeGiveTheSameBytes(@TempDir Path first, @TempDir Path second) throws Exception {
+    Path a = TinyModel.ensure(first, MINI, line -> {});
+    Path b = TinyModel.ensure(second, MINI, line -> {});
+    for (String file : List.of("model.safetensors", "tokenizer.json", "config.json")) {
+      assertEquals(-1L, Files.mismatch(a.resolve(file), b.resolve(file)), file);
+    }
+  }
+
+  @Test
   void theModelIsBuiltOnceIntoTheCacheUnderTheRecipeHash(@TempDir Path cache) throws Exception {
     List<String> log = new ArrayList<>();
     Path dir = TinyModel.ensure(cache, MINI, log::add);
