@@ -373,9 +373,9 @@ public final class GrpoTrainer {
       NDArray logits = Llama.forward(policy.config(), policy.weights(), b.inputs(), b.positions(),
           Llama.causalMask(scope, b.length()), null);
       NDArray logProbs = Grpo.tokenLogProbs(logits, b.targets(), settings.temperature());
-      NDArray loss = Grpo.summedLoss(logProbs, scope.create(old, shape), scope.create(ref, shape),
-          scope.create(adv, new Shape(indices.length, 1)), b.mask(), settings.clipRatio(), settings.klCoef())
-          .div(tokens);
+      NDArray loss = Grpo.summedLoss(logProbs, Tensors.of(scope, old, shape), Tensors.of(scope, ref, shape),
+          Tensors.of(scope, adv, new Shape(indices.length, 1)), b.mask(), settings.clipRatio(), settings.klCoef())
+          .div(Tensors.scalar(scope, tokens));
       collector.backward(loss);
       return loss.getFloat();
     }
