@@ -28,10 +28,19 @@ final class Commands {
     data.addSubcommand("attack", new DataAttackCommand());
 
     CommandLine model = group(root, "model", "Local models: build the tiny model, generate, inspect logits.");
+    // model: the local engine
+    model.addSubcommand(new ModelBuildTinyCommand());
+    model.addSubcommand(new ModelGenerateCommand());
+    model.addSubcommand(new ModelLogitsCommand());
 
     CommandLine train = group(root, "train", "Fine-tune local models (SFT, RL).");
+    // train: the local engine
+    train.addSubcommand(new TrainSftCommand());
 
     // Top-level stage commands (complete, generate, judge, filter, export, run, eval, report, chat, ...).
+    // chat: the local engine
+    root.addSubcommand(new ChatCommand());
+
     // pipeline: the deliberative data pipeline and its stages
     root.addSubcommand("run", new RunCommand());
     root.addSubcommand("classify", new ClassifyCommand());

@@ -1,5 +1,7 @@
 package dev.deliberate.app;
 
+import dev.deliberate.engine.LocalChatModel;
+import dev.deliberate.engine.ModelDirs;
 import dev.deliberate.model.ChatModel;
 import dev.deliberate.model.ModelOptions;
 import dev.deliberate.model.ModelResolver;
@@ -15,7 +17,20 @@ final class ModelStrings {
 
   /** Every scheme the command line knows. */
   static ModelResolver resolver() {
-    return StageModels.defaultResolver();
+    return StageModels.defaultResolver().register("local:", ModelStrings::local);
+  }
+
+  /** {@code local:DIR} loads a model directory; {@code local:tiny} is the built-in tiny model (built on first use). */
+  private static ChatModel local(String modelString, ModelOptions options) {
+    String name = modelString.substring("local:".length());
+    if (name.isBlank()) {
+      throw new dev.deliberate.BadInputException("model '" + modelString + "': expected local:DIR or local:tiny");
+    }
+    try {
+      return LocalChatModel.open(ModelDirs.resolve(name, line -> System.err.println(line)));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   static ChatModel resolve(String modelString) {

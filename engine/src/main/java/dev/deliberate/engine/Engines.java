@@ -1,14 +1,39 @@
 package dev.deliberate.engine;
 
 import ai.djl.engine.Engine;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
-/** Access to the PyTorch engine, always offline: nothing may be downloaded at run time. */
+/**
+ * Access to the PyTorch engine, always offline: nothing may be downloaded at run time. The number of intra-op
+ * threads comes from {@code ai.djl.pytorch.num_threads} (or the environment variable
+ * {@code DELIBERATE_THREADS}). By default: all processors on an idle machine, one thread on a busy one (load
+ * average at or above the processor count), because OpenMP workers that spin while descheduled made training
+ * five times slower than a single thread on a shared machine (see bench/README.md).
+ */
 public final class Engines {
   private Engines() {}
 
-  /** The PyTorch engine, with DJL's offline mode switched on before it loads. */
-  public static Engine pytorch() {
+  /** The PyTorch engine, with DJL's offline mode and the thread count set before it loads. */
+  public static synchronized Engine pytorch() {
     System.setProperty("ai.djl.offline", "true");
+    if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+      String env = System.getenv("DELIBERATE_THREADS");
+      int threads = env != null && env.matches("\\d+") ? Integer.parseInt(env) : defaultThreads();
+      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
     return Engine.getEngine("PyTorch");
+  }
+
+  static int defaultThreads() {
+    int processors = Runtime.getRuntime().availableProcessors();
+    try {
+      double load = Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+      return load >= processors ? 1 : processors;
+    } catch (IOException | RuntimeException e) {
+      return processors;
+    }
   }
 }

@@ -1,0 +1,76 @@
+package dev.deliberate.app;
+
+import dev.deliberate.data.Json;
+import dev.deliberate.data.Message;
+import dev.deliberate.engine.GenerationSettings;
+import dev.deliberate.engine.Generator;
+import dev.deliberate.engine.LocalModel;
+import dev.deliberate.engine.ModelDirs;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "generate",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Sample text from a local model.",
+      "",
+      "The prompt is sent as one user message in the model's chat format (our <|user|>...<|end|> layout for the "
+          + "tiny model, ChatML for models whose chat template uses <|im_start|>); with --raw it is fed as is. Prints "
+          + "each sample's text (the <think> block included), or JSON lines with --json."
+    })
+final class ModelGenerateCommand extends BaseCommand {
+  @Option(names = "--model", required = true, paramLabel = "DIR",
+      description = "Model directory in Hugging Face layout, local:DIR, or tiny.")
+  String model;
+
+  @Option(names = "--prompt", required = true, paramLabel = "TEXT", description = "The user message (or raw text).")
+  String prompt;
+
+  @Option(names = "--raw", description = "Feed the prompt as is, without the chat format.")
+  boolean raw;
+
+  @Option(names = "--max-tokens", defaultValue = "200", description = "New tokens at most (default: ${DEFAULT-VALUE}).")
+  int maxTokens;
+
+  @Option(names = "--temperature", defaultValue = "0.7", description = "0 = greedy (default: ${DEFAULT-VALUE}).")
+  double temperature;
+
+  @Option(names = "--top-p", defaultValue = "0.95", description = "Nucleus sampling mass (default: ${DEFAULT-VALUE}).")
+  double topP;
+
+  @Option(names = "--stop", paramLabel = "TEXT", description = "Stop before this text (repeatable).")
+  List<String> stop;
+
+  @Option(names = "--seed", defaultValue = "0", description = "Same seed, same text (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "-n", defaultValue = "1", description = "Samples, generated as one batch (default: ${DEFAULT-VALUE}).")
+  int n;
+
+  @Option(names = "--json", description = "One JSON object per sample: text, finish_reason, tokens.")
+  boolean json;
+
+  @Override
+  protected int run() throws Exception {
+    GenerationSettings settings = ChatCommand.settings(maxTokens, temperature, topP, stop, seed);
+    try (LocalModel local = LocalModel.open(ModelDirs.resolve(model, err()::println))) {
+      String text = raw ? prompt : local.chatFormat().prompt(List.of(new Message("user", prompt)));
+      List<Generator.Output> outputs = Generator.generate(local, Collections.nCopies(Math.max(1, n), text), settings);
+      for (Generator.Output o : outputs) {
+        if (json) {
+          out().println(Json.line(Map.of("text", o.text(), "finish_reason", o.finishReason(), "tokens", o.ids().length)));
+        } else {
+          out().println(o.text());
+          if (outputs.size() > 1) {
+            out().println();
+          }
+        }
+      }
+    }
+    return ExitCode.OK;
+  }
+}

@@ -1,0 +1,128 @@
+package dev.deliberate.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.deliberate.data.Json;
+import dev.deliberate.engine.BpeTrainer;
+import dev.deliberate.engine.GenerationSettings;
+import dev.deliberate.engine.LlamaConfig;
+import dev.deliberate.engine.LocalModel;
+import dev.deliberate.engine.TokenizerFiles;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EngineCommandsTest {
+  @TempDir static Path model;
+
+  @BeforeAll
+  static void build() throws Exception {
+    var tokenizer = BpeTrainer.train(Collections.nCopies(3, "<|user|>Hello there, how are you?<|end|><|assistant|>"
+        + "<think>A greeting.</think>Fine, thanks!<|end|>"), 320, TokenizerFiles.SPECIALS);
+    TokenizerFiles.write(model, tokenizer, 96, GenerationSettings.DEFAULT);
+    LlamaConfig config = LlamaConfig.llama(tokenizer.path("model").path("vocab").size(), 32, 64, 1, 4, 2, 96, 0, 0);
+    try (LocalModel local = LocalModel.random(config, 1, model)) {
+      local.save(model);
+    }
+  }
+
+  @Test
+  void logitsPrintsOneRowPerVocabularyEntryAsJson() throws Exception {
+    Cli cli = Cli.run("model", "logits", "--model", model.toString(), "--ids", "1,2,3");
+    assertEquals(0, cli.status(), cli.err());
+    JsonNode json = Json.mapper().readTree(cli.out());
+    assertEquals(3, json.get("ids").size());
+    assertTrue(json.get("logits").size() > 256);
+    Cli all = Cli.run("model", "logits", "--model", "local:" + model, "--ids", "1,2,3", "--all-positions");
+    assertEquals(3, Json.mapper().readTree(all.out()).get("logits").size());
+  }
+
+  @Test
+  void aMissingModelDirectoryIsOneLineNamingIt(@TempDir Path empty) {
+    Cli cli = Cli.run("model", "logits", "--model", empty.resolve("nope").toString(), "--ids", "1");
+    assertEquals(ExitCode.BAD_INPUT, cli.status());
+    assertEquals("error: " + empty.resolve("nope") + ": not a model directory (expected config.json and"
+        + " model.safetensors in it)", cli.err().strip());
+  }
+
+  @Test
+  void aConfigWithoutAFieldNamesTheFileAndTheField(@TempDir Path broken) throws Exception {
+    Files.writeString(broken.resolve("config.json"), "{\"model_type\": \"llama\", \"hidden_size\": 32}");
+    Cli cli = Cli.run("model", "logits", "--model", broken.toString(), "--ids", "1");
+    assertEquals(ExitCode.BAD_INPUT, cli.status());
+    assertEquals("error: " + broken.resolve("config.json") + ": field num_attention_heads: missing (expected a"
+        + " positive integer)", cli.err().strip());
+  }
+
+  @Test
+  void aTokenIdOutsideTheVocabularyIsBadInput() {
+    Cli cli = Cli.run("model", "logits", "--model", model.toString(), "--ids", "1,99999");
+    assertEquals(ExitCode.BAD_INPUT, cli.status());
+    assertTrue(cli.err().contains("token id 99999 is outside the vocabulary"), cli.err());
+  }
+
+  @Test
+  void generateWithTheSameSeedPrintsTheSameText() {
+    Cli a = Cli.run("model", "generate", "--model", model.toString(), "--prompt", "Hello", "--max-tokens", "12",
+        "--seed", "4", "--temperature", "1.0");
+    Cli b = Cli.run("model", "generate", "--model", model.toString(), "--prompt", "Hello", "--max-tokens", "12",
+        "--seed", "4", "--temperature", "1.0");
+    assertEquals(0, a.status(), a.err());
+    assertEquals(a.out(), b.out());
+  }
+
+  @Test
+  void chatAnswersEachPipedLine() {
+    ChatCommand.input = new ByteArrayInputStream("Hello\n\nHow are you?\n".getBytes(StandardCharsets.UTF_8));
+    try {
+      Cli cli = Cli.run("chat", "--model", model.toString(), "--max-tokens", "5", "--temperature", "0");
+      assertEquals(0, cli.status(), cli.err());
+      assertEquals(2, cli.out().lines().count(), cli.out());
+    } finally {
+      ChatCommand.input = System.in;
+    }
+  }
+
+  @Test
+  void localModelStringsResolveToTheLocalEngine() {
+    var chat = ModelStrings.resolve("local:" + model);
+    assertEquals("local:" + model, chat.id());
+    var response = chat.chat(dev.deliberate.model.ChatRequest.of(List.of(new dev.deliberate.data.Message("user",
+        "Hello"))).withMaxTokens(4).withSeed(1L));
+    assertEquals(1, response.choices().size());
+  }
+
+  @Test
+  void trainSftNamesTheLineOfABadRecord(@TempDir Path dir) throws Exception {
+    Path data = dir.resolve("sft.jsonl");
+    Files.write(data, List.of("{\"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}, "
+        + "{\"role\": \"assistant\", \"content\": \"Hello\"}]}", "not json"));
+    Cli cli = Cli.run("train", "sft", "--model", model.toString(), "--data", data.toString(), "--out",
+        dir.resolve("out").toString());
+    assertEquals(ExitCode.BAD_INPUT, cli.status());
+    assertTrue(cli.err().startsWith("error: " + data + ":2: not valid JSON"), cli.err());
+    assertFalse(Files.exists(dir.resolve("out/config.json")));
+  }
+
+  @Test
+  void trainSftWritesAModelDirectory(@TempDir Path dir) throws Exception {
+    Path data = dir.resolve("sft.jsonl");
+    Files.write(data, Collections.nCopies(4, "{\"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}, "
+        + "{\"role\": \"assistant\", \"content\": \"<think>A greeting.</think>Hello\"}]}"));
+    Cli cli = Cli.run("train", "sft", "--model", model.toString(), "--data", data.toString(), "--out",
+        dir.resolve("out").toString(), "--max-steps", "3", "--batch-size", "2");
+    assertEquals(0, cli.status(), cli.err());
+    assertTrue(cli.out().startsWith("wrote " + dir.resolve("out") + ": 3 steps"), cli.out());
+    assertTrue(Files.exists(dir.resolve("out/tokenizer.json")));
+    assertEquals(3, Files.readAllLines(dir.resolve("out/metrics.jsonl")).size());
+  }
+}
