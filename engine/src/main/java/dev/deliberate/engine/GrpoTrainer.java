@@ -299,7 +299,7 @@ public final class GrpoTrainer {
     }
     GenerationSettings sampling = new GenerationSettings(settings.maxNewTokens(), settings.temperature(),
         settings.topP(), List.of(), settings.seed() * 1_000_003L + step);
-    List<Generator.Output> outputs = Generator.generateIds(policy, rows, sampling, stopIds, true);
+    List<Generator.Output> outputs = Generator.generateIds(policy, rows, sampling, stopIds, true, policy.tokenizer()::decode);
     List<Rollout> rollouts = new ArrayList<>();
     for (int r = 0; r < rows.size(); r++) {
       Generator.Output o = outputs.get(r);
@@ -417,7 +417,7 @@ public final class GrpoTrainer {
     for (int i = 0; i < prompts.size(); i += settings.microBatch()) {
       List<Prompt> chunk = prompts.subList(i, Math.min(prompts.size(), i + settings.microBatch()));
       List<long[]> ids = chunk.stream().map(p -> model.tokenizer().encode(format.prompt(p.messages()))).toList();
-      List<Generator.Output> outputs = Generator.generateIds(model, ids, greedy, stopIds, true);
+      List<Generator.Output> outputs = Generator.generateIds(model, ids, greedy, stopIds, true, model.tokenizer()::decode);
       for (int j = 0; j < chunk.size(); j++) {
         Generator.Output o = outputs.get(j);
         JudgeReward.Reward r = reward.score(chunk.get(j), o.text(), "stop".equals(o.finishReason()));
