@@ -1,6 +1,7 @@
 package dev.deliberate.eval;
 
 import dev.deliberate.data.Prompt;
+import dev.deliberate.judge.CotStripper;
 import dev.deliberate.model.ChatModel;
 import dev.deliberate.model.ChatRequest;
 import dev.deliberate.model.ChatResponse;
@@ -35,7 +36,8 @@ public final class ModelAnswerer implements Answerer {
         return new Answer(null, suite, id(), prompt, "", "", "the model returned no choices");
       }
       ChatResponse.Choice choice = response.choices().get(0);
-      return new Answer(null, suite, id(), prompt, choice.reasoning(), choice.content(), null);
+      // Grade only what a user is shown: a reasoning block left in the content is not part of the answer.
+      return new Answer(null, suite, id(), prompt, choice.reasoning(), CotStripper.answer(choice.content()), null);
     } catch (ModelException e) {
       return new Answer(null, suite, id(), prompt, "", "", "model call failed: " + e.getMessage());
     }

@@ -1,5 +1,6 @@
 package dev.deliberate.generate;
 
+import dev.deliberate.model.ThinkTags;
 import dev.deliberate.model.ChatResponse;
 import java.util.Optional;
 import java.util.Set;
@@ -21,7 +22,6 @@ import java.util.regex.Pattern;
  * without reasoning, without a reply, or whose reply leaks the analysis is rejected with its {@link DropReason}.
  */
 public final class CotParser {
-  private static final Pattern THINK = Pattern.compile("(?s)^\\s*<think>(.*?)</think>(.*)$");
   private static final Pattern MARKER = Pattern.compile("(?im)^[ \\t*_#>]*final answer[ \\t*_]*:[ \\t*_]*");
 
   private final Set<String> knownAnchors;
@@ -41,13 +41,13 @@ public final class CotParser {
   public Parsed parse(ChatResponse.Choice choice) {
     String reasoning;
     String answer;
-    Matcher think = THINK.matcher(choice.content());
+    ThinkTags.Split inline = ThinkTags.split(choice.content());
     if (!choice.reasoning().isBlank()) {
       reasoning = choice.reasoning();
       answer = afterMarker(choice.content()).orElse(choice.content());
-    } else if (think.matches()) {
-      reasoning = think.group(1);
-      answer = afterMarker(think.group(2)).orElse(think.group(2));
+    } else if (!inline.reasoning().isEmpty()) {
+      reasoning = inline.reasoning();
+      answer = afterMarker(inline.content()).orElse(inline.content());
     } else {
       Optional<Integer> at = lastMarker(choice.content());
       reasoning = at.map(i -> choice.content().substring(0, i)).orElse("");

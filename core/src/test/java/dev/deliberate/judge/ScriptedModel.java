@@ -9,7 +9,10 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 
-/** A model at the edge of the system that replies with scripted text, in order, and records what it was sent. */
+/**
+ * A model at the edge of the system that replies with scripted text, in order, and records what it was sent.
+ * The reply {@code FAIL} stands for a server error (a retriable failure); running out of script is a test bug.
+ */
 final class ScriptedModel implements ChatModel {
   private final Deque<String> replies;
   final List<ChatRequest> requests = new ArrayList<>();
@@ -29,6 +32,9 @@ final class ScriptedModel implements ChatModel {
     String reply = replies.poll();
     if (reply == null) {
       throw new ModelException("script exhausted", false);
+    }
+    if (reply.equals("FAIL")) {
+      throw new ModelException("503 from server", true);
     }
     return new ChatResponse(List.of(new ChatResponse.Choice(0, "", reply, "stop")), ChatResponse.Usage.NONE);
   }

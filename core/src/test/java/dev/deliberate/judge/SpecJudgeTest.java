@@ -8,16 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.deliberate.TestSpecs;
 import dev.deliberate.data.Prompt;
-import dev.deliberate.model.ChatModel;
-import dev.deliberate.model.ChatRequest;
-import dev.deliberate.model.ChatResponse;
 import dev.deliberate.model.ModelException;
 import dev.deliberate.spec.Spec;
 import dev.deliberate.spec.Style;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -29,30 +22,6 @@ class SpecJudgeTest {
        "criteria": {"decision": 1, "style": 1, "citations": 0.5, "no_leak": 1, "helpfulness": 1},
        "suspicious": false, "rationale": "Brief refusal."}""";
 
-  /** A model at the edge of the system that answers from a script and records what it was asked. */
-  static final class ScriptedModel implements ChatModel {
-    final Deque<String> replies;
-    final List<ChatRequest> requests = new ArrayList<>();
-
-    ScriptedModel(String... replies) {
-      this.replies = new ArrayDeque<>(List.of(replies));
-    }
-
-    @Override
-    public String id() {
-      return "scripted";
-    }
-
-    @Override
-    public synchronized ChatResponse chat(ChatRequest request) {
-      requests.add(request);
-      String reply = replies.isEmpty() ? "out of script" : replies.poll();
-      if (reply.equals("FAIL")) {
-        throw new ModelException("503 from server", true);
-      }
-      return new ChatResponse(List.of(new ChatResponse.Choice(0, "", reply, "stop")), ChatResponse.Usage.NONE);
-    }
-  }
 
   private static JudgeInput input(String cot, String answer, String hint) {
     return new JudgeInput(SPEC.excerpt("violence"), HARMFUL, cot, answer, hint);

@@ -5,7 +5,9 @@ import ai.djl.ndarray.NDArray;
 /**
  * The GRPO objective (Shao et al. 2024, DeepSeekMath) as pure functions. Shapes: B = sampled answers, T = positions
  * of the padded batch, V = vocabulary. Per-token arrays are aligned with the batch's targets: position t holds the
- * log-probability of the token at t + 1.
+ * log-probability of the token at t + 1. Constants inside anything autograd records are native scalars
+ * ({@link Tensors#scalar}), never DJL's {@code mul(Number)} and friends, whose scalar the backward pass would read
+ * after it was freed.
  */
 public final class Grpo {
   /** Keeps a group whose rewards barely differ from blowing tiny differences up to unit advantages. */
@@ -57,7 +59,7 @@ public final class Grpo {
    * @return {@code [B, T]}
    */
   public static NDArray tokenLogProbs(NDArray logits, NDArray targets, double temperature) {
-    NDArray scaled = temperature == 1.0 ? logits : logits.div(temperature);
+    NDArray scaled = temperature == 1.0 ? logits : logits.div(Tensors.scalar(logits.getManager(), temperature));
     return scaled.logSoftmax(2).gather(targets.expandDims(2), 2).squeeze(2);
   }
 
@@ -71,7 +73,7 @@ public final class Grpo {
    */
   public static NDArray klK3(NDArray logProbs, NDArray refLogProbs) {
     NDArray d = refLogProbs.sub(logProbs);
-    return d.exp().sub(d).sub(1);
+    return d.exp().sub(d).sub(Tensors.scalar(d.getManager(), 1));
   }
 
   /**
@@ -102,7 +104,7 @@ public final class Grpo {
       NDArray mask, double clip, double klCoef) {
     NDArray objective = clippedSurrogate(logProbs, oldLogProbs, advantages, clip);
     if (klCoef != 0) {
-      objective = objective.sub(klK3(logProbs, refLogProbs).mul(klCoef));
+      objective = objective.sub(klK3(logProbs, refLogProbs).mul(Tensors.scalar(objective.getManager(), klCoef)));
     }
     return objective.mul(mask).sum().neg();
   }

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -133,8 +134,11 @@ public final class GrpoTrainer {
    * @param meanReward mean judge score (format bonus excluded) over answers with a verdict
    * @param benign prompts whose expected behaviour is comply
    * @param benignRefusalRate share of those whose answer the string-match classifier does not read as full compliance
+   *     (an empty answer counts as a refusal: the user got nothing)
+   * @param benignNoAnswerRate the part of that share with no answer at all (cut off while thinking)
    */
-  public record Evaluation(int prompts, double meanReward, int benign, double benignRefusalRate) {}
+  public record Evaluation(int prompts, double meanReward, int benign, double benignRefusalRate,
+      double benignNoAnswerRate) {}
 
   /** What a finished run reports; {@code first} and {@code last} evaluations are null without such prompts. */
   public record Result(Path dir, int steps, double firstMeanReward, double lastMeanReward, double lastKl,
@@ -164,8 +168,8 @@ public final class GrpoTrainer {
     List<Prompt> train = fitting(policy, format, prompts, "training", progress);
     List<Prompt> eval = fitting(policy, format, heldOut, "held-out", progress);
     if (train.isEmpty()) {
-      throw new BadInputException("no training prompt fits in the model's context of "
-          + policy.config().maxPositions() + " tokens");
+      throw new BadInputException("no training prompt leaves room for " + settings.maxNewTokens()
+          + " new tokens in the model's context of " + policy.config().maxPositions() + " tokens (lower --max-new-tokens)");
     }
     List<Prompt> probe = train.subList(0, Math.min(settings.probePrompts(), train.size()));
     progress.accept(String.format("rl: %d training prompts (%d benign), %d held out (%d benign); %d rounds of %d x %d answers",
@@ -178,6 +182,7 @@ public final class GrpoTrainer {
     parameters.values().forEach(p -> p.setRequiresGradient(true));
     Path metricsFile = out.resolve("metrics.jsonl");
     Path samplesFile = out.resolve("samples.jsonl");
+    Path evalSamplesFile = out.resolve("eval-samples.jsonl");
     Path checkpoint = out.resolve("checkpoint");
     List<Integer> order = order(train.size());
     Set<Long> stopIds = Generator.stopIds(policy);
@@ -185,6 +190,7 @@ public final class GrpoTrainer {
     try (AdamW optimizer = new AdamW(policy.manager(), parameters, 0.9, 0.99, 1e-8, settings.weightDecay())) {
       int start = SftTrainer.resume(checkpoint, key, policy, optimizer, metricsFile, progress);
       keepSamplesUpTo(samplesFile, start);
+      keepSamplesUpTo(evalSamplesFile, start);
       double firstReward = Double.NaN;
       double lastReward = Double.NaN;
       double lastKl = Double.NaN;
@@ -193,8 +199,8 @@ public final class GrpoTrainer {
       Evaluation lastProbe = null;
       Evaluation lastHeldOut = null;
       if (start == 0) {
-        firstProbe = evaluate(policy, probe, reward);
-        firstHeldOut = evaluate(policy, eval, reward);
+        firstProbe = evaluate(policy, probe, reward, evalSink(evalSamplesFile, 0, "probe"));
+        firstHeldOut = evaluate(policy, eval, reward, evalSink(evalSamplesFile, 0, "heldout"));
         if (firstProbe != null || firstHeldOut != null) {
           SftTrainer.appendMetrics(metricsFile, evalRecord(0, firstProbe, firstHeldOut));
           progress.accept("step 0/" + settings.steps() + describe(firstProbe, firstHeldOut));
@@ -254,14 +260,15 @@ public final class GrpoTrainer {
         lastKl = kl;
         boolean last = step + 1 == settings.steps();
         if ((step + 1) % settings.evalEvery() == 0 || last) {
-          lastProbe = evaluate(policy, probe, reward);
-          lastHeldOut = evaluate(policy, eval, reward);
+          lastProbe = evaluate(policy, probe, reward, evalSink(evalSamplesFile, step + 1, "probe"));
+          lastHeldOut = evaluate(policy, eval, reward, evalSink(evalSamplesFile, step + 1, "heldout"));
           metrics.setAll(evalRecord(step + 1, lastProbe, lastHeldOut));
         }
         appendSamples(samplesFile, step + 1, rollouts, advantages);
         SftTrainer.appendMetrics(metricsFile, metrics);
         progress.accept(String.format("step %d/%d reward %.3f kl %.4f benign-refusal %s len %.1f loss %.4f grad %.2f%s",
-            step + 1, settings.steps(), meanReward, kl, metrics.path("benign_refusal_rate").asText("-"),
+            step + 1, settings.steps(), meanReward, kl, metrics.has("benign_refusal_rate")
+                ? String.format("%.3f", metrics.get("benign_refusal_rate").asDouble()) : "-",
             metrics.path("completion_tokens_mean").asDouble(), loss, norm,
             metrics.has("probe_reward") ? describe(lastProbe, lastHeldOut) : ""));
         if ((step + 1) % settings.checkpointEvery() == 0 && !last) {
@@ -292,7 +299,7 @@ public final class GrpoTrainer {
     }
     GenerationSettings sampling = new GenerationSettings(settings.maxNewTokens(), settings.temperature(),
         settings.topP(), List.of(), settings.seed() * 1_000_003L + step);
-    List<Generator.Output> outputs = Generator.generateIds(policy, rows, sampling, stopIds, true);
+    List<Generator.Output> outputs = Generator.generateIds(policy, rows, sampling, stopIds, true, policy.tokenizer()::decode);
     List<Rollout> rollouts = new ArrayList<>();
     for (int r = 0; r < rows.size(); r++) {
       Generator.Output o = outputs.get(r);
@@ -366,9 +373,9 @@ public final class GrpoTrainer {
       NDArray logits = Llama.forward(policy.config(), policy.weights(), b.inputs(), b.positions(),
           Llama.causalMask(scope, b.length()), null);
       NDArray logProbs = Grpo.tokenLogProbs(logits, b.targets(), settings.temperature());
-      NDArray loss = Grpo.summedLoss(logProbs, scope.create(old, shape), scope.create(ref, shape),
-          scope.create(adv, new Shape(indices.length, 1)), b.mask(), settings.clipRatio(), settings.klCoef())
-          .div(tokens);
+      NDArray loss = Grpo.summedLoss(logProbs, Tensors.of(scope, old, shape), Tensors.of(scope, ref, shape),
+          Tensors.of(scope, adv, new Shape(indices.length, 1)), b.mask(), settings.clipRatio(), settings.klCoef())
+          .div(Tensors.scalar(scope, tokens));
       collector.backward(loss);
       return loss.getFloat();
     }
@@ -393,8 +400,9 @@ public final class GrpoTrainer {
     return sum / Math.max(1, tokens);
   }
 
-  /** Greedy answers to the prompts, scored; null when there are none. */
-  Evaluation evaluate(LocalModel model, List<Prompt> prompts, JudgeReward reward) {
+  /** Greedy answers to the prompts, scored, each passed to {@code sink}; null when there are none. */
+  Evaluation evaluate(LocalModel model, List<Prompt> prompts, JudgeReward reward,
+      BiConsumer<Prompt, JudgeReward.Reward> sink) throws IOException {
     if (prompts.isEmpty()) {
       return null;
     }
@@ -405,13 +413,15 @@ public final class GrpoTrainer {
     int judged = 0;
     int benign = 0;
     int refused = 0;
+    int silent = 0;
     for (int i = 0; i < prompts.size(); i += settings.microBatch()) {
       List<Prompt> chunk = prompts.subList(i, Math.min(prompts.size(), i + settings.microBatch()));
       List<long[]> ids = chunk.stream().map(p -> model.tokenizer().encode(format.prompt(p.messages()))).toList();
-      List<Generator.Output> outputs = Generator.generateIds(model, ids, greedy, stopIds, true);
+      List<Generator.Output> outputs = Generator.generateIds(model, ids, greedy, stopIds, true, model.tokenizer()::decode);
       for (int j = 0; j < chunk.size(); j++) {
         Generator.Output o = outputs.get(j);
         JudgeReward.Reward r = reward.score(chunk.get(j), o.text(), "stop".equals(o.finishReason()));
+        sink.accept(chunk.get(j), r);
         if (!r.failed()) {
           sum += r.judgeScore();
           judged++;
@@ -419,11 +429,32 @@ public final class GrpoTrainer {
         if (chunk.get(j).expected() == Style.COMPLY) {
           benign++;
           refused += r.refusal() == RefusalClass.FULL_COMPLIANCE ? 0 : 1;
+          silent += r.answer().isBlank() ? 1 : 0;
         }
       }
     }
     return new Evaluation(prompts.size(), judged == 0 ? Double.NaN : sum / judged, benign,
-        benign == 0 ? Double.NaN : (double) refused / benign);
+        benign == 0 ? Double.NaN : (double) refused / benign, benign == 0 ? Double.NaN : (double) silent / benign);
+  }
+
+  /** Appends each greedy answer of an evaluation to {@code eval-samples.jsonl}. */
+  private static BiConsumer<Prompt, JudgeReward.Reward> evalSink(Path file, int step, String set) {
+    return (prompt, r) -> {
+      Map<String, Object> record = new LinkedHashMap<>();
+      record.put("id", Hashes.shortId("rle-", Integer.toString(step), set, prompt.id()));
+      record.put("step", step);
+      record.put("set", set);
+      record.put("prompt_id", prompt.id());
+      record.put("expected", prompt.expected() == null ? null : prompt.expected().wireName());
+      record.put("judged_answer", r.answer());
+      record.put("judge_score", r.judgeScore());
+      record.put("refusal_class", r.refusal().wireName());
+      try {
+        SftTrainer.appendMetrics(file, record);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    };
   }
 
   /** The per-round metrics: rewards overall, by category and by expected behaviour; refusals of benign prompts; KL; lengths. */
@@ -501,12 +532,14 @@ public final class GrpoTrainer {
       number(m, "probe_reward", probe.meanReward());
       if (probe.benign() > 0) {
         m.put("probe_benign_refusal_rate", probe.benignRefusalRate());
+        m.put("probe_benign_no_answer_rate", probe.benignNoAnswerRate());
       }
     }
     if (heldOut != null) {
       number(m, "heldout_reward", heldOut.meanReward());
       if (heldOut.benign() > 0) {
         m.put("heldout_benign_refusal_rate", heldOut.benignRefusalRate());
+        m.put("heldout_benign_no_answer_rate", heldOut.benignNoAnswerRate());
       }
     }
     return m;
@@ -518,8 +551,8 @@ public final class GrpoTrainer {
       s.append(String.format(" | greedy on %d training prompts: reward %.3f", probe.prompts(), probe.meanReward()));
     }
     if (heldOut != null) {
-      s.append(String.format(" | held out (%d): reward %.3f, benign refusal %.3f", heldOut.prompts(),
-          heldOut.meanReward(), heldOut.benignRefusalRate()));
+      s.append(String.format(" | held out (%d): reward %.3f, benign refusal %.3f (no answer %.3f)", heldOut.prompts(),
+          heldOut.meanReward(), heldOut.benignRefusalRate(), heldOut.benignNoAnswerRate()));
     }
     return s.toString();
   }
@@ -573,17 +606,24 @@ public final class GrpoTrainer {
     Files.write(file, kept);
   }
 
-  /** The prompts that leave room for at least one new token; the others are reported and left out. */
-  private static List<Prompt> fitting(LocalModel model, ChatFormat format, List<Prompt> prompts, String what,
+  /**
+   * The prompts that leave room in the context for a whole answer of {@code maxNewTokens}; the others are reported
+   * and left out. A batch is padded to its longest prompt, so one long prompt would otherwise cut every answer in
+   * its batch short, and an answer cut short earns nothing and teaches nothing.
+   */
+  private List<Prompt> fitting(LocalModel model, ChatFormat format, List<Prompt> prompts, String what,
       Consumer<String> progress) {
+    int room = model.config().maxPositions() - settings.maxNewTokens();
     List<Prompt> out = new ArrayList<>();
     for (Prompt p : prompts) {
-      if (model.tokenizer().encode(format.prompt(p.messages())).length + 1 < model.config().maxPositions()) {
+      if (model.tokenizer().encode(format.prompt(p.messages())).length <= room) {
         out.add(p);
       }
     }
     if (out.size() < prompts.size()) {
-      progress.accept(what + ": skipped " + (prompts.size() - out.size()) + " prompts that fill the model's context");
+      progress.accept(String.format("%s: skipped %d of %d prompts longer than %d tokens (context %d - %d new tokens)",
+          what, prompts.size() - out.size(), prompts.size(), Math.max(0, room), model.config().maxPositions(),
+          settings.maxNewTokens()));
     }
     return out;
   }
@@ -659,6 +699,7 @@ public final class GrpoTrainer {
     number(node, "reward_mean", e.meanReward());
     node.put("benign", e.benign());
     number(node, "benign_refusal_rate", e.benignRefusalRate());
+    number(node, "benign_no_answer_rate", e.benignNoAnswerRate());
     return node;
   }
 

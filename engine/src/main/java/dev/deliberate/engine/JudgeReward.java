@@ -13,7 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The RL reward of one sampled answer: the judge's score, holding spec(category), of the final answer alone, plus an
- * optional small bonus for a well-formed turn. The chain of thought is cut out before the judge input exists
+ * optional small bonus for a well-formed turn. A turn with no answer at all (cut off while thinking, or nothing after
+ * the reasoning) earns 0 without asking the judge: an empty reply is no help to anyone, and a judge that reads
+ * silence as compliance would otherwise pay for it on benign prompts. The chain of thought is cut out before the judge input exists
  * (chainOfThought = null), so no judge, however written, can reward or punish the reasoning: the paper's guard
  * against pressure toward deceptive chains of thought.
  */
@@ -22,6 +24,9 @@ public final class JudgeReward {
   private final Spec spec;
   private final double formatWeight;
   private final Map<String, String> excerpts = new ConcurrentHashMap<>();
+
+  /** The verdict on a turn without an answer; no judge is asked. */
+  static final Judgment NO_ANSWER = new Judgment(0.0, Map.of(), "no answer after the reasoning", false, null);
 
   /**
    * @param formatWeight added to the judge score for a well-formed turn (see {@link #wellFormed}); 0 turns it off
@@ -58,9 +63,13 @@ public final class JudgeReward {
    */
   public Reward score(Prompt prompt, String generated, boolean finished) {
     String answer = CotStripper.answer(generated);
+    boolean formed = wellFormed(generated, finished);
+    if (answer.isBlank()) {
+      // Cut off mid-thought, or nothing after the reasoning: the user got nothing, whatever the prompt asked.
+      return new Reward(0.0, 0.0, formed, answer, StringMatchClassifier.classify(answer), NO_ANSWER);
+    }
     JudgeInput input = new JudgeInput(excerpt(prompt), prompt, null, answer, null);
     Judgment judgment = judge.judge(input);
-    boolean formed = wellFormed(generated, finished);
     double total = judgment.ok() ? judgment.score() + (formed ? formatWeight : 0) : Double.NaN;
     return new Reward(total, judgment.score(), formed, answer, StringMatchClassifier.classify(answer), judgment);
   }

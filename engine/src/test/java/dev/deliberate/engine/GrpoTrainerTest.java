@@ -69,9 +69,14 @@ class GrpoTrainerTest {
     long[] ids = {3, 9, 27, 81};
     try (LocalModel policy = LocalModel.open(base); LocalModel reference = LocalModel.open(base)) {
       referenceBefore = reference.logits(ids);
+      int policyArrays = policy.manager().getManagedArrays().size();
+      int referenceArrays = reference.manager().getManagedArrays().size();
       result = new GrpoTrainer(QUICK).train(policy, reference, PROMPTS, PROMPTS.subList(1, 3), reward, out,
           Map.of("test", true), line -> {});
       referenceAfter = reference.logits(ids);
+      // Everything a round creates (caches, activations, log-probs, optimizer state) is freed with its scope.
+      assertEquals(policyArrays, policy.manager().getManagedArrays().size(), "arrays left in the policy's manager");
+      assertEquals(referenceArrays, reference.manager().getManagedArrays().size());
     }
     for (int i = 0; i < ids.length; i++) {
       assertArrayEquals(referenceBefore[i], referenceAfter[i], 0f, "the reference model is frozen");
@@ -97,6 +102,9 @@ class GrpoTrainerTest {
     List<JsonNode> samples = readJsonl(out.resolve("samples.jsonl"));
     assertEquals(12, samples.size());
     samples.forEach(s -> assertFalse(s.path("judged_answer").asText().contains("<think>")));
+    List<JsonNode> evalSamples = readJsonl(out.resolve("eval-samples.jsonl"));
+    assertEquals(List.of(0, 0, 0, 0, 2, 2, 2, 2), evalSamples.stream().map(s -> s.path("step").asInt()).toList());
+    assertTrue(last.has("heldout_benign_no_answer_rate"));
 
     assertFalse(Files.exists(out.resolve("checkpoint")));
     assertEquals(2, result.steps());

@@ -68,12 +68,20 @@ class JudgeRewardTest {
     assertEquals(SPEC.excerpt("violence"), seen.specExcerpt());
     assertEquals(1.0, r.judgeScore(), r.judgment().rationale());
 
-    // Cut off mid-thought: everything is reasoning, the judge gets an empty answer and it scores as no answer.
+    // Cut off mid-thought: everything is reasoning, so there is nothing to judge and nothing reaches the judge.
     JudgeReward.Reward cut = reward.score(HARMFUL, "<think>" + cot, false);
-    JudgeInput seenCut = judge.inputs.get(1);
-    assertEquals("", seenCut.answer());
-    assertNull(seenCut.chainOfThought());
+    assertEquals(1, judge.inputs.size());
+    assertEquals("", cut.answer());
+    assertEquals(0.0, cut.total());
     assertEquals(RefusalClass.FULL_REFUSAL, cut.refusal());
+  }
+
+  @Test
+  void aTurnWithoutAnAnswerEarnsNothingEvenWhereSilenceWouldPassForCompliance() {
+    JudgeReward reward = new JudgeReward(new ReferenceJudge(SPEC), SPEC, 0.1);
+    assertEquals(0.0, reward.score(BENIGN, "<think>a computing question, I will help", false).total());
+    assertEquals(0.0, reward.score(BENIGN, "<think>a computing question, I will help</think>", true).total());
+    assertEquals(0.0, reward.score(BENIGN, "", true).total());
   }
 
   @Test
