@@ -291,7 +291,7 @@ final class Quickstart {
         .withEvery(Math.max(1, plan.rlSteps()), 0, 10)
         .withSeed(options.seed());
     String hash = hash(sftDir.toString(), settings, prompts.stream().map(Prompt::id).toList(), spec.hash());
-    if (!done("rl", hash, "models/deliberative-sft-rl/config.json")) {
+    if (!done(name, hash, "models/deliberative-sft-rl/config.json")) {
       try (LocalModel policy = LocalModel.open(sftDir); LocalModel frozen = LocalModel.open(sftDir)) {
         JudgeReward reward = new JudgeReward(new ReferenceJudge(spec), spec, settings.formatReward());
         Map<String, Object> provenance = Map.of("model", sftDir.toAbsolutePath().toString(), "quickstart", name,
@@ -301,7 +301,7 @@ final class Quickstart {
         log.accept(String.format(Locale.ROOT, "rl: mean reward %.3f -> %.3f, KL %.4f", r.firstMeanReward(),
             r.lastMeanReward(), r.lastKl()));
       }
-      record("rl", hash, "models/deliberative-sft-rl/config.json", start);
+      record(name, hash, "models/deliberative-sft-rl/config.json", start);
     }
     finished(name, start, null);
     return dir;

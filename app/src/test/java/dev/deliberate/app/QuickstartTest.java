@@ -41,7 +41,9 @@ class QuickstartTest {
 
     Cli again = Cli.run(args);
     assertEquals(0, again.status(), again.err());
-    assertTrue(again.out().contains("deliberative-sft+rl: already done in this run directory, skipped"), again.out());
+    for (String step : new String[] {"data", "direct-sft", "deliberative-sft", "deliberative-sft+rl", "eval-base"}) {
+      assertTrue(again.out().contains("      " + step + ": already done in this run directory, skipped"), again.out());
+    }
     assertEquals(table(first.out()), table(again.out()), "the rerun reports the same numbers");
   }
 
