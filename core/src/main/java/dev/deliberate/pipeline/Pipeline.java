@@ -328,6 +328,9 @@ public final class Pipeline {
       case RL -> {
         PipelineConfig.Rl rl = config.rl();
         output = RL_MODEL;
+        if (rl.model() == null && config.sft() == null) {
+          throw new BadInputException(file.file() + ": rl.model: required when there is no sft section to start from");
+        }
         String model = rl.model() != null ? modelString(rl.model()) : ctx.file(SFT_MODEL).toString();
         Path prompts = rl.prompts() != null ? file.resolve(rl.prompts()) : ctx.file(promptsFile(config));
         Path heldOut = rl.evalPrompts() != null ? file.resolve(rl.evalPrompts())
