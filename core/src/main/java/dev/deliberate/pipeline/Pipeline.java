@@ -349,7 +349,7 @@ public final class Pipeline {
           var judges = Judges.create(rl.judge(), ctx.spec, m -> ctx.model(rl.judgeSettings()),
               new SpecJudge.Options(3, 0.0, null, seed(rl.seed()), true));
           outcome = StageOutcome.ok(trainer(stage).rl(rl, model, Prompts.readAll(prompts),
-              heldOut == null ? List.of() : Prompts.readAll(heldOut), judges.apply(0), ctx.spec, ctx.file(output),
+              heldOut == null ? List.of() : limited(Prompts.readAll(heldOut), rl.evalLimit()), judges.apply(0), ctx.spec, ctx.file(output),
               progress(stage)) + " -> " + output);
         }
       }

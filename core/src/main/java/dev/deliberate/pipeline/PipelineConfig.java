@@ -262,6 +262,8 @@ public record PipelineConfig(
    * @param model the model to improve (default: the sft stage's output)
    * @param prompts training prompts, JSONL (default: the prompts the generate stage reads, e.g. the split's train)
    * @param evalPrompts held-out prompts, only evaluated (default: the split's {@code eval.jsonl} when split runs)
+   * @param evalLimit at most this many held-out prompts, spread over them: each is answered greedily at every
+   *     evaluation (default 50)
    * @param judge {@code reference} (offline) or a model string (default reference)
    * @param judgeApiKeyEnv environment variable holding the judge's API key
    * @param steps sampling rounds (default 100)
@@ -277,11 +279,12 @@ public record PipelineConfig(
    * @param checkpointEvery rounds between checkpoints (default 10)
    * @param seed prompt order and sampling seed (default: the pipeline's)
    */
-  public record Rl(String model, String prompts, String evalPrompts, String judge, String judgeApiKeyEnv, Integer steps,
+  public record Rl(String model, String prompts, String evalPrompts, Integer evalLimit, String judge, String judgeApiKeyEnv, Integer steps,
       Integer group, Integer promptsPerStep, Double lr, Double klCoef, Double clip, Integer maxNewTokens,
       Double temperature, Double formatReward, Integer evalEvery, Integer checkpointEvery, Long seed) {
     public Rl {
       judge = judge == null || judge.isBlank() ? "reference" : judge;
+      evalLimit = atLeast("eval_limit", evalLimit, 0, 50);
       steps = positive("steps", steps, 100);
       group = atLeast("group", group, 2, 4);
       promptsPerStep = positive("prompts_per_step", promptsPerStep, 4);
