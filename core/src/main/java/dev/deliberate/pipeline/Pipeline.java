@@ -501,8 +501,8 @@ public final class Pipeline {
     dev.deliberate.data.AtomicFiles.writeString(marker, hash + "\n");
   }
 
-  private static PipelineConfig.ModelSettings settings(String model) {
-    return PipelineConfig.ModelSettings.of(model, null, null, null, null, 4);
+  private PipelineConfig.ModelSettings settings(String model) {
+    return PipelineConfig.ModelSettings.of(model, config.eval().apiKeyEnv(), null, null, null, 4);
   }
 
   private List<Evaluation.SuitePrompt> evalPrompts(PipelineConfig.Eval e, Context ctx) {

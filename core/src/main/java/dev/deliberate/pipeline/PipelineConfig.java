@@ -325,11 +325,12 @@ public record PipelineConfig(
    * @param limit at most this many prompts per suite, spread over it (default all)
    * @param maxTokens longest answer to ask for (default: the model's)
    * @param seed answering and bootstrap seed (default: the pipeline's)
+   * @param apiKeyEnv environment variable holding the API key of the endpoint models and a model grader
    */
   public record Eval(Map<String, String> models,
       @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> suites,
       @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> attacks, String grader,
-      Integer limit, Integer maxTokens, Long seed) {
+      Integer limit, Integer maxTokens, Long seed, String apiKeyEnv) {
     public Eval {
       if (models == null || models.isEmpty()) {
         throw new IllegalArgumentException("models: required: a mapping NAME: MODEL_STRING (sft and rl name the run's models)");
