@@ -87,6 +87,16 @@ class PipelineTrainingTest {
     assertEquals(sftTime, Files.getLastModifiedTime(run.resolve("model-sft/model.safetensors")));
     assertEquals(rlTime, Files.getLastModifiedTime(run.resolve("model-rl/model.safetensors")));
     assertEquals(answers, Files.readString(run.resolve("eval/rl/answers.jsonl")));
+
+    // New sft settings: sft trains again, so rl (which starts from it) does too, and their old answers go.
+    Cli changed = Cli.run("run", pipeline.toString(), "--set", "sft.steps=3");
+    assertEquals(0, changed.status(), changed.err());
+    assertTrue(changed.err().contains("sft: 3 steps, loss "), changed.err());
+    assertTrue(changed.err().contains("rl: 1 rounds, mean reward "), changed.err());
+    assertEquals(3, changed.err().lines().filter(l -> l.equals("eval: answers: 2 (0 new, 0 failed)")
+        || l.equals("eval: answers: 2 (2 new, 0 failed)")).count(), changed.err());
+    assertEquals(2, changed.err().lines().filter(l -> l.equals("eval: answers: 2 (2 new, 0 failed)")).count(),
+        changed.err());
   }
 
   /** A random model over a tokenizer trained on a few sentences like the prompts. */

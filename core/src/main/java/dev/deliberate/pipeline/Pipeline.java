@@ -316,6 +316,7 @@ public final class Pipeline {
         String model = modelString(sft.model());
         Path data = sft.data() != null ? file.resolve(sft.data()) : exportedSft(ctx);
         stageConfig.putAll(Map.of("model", model, "data", data.toString(), "settings", sft));
+        stageConfig.put("inputs_sha256", inputsHash(List.of(data), model));
         models.add(model);
         Manifest.Stage done = ctx.run.stage(stage.wireName());
         if (complete(done, stageConfig, ctx.file(output))) {
@@ -339,6 +340,7 @@ public final class Pipeline {
         stageConfig.put("prompts", prompts.toString());
         stageConfig.put("eval_prompts", heldOut == null ? "" : heldOut.toString());
         stageConfig.put("settings", rl);
+        stageConfig.put("inputs_sha256", inputsHash(heldOut == null ? List.of(prompts) : List.of(prompts, heldOut), model));
         models.add(model);
         models.add(rl.judge());
         Manifest.Stage done = ctx.run.stage(stage.wireName());
@@ -464,6 +466,25 @@ public final class Pipeline {
     }
     var json = dev.deliberate.data.Json.mapper();
     return json.convertValue(stageConfig, Map.class).equals(json.convertValue(done.config(), Map.class));
+  }
+
+  /**
+   * A hash of a training stage's inputs as they are now: the files' bytes and the starting model's
+   * {@code training.json} (when it is one we trained), so new data or a retrained model trains again.
+   */
+  private static String inputsHash(List<Path> files, String model) {
+    StringBuilder all = new StringBuilder();
+    try {
+      for (Path f : files) {
+        all.append(java.nio.file.Files.isRegularFile(f) ? dev.deliberate.Hashes.sha256Hex(java.nio.file.Files.readAllBytes(f)) : "-");
+      }
+      Path training = Path.of(model.startsWith("local:") ? model.substring("local:".length()) : model).resolve("training.json");
+      all.append(java.nio.file.Files.isRegularFile(training)
+          ? dev.deliberate.Hashes.sha256Hex(java.nio.file.Files.readAllBytes(training)) : model);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return dev.deliberate.Hashes.sha256Hex(all.toString());
   }
 
   private static void requireFile(Path path, String field) {
