@@ -1,8 +1,11 @@
 package dev.deliberate.pipeline;
 
 import dev.deliberate.BadInputException;
+import dev.deliberate.Hashes;
 import dev.deliberate.attack.Attack;
 import dev.deliberate.attack.Attacks;
+import dev.deliberate.data.AtomicFiles;
+import dev.deliberate.data.Json;
 import dev.deliberate.data.Prompt;
 import dev.deliberate.data.Prompts;
 import dev.deliberate.dataset.ExportFormat;
@@ -33,7 +36,10 @@ import dev.deliberate.report.Summary;
 import dev.deliberate.run.StageExecutor;
 import dev.deliberate.spec.Spec;
 import dev.deliberate.spec.SpecParser;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,6 +48,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -386,8 +393,8 @@ public final class Pipeline {
                 closeable.close();
               }
             }
-          } catch (java.io.IOException x) {
-            throw new java.io.UncheckedIOException(x);
+          } catch (IOException x) {
+            throw new UncheckedIOException(x);
           } catch (RuntimeException x) {
             throw x;
           } catch (Exception x) {
@@ -421,7 +428,7 @@ public final class Pipeline {
     return trainer;
   }
 
-  private java.util.function.Consumer<String> progress(Stage stage) {
+  private Consumer<String> progress(Stage stage) {
     return line -> {
       log.println(stage.wireName() + ": " + line);
       log.flush();
@@ -461,10 +468,10 @@ public final class Pipeline {
    * (training.json is written last). A change of settings trains again; the trainer then refuses the old checkpoint.
    */
   private static boolean complete(Manifest.Stage done, Map<String, Object> stageConfig, Path out) {
-    if (done == null || !"done".equals(done.status()) || !java.nio.file.Files.isRegularFile(out.resolve("training.json"))) {
+    if (done == null || !"done".equals(done.status()) || !Files.isRegularFile(out.resolve("training.json"))) {
       return false;
     }
-    var json = dev.deliberate.data.Json.mapper();
+    var json = Json.mapper();
     return json.convertValue(stageConfig, Map.class).equals(json.convertValue(done.config(), Map.class));
   }
 
@@ -476,19 +483,19 @@ public final class Pipeline {
     StringBuilder all = new StringBuilder();
     try {
       for (Path f : files) {
-        all.append(java.nio.file.Files.isRegularFile(f) ? dev.deliberate.Hashes.sha256Hex(java.nio.file.Files.readAllBytes(f)) : "-");
+        all.append(Files.isRegularFile(f) ? Hashes.sha256Hex(Files.readAllBytes(f)) : "-");
       }
       Path training = Path.of(model.startsWith("local:") ? model.substring("local:".length()) : model).resolve("training.json");
-      all.append(java.nio.file.Files.isRegularFile(training)
-          ? dev.deliberate.Hashes.sha256Hex(java.nio.file.Files.readAllBytes(training)) : model);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      all.append(Files.isRegularFile(training)
+          ? Hashes.sha256Hex(Files.readAllBytes(training)) : model);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return dev.deliberate.Hashes.sha256Hex(all.toString());
+    return Hashes.sha256Hex(all.toString());
   }
 
   private static void requireFile(Path path, String field) {
-    if (!java.nio.file.Files.isRegularFile(path)) {
+    if (!Files.isRegularFile(path)) {
       throw new BadInputException(field + ": " + path + ": no such file (did the stage that writes it run?)");
     }
   }
@@ -506,20 +513,20 @@ public final class Pipeline {
    * A local model directory's answers are only valid for the weights that gave them: when its
    * {@code training.json} changed since the last evaluation (it was trained again), the old results go.
    */
-  private static void forgetIfRetrained(Path dir, String model) throws java.io.IOException {
-    java.nio.file.Files.createDirectories(dir);
+  private static void forgetIfRetrained(Path dir, String model) throws IOException {
+    Files.createDirectories(dir);
     Path training = model.startsWith("local:") ? Path.of(model.substring("local:".length())).resolve("training.json") : null;
-    if (training == null || !java.nio.file.Files.isRegularFile(training)) {
+    if (training == null || !Files.isRegularFile(training)) {
       return;
     }
-    String hash = dev.deliberate.Hashes.sha256Hex(java.nio.file.Files.readAllBytes(training));
+    String hash = Hashes.sha256Hex(Files.readAllBytes(training));
     Path marker = dir.resolve("model-training.sha256");
-    if (java.nio.file.Files.isRegularFile(marker) && !java.nio.file.Files.readString(marker).strip().equals(hash)) {
+    if (Files.isRegularFile(marker) && !Files.readString(marker).strip().equals(hash)) {
       for (String f : List.of(Evaluation.ANSWERS, Evaluation.GRADES, Evaluation.METRICS)) {
-        java.nio.file.Files.deleteIfExists(dir.resolve(f));
+        Files.deleteIfExists(dir.resolve(f));
       }
     }
-    dev.deliberate.data.AtomicFiles.writeString(marker, hash + "\n");
+    AtomicFiles.writeString(marker, hash + "\n");
   }
 
   private PipelineConfig.ModelSettings settings(String model) {
