@@ -13,7 +13,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
       "Run the stages a pipeline file configures, in order, in one run directory: import, attack, split, "
-          + "classify, generate, judge, filter, export. Stages without a section in the file are skipped.",
+          + "classify, generate, judge, filter, export, sft, rl, eval. Stages without a section in the file are skipped.",
+      "sft and rl train a local model (tiny, local:DIR or a model directory) into RUN/model-sft and RUN/model-rl; "
+          + "eval writes RUN/eval/NAME/ per model (see 'deliberate report RUN') and prints the metrics table.",
       "Resumable: rerunning the same command skips finished work, so a finished run rerun makes no model call. "
           + "See examples/offline.yaml (fully offline) and examples/vllm.yaml (OpenAI-compatible servers)."})
 final class RunCommand extends BaseCommand {
@@ -45,8 +47,9 @@ final class RunCommand extends BaseCommand {
     PipelineFile file = PipelineFile.read(pipeline, all);
     Pipeline.Stage untilStage = until == null ? null : Pipeline.Stage.parse(until);
     Pipeline.Stage onlyStage = only == null ? null : Pipeline.Stage.parse(only);
-    Pipeline.Result result = new Pipeline(file, ModelStrings.resolver(), err(), StageCommand.version())
+    Pipeline.Result result = new Pipeline(file, ModelStrings.resolver(), new EngineTrainer(), err(), StageCommand.version())
         .run(untilStage, onlyStage);
+    out().print(result.evalTable());
     out().println("run directory: " + file.runDir());
     result.modelCalls().forEach((model, calls) -> out().println("model calls: " + model + ": " + calls));
     out().flush();

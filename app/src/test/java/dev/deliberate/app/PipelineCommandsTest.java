@@ -64,9 +64,9 @@ class PipelineCommandsTest {
     assertEquals(2, error.status());
     assertEquals("error: " + bad + ":4: generate.samples: expected at least 1, got 0", error.err().strip());
 
-    Cli stage = Cli.run("run", "../examples/offline.yaml", "--only", "sft");
+    Cli stage = Cli.run("run", "../examples/offline.yaml", "--only", "finetune");
     assertEquals(2, stage.status());
-    assertTrue(stage.err().contains("unknown stage 'sft'"), stage.err());
+    assertTrue(stage.err().contains("unknown stage 'finetune'"), stage.err());
   }
 
   @Test

@@ -1,27 +1,45 @@
 package dev.deliberate.pipeline;
 
 import dev.deliberate.BadInputException;
+import dev.deliberate.Hashes;
+import dev.deliberate.attack.Attack;
+import dev.deliberate.attack.Attacks;
+import dev.deliberate.data.AtomicFiles;
+import dev.deliberate.data.Json;
+import dev.deliberate.data.Prompt;
+import dev.deliberate.data.Prompts;
 import dev.deliberate.dataset.ExportFormat;
 import dev.deliberate.dataset.Exporter;
 import dev.deliberate.dataset.Filter;
 import dev.deliberate.dataset.FilterSummary;
 import dev.deliberate.dataset.SpecTextCheck;
+import dev.deliberate.eval.EvalMetrics;
+import dev.deliberate.eval.Evaluation;
+import dev.deliberate.eval.ModelAnswerer;
+import dev.deliberate.eval.Suites;
 import dev.deliberate.generate.Classifier;
 import dev.deliberate.generate.Generator;
 import dev.deliberate.generate.LabelClassifier;
 import dev.deliberate.generate.ModelClassifier;
 import dev.deliberate.generate.Stage1Prompt;
+import dev.deliberate.judge.Grader;
+import dev.deliberate.judge.Graders;
 import dev.deliberate.judge.Judges;
 import dev.deliberate.judge.SampleJudge;
 import dev.deliberate.judge.SpecJudge;
 import dev.deliberate.model.ChatModel;
+import dev.deliberate.model.ModelOptions;
 import dev.deliberate.model.ModelResolver;
 import dev.deliberate.run.Manifest;
 import dev.deliberate.run.RunDirectory;
+import dev.deliberate.report.Summary;
 import dev.deliberate.run.StageExecutor;
 import dev.deliberate.spec.Spec;
 import dev.deliberate.spec.SpecParser;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,6 +48,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -43,12 +62,14 @@ import java.util.stream.Collectors;
  * {@code train.jsonl}, {@code eval.jsonl}, {@code split-dropped.jsonl} (split), {@code classify.jsonl} and
  * {@code prompts-classified.jsonl} (classify), {@code completions.jsonl} (generate), {@code judgments.jsonl}
  * (judge), {@code sft.jsonl} and {@code filter-summary.json} (filter), {@code export/} (export), with
- * {@code manifest.json} and {@code cache.sqlite}.
+ * {@code model-sft/} (sft), {@code model-rl/} (rl), {@code eval/NAME/} (eval), with {@code manifest.json} and
+ * {@code cache.sqlite}. The sft and rl stages run on the {@link Trainer} the caller passes in and are skipped when
+ * their last run finished with the same settings; the eval stage skips answers and grades it already has.
  */
 public final class Pipeline {
   /** The stages this runner knows, in the order they run. */
   public enum Stage {
-    IMPORT, ATTACK, SPLIT, CLASSIFY, GENERATE, JUDGE, FILTER, EXPORT;
+    IMPORT, ATTACK, SPLIT, CLASSIFY, GENERATE, JUDGE, FILTER, EXPORT, SFT, RL, EVAL;
 
     public String wireName() {
       return name().toLowerCase(Locale.ROOT);
@@ -65,19 +86,37 @@ public final class Pipeline {
     }
   }
 
-  /** How the run went: one line per stage that ran, and whether every stage finished without failed records. */
-  public record Result(List<String> lines, boolean ok, boolean interrupted, Map<String, Long> modelCalls) {}
+  /**
+   * How the run went: one line per stage that ran, and whether every stage finished without failed records;
+   * {@code evalTable} is the eval stage's metrics table, or empty.
+   */
+  public record Result(List<String> lines, boolean ok, boolean interrupted, Map<String, Long> modelCalls,
+      String evalTable) {}
+
+  /** The model directories the sft and rl stages write in the run directory. */
+  public static final String SFT_MODEL = "model-sft";
+  public static final String RL_MODEL = "model-rl";
+  /** The directory of the eval stage's per-model results ({@code eval/NAME/}). */
+  public static final String EVAL_DIR = "eval";
 
   private final PipelineFile file;
   private final PipelineConfig config;
   private final ModelResolver resolver;
   private final PrintWriter log;
   private final String version;
+  private final Trainer trainer;
 
+  /** A pipeline without a training engine: its sft and rl sections are refused. */
   public Pipeline(PipelineFile file, ModelResolver resolver, PrintWriter log, String version) {
+    this(file, resolver, null, log, version);
+  }
+
+  /** {@code trainer} runs the sft and rl stages (null: none, and those sections are refused when they run). */
+  public Pipeline(PipelineFile file, ModelResolver resolver, Trainer trainer, PrintWriter log, String version) {
     this.file = file;
     this.config = file.config();
     this.resolver = resolver;
+    this.trainer = trainer;
     this.log = log;
     this.version = version;
   }
@@ -92,6 +131,9 @@ public final class Pipeline {
       case JUDGE -> config.judge() != null;
       case FILTER -> config.filter() != null;
       case EXPORT -> config.export() != null;
+      case SFT -> config.sft() != null;
+      case RL -> config.rl() != null;
+      case EVAL -> config.eval() != null;
     };
   }
 
@@ -117,24 +159,33 @@ public final class Pipeline {
     run.update(m -> m.withSpecHash(spec.hash()).withConfig(runConfig));
     List<String> lines = new ArrayList<>();
     Map<String, Long> calls = new LinkedHashMap<>();
+    StringBuilder evalTable = new StringBuilder();
     try (StageModels stageModels = new StageModels(run, resolver)) {
       Context ctx = new Context(run, spec, stageModels);
       for (Stage stage : Stage.values()) {
         boolean selected = only != null ? stage == only : until == null || stage.ordinal() <= until.ordinal();
-        if (!selected || !configured(stage)) {
+        if (!selected) {
           continue;
         }
-        StageOutcome outcome = runStage(stage, ctx);
+        if (!configured(stage)) {
+          if (stage.ordinal() >= Stage.SFT.ordinal()) {
+            // The training and eval stages are new to most pipeline files: say why nothing happened.
+            log.println(stage.wireName() + ": skipped (no " + stage.wireName() + " section)");
+            log.flush();
+          }
+          continue;
+        }
+        StageOutcome outcome = runStage(stage, ctx, evalTable);
         lines.add(stage.wireName() + ": " + outcome.line());
         log.println(stage.wireName() + ": " + outcome.line());
         log.flush();
         ctx.models().accounting().snapshot().forEach((id, u) -> calls.merge(id, u.requests(), Long::sum));
         if (outcome.interrupted() || !outcome.ok()) {
-          return new Result(lines, false, outcome.interrupted(), calls);
+          return new Result(lines, false, outcome.interrupted(), calls, evalTable.toString());
         }
       }
     }
-    return new Result(lines, true, false, calls);
+    return new Result(lines, true, false, calls, evalTable.toString());
   }
 
   private record StageOutcome(String line, boolean ok, boolean interrupted) {
@@ -158,7 +209,7 @@ public final class Pipeline {
     }
   }
 
-  private StageOutcome runStage(Stage stage, Context ctx) {
+  private StageOutcome runStage(Stage stage, Context ctx, StringBuilder evalTable) {
     ctx.models().resetAccounting();
     String startedAt = Instant.now().toString();
     long start = System.nanoTime();
@@ -266,6 +317,97 @@ public final class Pipeline {
             .map(w -> w.getValue() + " -> " + ctx.run.dir().relativize(w.getKey().toAbsolutePath()))
             .collect(Collectors.joining(", ")));
       }
+      case SFT -> {
+        PipelineConfig.Sft sft = config.sft();
+        output = SFT_MODEL;
+        String model = modelString(sft.model());
+        Path data = sft.data() != null ? file.resolve(sft.data()) : exportedSft(ctx);
+        stageConfig.putAll(Map.of("model", model, "data", data.toString(), "settings", sft));
+        stageConfig.put("inputs_sha256", inputsHash(List.of(data), model));
+        models.add(model);
+        Manifest.Stage done = ctx.run.stage(stage.wireName());
+        if (complete(done, stageConfig, ctx.file(output))) {
+          outcome = StageOutcome.ok("already done -> " + output + " (delete it to train again)");
+        } else {
+          requireFile(data, "sft.data");
+          outcome = StageOutcome.ok(trainer(stage).sft(sft, model, data, ctx.file(output), progress(stage)) + " -> " + output);
+        }
+      }
+      case RL -> {
+        PipelineConfig.Rl rl = config.rl();
+        output = RL_MODEL;
+        if (rl.model() == null && config.sft() == null) {
+          throw new BadInputException(file.file() + ": rl.model: required when there is no sft section to start from");
+        }
+        String model = rl.model() != null ? modelString(rl.model()) : ctx.file(SFT_MODEL).toString();
+        Path prompts = rl.prompts() != null ? file.resolve(rl.prompts()) : ctx.file(promptsFile(config));
+        Path heldOut = rl.evalPrompts() != null ? file.resolve(rl.evalPrompts())
+            : config.split() != null ? ctx.file("eval.jsonl") : null;
+        stageConfig.put("model", model);
+        stageConfig.put("prompts", prompts.toString());
+        stageConfig.put("eval_prompts", heldOut == null ? "" : heldOut.toString());
+        stageConfig.put("settings", rl);
+        stageConfig.put("inputs_sha256", inputsHash(heldOut == null ? List.of(prompts) : List.of(prompts, heldOut), model));
+        models.add(model);
+        models.add(rl.judge());
+        Manifest.Stage done = ctx.run.stage(stage.wireName());
+        if (complete(done, stageConfig, ctx.file(output))) {
+          outcome = StageOutcome.ok("already done -> " + output + " (delete it to train again)");
+        } else {
+          requireFile(prompts, "rl.prompts");
+          var judges = Judges.create(rl.judge(), ctx.spec, m -> ctx.model(rl.judgeSettings()),
+              new SpecJudge.Options(3, 0.0, null, seed(rl.seed()), true));
+          outcome = StageOutcome.ok(trainer(stage).rl(rl, model, Prompts.readAll(prompts),
+              heldOut == null ? List.of() : limited(Prompts.readAll(heldOut), rl.evalLimit()), judges.apply(0), ctx.spec, ctx.file(output),
+              progress(stage)) + " -> " + output);
+        }
+      }
+      case EVAL -> {
+        PipelineConfig.Eval e = config.eval();
+        output = EVAL_DIR;
+        stageConfig.put("suites", e.suites());
+        stageConfig.put("attacks", e.attacks());
+        stageConfig.put("grader", e.grader());
+        stageConfig.put("limit", e.limit() == null ? "all" : e.limit());
+        List<Evaluation.SuitePrompt> prompts = evalPrompts(e, ctx);
+        List<EvalMetrics> all = new ArrayList<>();
+        long failures = 0;
+        Grader grader = Graders.named(e.grader(), m -> ctx.model(settings(m)));
+        for (Map.Entry<String, String> m : e.models().entrySet()) {
+          String model = evalModel(m.getValue(), ctx);
+          models.add(m.getKey() + "=" + model);
+          Path dir = ctx.file(EVAL_DIR).resolve(m.getKey());
+          try {
+            forgetIfRetrained(dir, model);
+            Evaluation evaluation = new Evaluation(dir, grader, seed(e.seed()), progress(stage));
+            log.println("eval: " + m.getKey() + " (" + model + ") on " + prompts.size() + " prompts, grader " + e.grader());
+            // Local models are free and keep their id across retraining, so they bypass the response cache.
+            boolean local = model.startsWith("local:");
+            ChatModel chat = local ? resolver.resolve(model, ModelOptions.defaults()) : ctx.model(settings(model));
+            try {
+              EvalMetrics metrics = evaluation.run(prompts, new ModelAnswerer(chat, seed(e.seed()), e.maxTokens()));
+              all.add(metrics);
+              failures += metrics.counts().get("answer_failures") + metrics.counts().get("grade_failures");
+            } finally {
+              if (chat instanceof AutoCloseable closeable) {
+                closeable.close();
+              }
+            }
+          } catch (IOException x) {
+            throw new UncheckedIOException(x);
+          } catch (RuntimeException x) {
+            throw x;
+          } catch (Exception x) {
+            throw new IllegalStateException(x);
+          }
+        }
+        evalTable.append(Summary.table(all));
+        counts = new Manifest.Counts((long) prompts.size() * all.size(), (long) prompts.size() * all.size() - failures,
+            failures, 0);
+        outcome = new StageOutcome(all.size() + " models x " + prompts.size() + " prompts"
+            + (failures > 0 ? ", " + failures + " answers or grades failed" : "") + " -> " + output + "/NAME/",
+            failures == 0, false);
+      }
       default -> throw new IllegalStateException("unknown stage " + stage);
     }
     String status = outcome.interrupted() ? "interrupted" : outcome.ok() ? "done" : "failed";
@@ -274,6 +416,153 @@ public final class Pipeline {
         output, counts, startedAt, Instant.now().toString(), seconds, ctx.models().accounting().snapshot());
     ctx.run.update(m -> m.withStage(record));
     return outcome;
+  }
+
+  // ---- sft, rl and eval ----
+
+  private Trainer trainer(Stage stage) {
+    if (trainer == null) {
+      throw new BadInputException(file.file() + ": " + stage.wireName()
+          + ": this runner has no training engine (run the pipeline with 'deliberate run')");
+    }
+    return trainer;
+  }
+
+  private Consumer<String> progress(Stage stage) {
+    return line -> {
+      log.println(stage.wireName() + ": " + line);
+      log.flush();
+    };
+  }
+
+  private long seed(Long stageSeed) {
+    return stageSeed != null ? stageSeed : config.seed();
+  }
+
+  /**
+   * A local model string with any directory resolved against the pipeline file: {@code tiny} and
+   * {@code local:tiny} stay as they are, {@code local:DIR} and {@code DIR} become absolute.
+   */
+  String modelString(String model) {
+    if (model.equals("tiny") || model.equals("local:tiny")) {
+      return model;
+    }
+    if (model.startsWith("local:")) {
+      return "local:" + file.resolve(model.substring("local:".length()));
+    }
+    return file.resolve(model).toString();
+  }
+
+  /** The data the sft stage trains on by default: the export's {@code sft.jsonl}, else the filter's. */
+  private Path exportedSft(Context ctx) {
+    PipelineConfig.Export e = config.export();
+    if (e != null && e.formats().contains(ExportFormat.JSONL.wireName())) {
+      Path dir = e.dir() == null ? ctx.file("export") : file.resolve(e.dir());
+      return dir.resolve(ExportFormat.JSONL.fileName());
+    }
+    return ctx.file("sft.jsonl");
+  }
+
+  /**
+   * A training stage is complete when its last run finished with the same inputs and settings and left a model
+   * (training.json is written last). A change of settings trains again; the trainer then refuses the old checkpoint.
+   */
+  private static boolean complete(Manifest.Stage done, Map<String, Object> stageConfig, Path out) {
+    if (done == null || !"done".equals(done.status()) || !Files.isRegularFile(out.resolve("training.json"))) {
+      return false;
+    }
+    var json = Json.mapper();
+    return json.convertValue(stageConfig, Map.class).equals(json.convertValue(done.config(), Map.class));
+  }
+
+  /**
+   * A hash of a training stage's inputs as they are now: the files' bytes and the starting model's
+   * {@code training.json} (when it is one we trained), so new data or a retrained model trains again.
+   */
+  private static String inputsHash(List<Path> files, String model) {
+    StringBuilder all = new StringBuilder();
+    try {
+      for (Path f : files) {
+        all.append(Files.isRegularFile(f) ? Hashes.sha256Hex(Files.readAllBytes(f)) : "-");
+      }
+      Path training = Path.of(model.startsWith("local:") ? model.substring("local:".length()) : model).resolve("training.json");
+      all.append(Files.isRegularFile(training)
+          ? Hashes.sha256Hex(Files.readAllBytes(training)) : model);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return Hashes.sha256Hex(all.toString());
+  }
+
+  private static void requireFile(Path path, String field) {
+    if (!Files.isRegularFile(path)) {
+      throw new BadInputException(field + ": " + path + ": no such file (did the stage that writes it run?)");
+    }
+  }
+
+  /** {@code sft} and {@code rl} name the run's own models; anything else is a model string. */
+  private String evalModel(String model, Context ctx) {
+    return switch (model) {
+      case "sft" -> "local:" + ctx.file(SFT_MODEL);
+      case "rl" -> "local:" + ctx.file(RL_MODEL);
+      default -> model.startsWith("local:") && !model.equals("local:tiny") ? modelString(model) : model;
+    };
+  }
+
+  /**
+   * A local model directory's answers are only valid for the weights that gave them: when its
+   * {@code training.json} changed since the last evaluation (it was trained again), the old results go.
+   */
+  private static void forgetIfRetrained(Path dir, String model) throws IOException {
+    Files.createDirectories(dir);
+    Path training = model.startsWith("local:") ? Path.of(model.substring("local:".length())).resolve("training.json") : null;
+    if (training == null || !Files.isRegularFile(training)) {
+      return;
+    }
+    String hash = Hashes.sha256Hex(Files.readAllBytes(training));
+    Path marker = dir.resolve("model-training.sha256");
+    if (Files.isRegularFile(marker) && !Files.readString(marker).strip().equals(hash)) {
+      for (String f : List.of(Evaluation.ANSWERS, Evaluation.GRADES, Evaluation.METRICS)) {
+        Files.deleteIfExists(dir.resolve(f));
+      }
+    }
+    AtomicFiles.writeString(marker, hash + "\n");
+  }
+
+  private PipelineConfig.ModelSettings settings(String model) {
+    return PipelineConfig.ModelSettings.of(model, config.eval().apiKeyEnv(), null, null, null, 4);
+  }
+
+  private List<Evaluation.SuitePrompt> evalPrompts(PipelineConfig.Eval e, Context ctx) {
+    String selection = String.join(",", e.attacks());
+    List<Attack> attacks = selection.strip().equals("none") ? List.of() : Attacks.parse(selection);
+    List<Evaluation.SuitePrompt> prompts = new ArrayList<>();
+    for (String suite : e.suites()) {
+      String name = suite.strip();
+      if (name.equals(Suites.STRONGREJECT) || name.equals(Suites.XSTEST)) {
+        if (config.benchmarks() == null) {
+          throw new BadInputException(file.file() + ": eval.suites: " + name + " needs the benchmarks field (or --set benchmarks=DIR)");
+        }
+        Path benchmarks = file.resolve(config.benchmarks());
+        if (name.equals(Suites.STRONGREJECT)) {
+          for (Prompt plain : limited(Suites.strongReject(benchmarks), e.limit())) {
+            Attacks.expand(plain, attacks, true).forEach(p -> prompts.add(new Evaluation.SuitePrompt(Suites.STRONGREJECT, p)));
+          }
+        } else {
+          limited(Suites.xsTest(benchmarks), e.limit()).forEach(p -> prompts.add(new Evaluation.SuitePrompt(Suites.XSTEST, p)));
+        }
+      } else {
+        Path path = name.equals("split") ? ctx.file("eval.jsonl") : file.resolve(name);
+        requireFile(path, "eval.suites: " + name);
+        String suiteName = name.equals("split") ? "split" : Suites.customName(path);
+        limited(Suites.custom(path), e.limit()).forEach(p -> prompts.add(new Evaluation.SuitePrompt(suiteName, p)));
+      }
+    }
+    return prompts;
+  }
+
+  private static <T> List<T> limited(List<T> items, Integer limit) {
+    return limit == null ? items : Suites.spread(items, limit);
   }
 
   private static Manifest.Counts counts(StageExecutor.Summary s) {

@@ -3,7 +3,10 @@ package dev.deliberate.pipeline;
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.deliberate.dataset.FilterOptions;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A pipeline file. Every section but {@code spec} is optional: a stage whose section is missing is skipped and
@@ -17,6 +20,9 @@ import java.util.List;
  * @param seed the seed every stage derives its own from (default 1)
  * @param benchmarks a directory that paths may refer to as {@code ${benchmarks}}
  * @param sources the {@code import} section: prompt files to import
+ * @param sft supervised fine-tuning of a local model on the exported data
+ * @param rl reinforcement learning of a local model with the spec judge as reward
+ * @param eval evaluation of models (endpoints or the run's own) on safety suites
  */
 public record PipelineConfig(
     String name,
@@ -31,7 +37,10 @@ public record PipelineConfig(
     Generate generate,
     Judge judge,
     Filter filter,
-    Export export) {
+    Export export,
+    Sft sft,
+    Rl rl,
+    Eval eval) {
   public PipelineConfig {
     if (spec == null || spec.isBlank()) {
       throw new IllegalArgumentException("spec: required: the path of the safety spec");
@@ -211,6 +220,171 @@ public record PipelineConfig(
         throw new IllegalArgumentException("hf_reasoning: expected think or field, got " + hfReasoning);
       }
     }
+  }
+
+  /**
+   * Supervised fine-tuning on the local engine; writes {@code model-sft/} in the run directory.
+   *
+   * @param model the base model: {@code tiny}, {@code local:DIR} or a model directory (required)
+   * @param data SFT examples in our JSONL (default: the export stage's {@code sft.jsonl}, else the filter's)
+   * @param steps optimizer steps; 0 = from {@code epochs} (default 0)
+   * @param epochs passes over the data when {@code steps} is 0 (default 2)
+   * @param lr peak learning rate (default 1e-4)
+   * @param batch examples per micro-batch (default 8)
+   * @param gradAccum micro-batches per step (default 1)
+   * @param maxLength tokens per example at most; 0 = the model's context (default 0)
+   * @param warmup warm-up share of the steps (default 0.05)
+   * @param evalFraction share of the data held out for the eval loss (default 0.05)
+   * @param checkpointEvery steps between checkpoints (default 50)
+   * @param seed data order seed (default: the pipeline's)
+   */
+  public record Sft(String model, String data, Integer steps, Integer epochs, Double lr, Integer batch,
+      Integer gradAccum, Integer maxLength, Double warmup, Double evalFraction, Integer checkpointEvery, Long seed) {
+    public Sft {
+      if (model == null || model.isBlank()) {
+        throw new IllegalArgumentException("model: required: tiny, local:DIR or a model directory");
+      }
+      steps = atLeast("steps", steps, 0, 0);
+      epochs = positive("epochs", epochs, 2);
+      lr = positiveNumber("lr", lr, 1e-4);
+      batch = positive("batch", batch, 8);
+      gradAccum = positive("grad_accum", gradAccum, 1);
+      maxLength = atLeast("max_length", maxLength, 0, 0);
+      warmup = share("warmup", warmup, 0.05);
+      evalFraction = share("eval_fraction", evalFraction, 0.05);
+      checkpointEvery = positive("checkpoint_every", checkpointEvery, 50);
+    }
+  }
+
+  /**
+   * Reinforcement learning (GRPO) on the local engine with the spec judge as reward; writes {@code model-rl/}.
+   *
+   * @param model the model to improve (default: the sft stage's output)
+   * @param prompts training prompts, JSONL (default: the prompts the generate stage reads, e.g. the split's train)
+   * @param evalPrompts held-out prompts, only evaluated (default: the split's {@code eval.jsonl} when split runs)
+   * @param evalLimit at most this many held-out prompts, spread over them: each is answered greedily at every
+   *     evaluation (default 50)
+   * @param judge {@code reference} (offline) or a model string (default reference)
+   * @param judgeApiKeyEnv environment variable holding the judge's API key
+   * @param steps sampling rounds (default 100)
+   * @param group answers per prompt, at least 2 (default 4)
+   * @param promptsPerStep prompts per round (default 4)
+   * @param lr learning rate (default 1e-5)
+   * @param klCoef weight of the KL penalty to the starting model (default 0.04)
+   * @param clip importance ratio clip (default 0.2)
+   * @param maxNewTokens token budget per answer (default 128)
+   * @param temperature sampling temperature, above 0 (default 1.0)
+   * @param formatReward bonus for a well-formed reasoning-then-answer turn (default 0.1)
+   * @param evalEvery rounds between greedy evaluations (default 10)
+   * @param checkpointEvery rounds between checkpoints (default 10)
+   * @param seed prompt order and sampling seed (default: the pipeline's)
+   */
+  public record Rl(String model, String prompts, String evalPrompts, Integer evalLimit, String judge, String judgeApiKeyEnv, Integer steps,
+      Integer group, Integer promptsPerStep, Double lr, Double klCoef, Double clip, Integer maxNewTokens,
+      Double temperature, Double formatReward, Integer evalEvery, Integer checkpointEvery, Long seed) {
+    public Rl {
+      judge = judge == null || judge.isBlank() ? "reference" : judge;
+      evalLimit = atLeast("eval_limit", evalLimit, 0, 50);
+      steps = positive("steps", steps, 100);
+      group = atLeast("group", group, 2, 4);
+      promptsPerStep = positive("prompts_per_step", promptsPerStep, 4);
+      lr = positiveNumber("lr", lr, 1e-5);
+      klCoef = klCoef == null ? 0.04 : klCoef;
+      if (klCoef < 0) {
+        throw new IllegalArgumentException("kl_coef: expected 0 or more, got " + klCoef);
+      }
+      clip = clip == null ? 0.2 : clip;
+      if (!(clip > 0 && clip < 1)) {
+        throw new IllegalArgumentException("clip: expected a number in (0, 1), got " + clip);
+      }
+      maxNewTokens = positive("max_new_tokens", maxNewTokens, 128);
+      temperature = positiveNumber("temperature", temperature, 1.0);
+      formatReward = formatReward == null ? 0.1 : formatReward;
+      if (formatReward < 0) {
+        throw new IllegalArgumentException("format_reward: expected 0 or more, got " + formatReward);
+      }
+      evalEvery = positive("eval_every", evalEvery, 10);
+      checkpointEvery = positive("checkpoint_every", checkpointEvery, 10);
+    }
+
+    /** How the judge is reached when it is a model. */
+    public ModelSettings judgeSettings() {
+      return ModelSettings.of(judge, judgeApiKeyEnv, 1, null, null, 1);
+    }
+  }
+
+  /**
+   * Evaluation of models on safety suites; writes {@code eval/NAME/} per model (what {@code deliberate report}
+   * reads).
+   *
+   * @param models NAME: MODEL_STRING; the strings {@code sft} and {@code rl} name the run's trained models
+   * @param suites {@code strongreject}, {@code xstest}, {@code split} (the run's held-out {@code eval.jsonl}) or
+   *     prompt JSONL files (default strongreject and xstest)
+   * @param attacks jailbreak attacks applied to StrongREJECT prompts: {@code none}, {@code all} or names (default none)
+   * @param grader {@code reference}, {@code string-match} or a model string (default reference)
+   * @param limit at most this many prompts per suite, spread over it (default all)
+   * @param maxTokens longest answer to ask for (default: the model's)
+   * @param seed answering and bootstrap seed (default: the pipeline's)
+   * @param apiKeyEnv environment variable holding the API key of the endpoint models and a model grader
+   */
+  public record Eval(Map<String, String> models,
+      @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> suites,
+      @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> attacks, String grader,
+      Integer limit, Integer maxTokens, Long seed, String apiKeyEnv) {
+    public Eval {
+      if (models == null || models.isEmpty()) {
+        throw new IllegalArgumentException("models: required: a mapping NAME: MODEL_STRING (sft and rl name the run's models)");
+      }
+      for (Map.Entry<String, String> m : models.entrySet()) {
+        if (!m.getKey().matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+          throw new IllegalArgumentException("models: name '" + m.getKey()
+              + "': expected letters, digits, '.', '_' or '-' (it names a directory)");
+        }
+        if (m.getValue() == null || m.getValue().isBlank()) {
+          throw new IllegalArgumentException("models: " + m.getKey() + ": expected a model string, sft or rl");
+        }
+      }
+      models = Collections.unmodifiableMap(new LinkedHashMap<>(models));
+      suites = suites == null || suites.isEmpty() ? List.of("strongreject", "xstest") : List.copyOf(suites);
+      attacks = attacks == null || attacks.isEmpty() ? List.of("none") : List.copyOf(attacks);
+      grader = grader == null || grader.isBlank() ? "reference" : grader;
+      if (limit != null && limit < 1) {
+        throw new IllegalArgumentException("limit: expected at least 1, got " + limit);
+      }
+      if (maxTokens != null && maxTokens < 1) {
+        throw new IllegalArgumentException("max_tokens: expected at least 1, got " + maxTokens);
+      }
+    }
+  }
+
+  static Integer atLeast(String field, Integer value, int min, int defaultValue) {
+    if (value == null) {
+      return defaultValue;
+    }
+    if (value < min) {
+      throw new IllegalArgumentException(field + ": expected at least " + min + ", got " + value);
+    }
+    return value;
+  }
+
+  static Double positiveNumber(String field, Double value, double defaultValue) {
+    if (value == null) {
+      return defaultValue;
+    }
+    if (!(value > 0)) {
+      throw new IllegalArgumentException(field + ": expected a positive number, got " + value);
+    }
+    return value;
+  }
+
+  static Double share(String field, Double value, double defaultValue) {
+    if (value == null) {
+      return defaultValue;
+    }
+    if (value < 0 || value >= 1) {
+      throw new IllegalArgumentException(field + ": expected a number in [0, 1), got " + value);
+    }
+    return value;
   }
 
   static Integer positive(String field, Integer value, int defaultValue) {

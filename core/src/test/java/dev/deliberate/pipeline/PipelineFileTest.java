@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.deliberate.BadInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,6 +47,74 @@ class PipelineFileTest {
     assertEquals(false, f.config().judge().seesCot());
     assertEquals(dir.getParent().resolve("specs/default.md"), f.resolve(f.config().spec()));
     assertEquals(dir.getParent().resolve("runs/t"), f.runDir());
+  }
+
+  @Test
+  void readsTheTrainingAndEvalSectionsWithDefaults() throws Exception {
+    PipelineFile f = PipelineFile.read(write("""
+        spec: s.md
+        sft:
+          model: tiny
+          steps: 20
+        rl:
+          judge: reference
+          steps: 2
+          group: 2
+        eval:
+          models: {base: local:tiny, tuned: sft, rl: rl}
+          suites: split
+          limit: 5
+        """), Map.of());
+    PipelineConfig c = f.config();
+    assertEquals(20, c.sft().steps());
+    assertEquals(8, c.sft().batch());
+    assertEquals(1e-4, c.sft().lr());
+    assertEquals(null, c.rl().model()); // the sft stage's output
+    assertEquals(2, c.rl().group());
+    assertEquals(4, c.rl().promptsPerStep());
+    assertEquals(0.04, c.rl().klCoef());
+    assertEquals(List.of("base", "tuned", "rl"), List.copyOf(c.eval().models().keySet()));
+    assertEquals(List.of("split"), c.eval().suites());
+    assertEquals(List.of("none"), c.eval().attacks());
+    assertEquals("reference", c.eval().grader());
+  }
+
+  @Test
+  void trainingAndEvalErrorsNameTheFieldAndItsLine() throws Exception {
+    assertEquals("p.yaml:3: rl.group: expected at least 2, got 1", error("""
+        spec: s.md
+        rl:
+          group: 1
+        """));
+    assertEquals("p.yaml:2: sft.model: required: tiny, local:DIR or a model directory", error("""
+        spec: s.md
+        sft:
+          steps: 3
+        """));
+    assertEquals("p.yaml:4: sft.lr: expected a positive number, got 0.0", error("""
+        spec: s.md
+        sft:
+          model: tiny
+          lr: 0
+        """));
+    assertEquals("p.yaml:3: eval.limit: expected at least 1, got 0", error("""
+        spec: s.md
+        eval:
+          limit: 0
+          models: {a: reference}
+        """));
+    assertEquals("p.yaml:3: eval.models: name 'a b': expected letters, digits, '.', '_' or '-' (it names a directory)",
+        error("""
+        spec: s.md
+        eval:
+          models: {"a b": reference}
+        """));
+    assertEquals("p.yaml:4: rl: unknown field 'kl'", error("""
+        spec: s.md
+        rl:
+          steps: 1
+          kl: 0.1
+        """));
   }
 
   @Test

@@ -1,6 +1,8 @@
 package dev.deliberate.engine;
 
+import dev.deliberate.BadInputException;
 import dev.deliberate.model.ChatModel;
+import dev.deliberate.model.ModelException;
 import dev.deliberate.model.ChatRequest;
 import dev.deliberate.model.ChatResponse;
 import java.nio.file.Path;
@@ -56,7 +58,14 @@ public final class LocalChatModel implements ChatModel, AutoCloseable {
         request.topP() != null ? request.topP() : defaults.topP(),
         request.stop(),
         request.seed() != null ? request.seed() : 0L);
-    List<Generator.Output> outputs = Generator.generate(model, Collections.nCopies(request.n(), prompt), settings);
+    List<Generator.Output> outputs;
+    try {
+      outputs = Generator.generate(model, Collections.nCopies(request.n(), prompt), settings);
+    } catch (BadInputException e) {
+      // A request the model cannot take (e.g. longer than its context) fails that call, as a server's 400 would,
+      // so a stage records it against the prompt instead of stopping.
+      throw new ModelException(id + ": " + e.getMessage(), false, e);
+    }
     List<ChatResponse.Choice> choices = new ArrayList<>();
     long completionTokens = 0;
     for (int i = 0; i < outputs.size(); i++) {

@@ -1,5 +1,7 @@
 package dev.deliberate.engine;
 
+import dev.deliberate.model.ModelException;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -104,6 +106,17 @@ class GeneratorTest {
       assertTrue(response.usage().promptTokens() > 0);
       assertTrue(response.usage().completionTokens() > 0);
       assertTrue(chat.id().startsWith("local:"));
+    }
+  }
+
+  @Test
+  void aPromptLongerThanTheContextFailsThatCallLikeAServerWould() {
+    try (LocalChatModel chat = LocalChatModel.open(dir)) {
+      String tooLong = "word ".repeat(400);
+      ModelException e = assertThrows(ModelException.class,
+          () -> chat.chat(ChatRequest.of(List.of(new Message("user", tooLong))).withMaxTokens(8)));
+      assertFalse(e.retriable());
+      assertTrue(e.getMessage().contains("context"), e.getMessage());
     }
   }
 }
