@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 /** The options every model-calling stage command shares: which model, and how to call it. */
 final class ModelMixin {
   @Option(names = "--model", required = true, paramLabel = "MODEL",
-      description = "Model string: reference (offline, rule-based), openai:NAME or http(s)://HOST:PORT/v1#NAME.")
+      description = "Model string: reference (offline, rule-based), openai:NAME, http(s)://HOST:PORT/v1#NAME or local:DIR.")
   String model;
 
   @Option(names = "--api-key-env", paramLabel = "VAR",
