@@ -24,7 +24,7 @@ final class ModelMixin {
 
   PipelineConfig.ModelSettings settings() {
     try {
-      return new PipelineConfig.Classify(model, apiKeyEnv, concurrency, timeoutSeconds, maxRetries, null).settings();
+      return PipelineConfig.ModelSettings.of(model, apiKeyEnv, concurrency, timeoutSeconds, maxRetries, concurrency);
     } catch (IllegalArgumentException e) {
       throw new ExitException(ExitCode.BAD_INPUT, "--" + e.getMessage().replace('_', '-'));
     }

@@ -196,7 +196,7 @@ final class TrainRlCommand extends StageCommand {
     }
     PipelineConfig.ModelSettings settings;
     try {
-      settings = new PipelineConfig.Classify(judge, judgeApiKeyEnv, 1, 600.0, 5, null).settings();
+      settings = PipelineConfig.ModelSettings.of(judge, judgeApiKeyEnv, 1, null, null, 1);
     } catch (IllegalArgumentException e) {
       throw new BadInputException("--judge: " + e.getMessage());
     }

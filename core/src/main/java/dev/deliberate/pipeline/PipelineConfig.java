@@ -102,7 +102,11 @@ public record PipelineConfig(
   /** How a stage reaches its model; see the models documentation for model strings. */
   public record ModelSettings(String model, String apiKeyEnv, Integer concurrency, Double timeoutSeconds,
       Integer maxRetries) {
-    static ModelSettings of(String model, String apiKeyEnv, Integer concurrency, Double timeoutSeconds,
+    /**
+     * Validated settings with defaults filled in (concurrency {@code defaultConcurrency}, timeout 600 s, 5
+     * retries); a bad value throws {@link IllegalArgumentException} naming the field.
+     */
+    public static ModelSettings of(String model, String apiKeyEnv, Integer concurrency, Double timeoutSeconds,
         Integer maxRetries, int defaultConcurrency) {
       if (model == null || model.isBlank()) {
         throw new IllegalArgumentException("model: required: a model string such as reference or http://HOST:PORT/v1#NAME");
