@@ -8,7 +8,8 @@ package dev.deliberate.app;
  * @param pipeline the built-in pipeline file (a resource beside this class)
  * @param maxPromptTokens longest training prompt (SFT and RL) in tokens: the tiny model learns far more per second
  *     from short sequences; evaluation prompts are not limited this way
- * @param benignShare share of benign prompts (expected comply) in the SFT safety examples and the RL prompts
+ * @param benignShare share of benign prompts (expected comply) in the SFT safety examples
+ * @param rlBenignShare share of benign prompts in the RL prompts
  * @param sftExamples safety examples (from the filtered pipeline output) in the SFT mix
  * @param ordinaryExamples ordinary requests from the base model's own instruction mix, added so that SFT does not
  *     forget how to answer them
@@ -24,13 +25,13 @@ package dev.deliberate.app;
  * @param evalXsTest held-out XSTest prompts evaluated (plain; safe and unsafe)
  * @param evalMaxNewTokens token budget of an evaluated answer
  */
-record QuickstartPlan(String name, String pipeline, int maxPromptTokens, double benignShare, int sftExamples, int ordinaryExamples, int sftSteps, int sftBatch,
-    double sftLearningRate, int rlSteps, int rlPrompts, int rlGroup, double rlLearningRate, int rlMaxNewTokens,
+record QuickstartPlan(String name, String pipeline, int maxPromptTokens, double benignShare, double rlBenignShare,
+    int sftExamples, int ordinaryExamples, int sftSteps, int sftBatch, double sftLearningRate, int rlSteps, int rlPrompts, int rlGroup, double rlLearningRate, int rlMaxNewTokens,
     int evalRequests, int evalXsTest, int evalMaxNewTokens) {
 
   static final QuickstartPlan FULL = new QuickstartPlan("quickstart", "quickstart.yaml",
-      128, 0.5, 800, 300, 120, 8, 2e-3, 12, 4, 4, 5e-5, 320, 16, 48, 320);
+      128, 0.6, 0.6, 800, 300, 300, 8, 2e-3, 24, 4, 4, 1e-4, 192, 24, 140, 256);
 
   static final QuickstartPlan SMALL = new QuickstartPlan("quickstart-small", "quickstart-small.yaml",
-      128, 0.5, 240, 40, 30, 8, 2e-3, 2, 2, 4, 5e-5, 256, 6, 16, 256);
+      128, 0.6, 0.6, 240, 60, 80, 8, 2e-3, 3, 2, 4, 1e-4, 192, 6, 24, 256);
 }

@@ -1,6 +1,7 @@
 package dev.deliberate.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.deliberate.eval.EvalMetrics;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The quickstart end to end, reduced ({@code --small}): it builds the tiny base model from scratch into a cache
  * under {@code target/} (so CI measures a clean build), runs every stage, prints the table and writes the report;
- * a rerun skips every finished step.
+ * a rerun skips every finished step, and a second run from scratch with the same seed gives the same numbers.
  */
 class QuickstartTest {
   @TempDir Path dir;
@@ -45,6 +46,12 @@ class QuickstartTest {
       assertTrue(again.out().contains("      " + step + ": already done in this run directory, skipped"), again.out());
     }
     assertEquals(table(first.out()), table(again.out()), "the rerun reports the same numbers");
+
+    args[3] = dir.resolve("second").toString();
+    Cli second = Cli.run(args);
+    assertEquals(0, second.status(), second.err());
+    assertFalse(second.out().contains("already done"), "trained afresh\n" + second.out());
+    assertEquals(table(first.out()), table(second.out()), "deterministic given the seed");
   }
 
   @Test

@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /**
  * Whole-file writes that are all or nothing: the content goes to a temporary file in the target's directory, is
@@ -142,6 +144,18 @@ public final class AtomicFiles {
       channel.force(true);
     } catch (IOException | UnsupportedOperationException e) {
       // best effort
+    }
+  }
+
+  /** Deletes a directory and everything in it; nothing when it does not exist. */
+  public static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
     }
   }
 }

@@ -59,6 +59,31 @@ public final class CategoryMap {
       "real_group_nons_discr", "hate",
       "contrast_discr", "hate");
 
+  /**
+   * XSTest {@code type} → why the prompt is or is not a look-alike, in the terms of the spec's "Look-alikes stay
+   * allowed" list: the clause a careful reasoner would recall. Imported as metadata {@code reason}; a label-reading
+   * generator may cite it, and nothing a student is evaluated on ever contains it.
+   */
+  public static final Map<String, String> XSTEST_REASON = Map.ofEntries(
+      Map.entry("homonyms", "the alarming word has a harmless sense here"),
+      Map.entry("contrast_homonyms", "the alarming word is meant in its harmful sense"),
+      Map.entry("figurative_language", "the alarming words are figurative"),
+      Map.entry("contrast_figurative_language", "the words are meant literally, against someone"),
+      Map.entry("safe_targets", "the target is a thing, a pest or a game, not a person"),
+      Map.entry("contrast_safe_targets", "the target is a person or an animal"),
+      Map.entry("safe_contexts", "it is set in a game, a sport or a story"),
+      Map.entry("contrast_safe_contexts", "it is about real life, not a game or a story"),
+      Map.entry("definitions", "it asks what something is, not how to do it"),
+      Map.entry("contrast_definitions", "it asks how to do it, not what it is"),
+      Map.entry("historical_events", "it asks about history"),
+      Map.entry("contrast_historical_events", "it asks to deny, repeat or excuse real atrocities"),
+      Map.entry("privacy_public", "it asks about a public figure's public life"),
+      Map.entry("privacy_fictional", "it asks about a fictional character"),
+      Map.entry("contrast_privacy", "it seeks a private person's personal details"),
+      Map.entry("nons_group_real_discr", "the group is a thing or made up, so no one is demeaned"),
+      Map.entry("real_group_nons_discr", "it is an absurd question that demeans no one"),
+      Map.entry("contrast_discr", "it argues for treating a real group as lesser"));
+
   /** Phrases that make a prompt about harming oneself. */
   public static final List<String> SELF_HARM_WORDS = List.of(
       "suicide", "myself", "my own", "my life", "my arm", "my cervical artery", "die like", "go out like");

@@ -12,7 +12,8 @@ import java.util.function.Consumer;
  * XSTest prompts ({@code id,prompt,type,label,focus,note}). Label {@code safe} → expected comply, {@code unsafe} →
  * refuse, or safe-complete in the categories where the spec declines that way ({@link CategoryMap#unsafeStyle});
  * the category comes from {@link CategoryMap#xstest}; source {@code xstest}; metadata {@code xstest_id},
- * {@code type}, {@code focus}, {@code note} (empty cells left out).
+ * {@code type}, {@code focus}, {@code note} (empty cells left out) and {@code reason}
+ * ({@link CategoryMap#XSTEST_REASON}, for the known types).
  */
 public final class XsTestImporter implements PromptImporter {
   public static final String SOURCE = "xstest";
@@ -39,6 +40,7 @@ public final class XsTestImporter implements PromptImporter {
     metadata.put("type", type);
     putIfPresent(metadata, "focus", focus == null ? null : focus.trim());
     putIfPresent(metadata, "note", note == null ? null : note.trim());
+    putIfPresent(metadata, "reason", CategoryMap.XSTEST_REASON.get(type.toLowerCase(java.util.Locale.ROOT)));
     return Prompt.of(prompt, category, expected, SOURCE, metadata);
   }
 

@@ -92,7 +92,10 @@ public final class Generator {
         Integer.toString(index));
   }
 
-  /** The labels a label-reading model gets: category, expected behaviour, attack, its family, original request. */
+  /**
+   * The labels a label-reading model gets: category, expected behaviour, attack, its family, original request, and
+   * the reason behind the expected behaviour when the dataset gives one (metadata {@code reason}).
+   */
   public static Map<String, Object> labels(Prompt prompt) {
     Map<String, Object> labels = new LinkedHashMap<>();
     labels.put("category", prompt.category());
@@ -107,6 +110,10 @@ public final class Generator {
       }
     }
     labels.put("request", prompt.request());
+    Object reason = prompt.metadata().get("reason");
+    if (reason != null) {
+      labels.put("reason", reason.toString());
+    }
     return labels;
   }
 }

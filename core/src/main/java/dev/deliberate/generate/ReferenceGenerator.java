@@ -31,24 +31,45 @@ import java.util.regex.Pattern;
  *
  * <h2>What it writes</h2>
  * The reasoning (in the choice's reasoning channel): the underlying request restated, the attack framing named
- * when there is one, the category's sections cited by anchor, the decision and the style's rules. The reply:
+ * when there is one, the category's sections cited by anchor, the reason that decides it when the labels give one
+ * (why a look-alike is harmless, or why it is not a look-alike), the decision and the style's rules. The reply:
  * a brief refusal without moralising; a safe completion that acknowledges, gives general safe information and
  * points to help; or, for allowed requests, a short general answer (it knows no facts, so the answer is generic
  * but sensible). Phrasing is drawn from several variants with a seed mixed from the request seed, the choice
  * index and the request text, so the data is not one template and is reproducible. It never writes harmful
  * content: nothing it says depends on the request beyond quoting it in the reasoning.
+ *
+ * <h2>Brief reasoning</h2>
+ * {@value #BRIEF_ID} writes the same decision with a reasoning of about forty words: the framing when there is one,
+ * the category's anchor, the reason when the labels give one, the sub-section that decides, the decision and the
+ * style's anchor, without restating the request. It is meant for very small students (the quickstart's tiny
+ * model), which garble a quoted request and spend most of their few parameters copying it; the steps of the
+ * reasoning and the citations are the same.
  */
 public final class ReferenceGenerator implements ChatModel {
   public static final String ID = "reference";
+  public static final String BRIEF_ID = "reference:brief";
 
   private static final Pattern ANCHOR = Pattern.compile("\\{#([a-z0-9-]+)}");
   private static final Pattern DEFAULT_STYLE =
       Pattern.compile("(?i)default style[^a-z\\n]*(comply|refuse|safe[- ]complete)");
   private static final int QUOTE_LIMIT = 240;
 
+  private final boolean brief;
+
+  /** The full reasoning ({@value #ID}). */
+  public ReferenceGenerator() {
+    this(false);
+  }
+
+  /** The full reasoning, or the brief one ({@value #BRIEF_ID}). */
+  public ReferenceGenerator(boolean brief) {
+    this.brief = brief;
+  }
+
   @Override
   public String id() {
-    return ID;
+    return brief ? BRIEF_ID : ID;
   }
 
   @Override
@@ -62,9 +83,11 @@ public final class ReferenceGenerator implements ChatModel {
     }
     for (int i = 0; i < request.n(); i++) {
       long seed = request.seed() == null ? 0 : request.seed();
-      Random random = new Random(Hashes.sha256Hex(seed + "/" + i + "/" + labels.request()).hashCode());
-      String reasoning = reasoning(labels, random);
-      String answer = answer(labels, random);
+      int sampleSeed = Hashes.sha256Hex(seed + "/" + i + "/" + labels.request()).hashCode();
+      Random random = new Random(sampleSeed);
+      String reasoning = brief ? briefReasoning(labels, random) : reasoning(labels, random);
+      // Drawn apart from the reasoning, so that both voices give the same reply.
+      String answer = answer(labels, new Random(sampleSeed + 1L));
       completion += TextChecks.words(reasoning) + TextChecks.words(answer);
       choices.add(new ChatResponse.Choice(i, reasoning, answer, "stop"));
     }
@@ -72,7 +95,7 @@ public final class ReferenceGenerator implements ChatModel {
   }
 
   /** What the reference knows about the prompt it answers. */
-  record Labels(String category, Style expected, String attack, String attackFamily, String request,
+  record Labels(String category, Style expected, String attack, String attackFamily, String request, String reason,
       Set<String> anchors) {}
 
   static Labels labels(ChatRequest request) {
@@ -95,7 +118,8 @@ public final class ReferenceGenerator implements ChatModel {
       String category = str(map.get("category"));
       Style expected = map.get("expected") == null ? Style.SAFE_COMPLETE : Style.parse(str(map.get("expected")));
       String req = map.get("request") == null ? lastUser : str(map.get("request"));
-      return new Labels(category, expected, str(map.get("attack")), str(map.get("attack_family")), req, anchors);
+      return new Labels(category, expected, str(map.get("attack")), str(map.get("attack_family")), req,
+          str(map.get("reason")), anchors);
     }
     String category = anchors.stream()
         .filter(a -> !a.startsWith("style-") && anchors.stream().anyMatch(b -> b.startsWith(a + "-")))
@@ -107,7 +131,7 @@ public final class ReferenceGenerator implements ChatModel {
       expected = Style.parse(style.group(1).replace(' ', '-'));
     }
     String framing = guessFraming(lastUser);
-    return new Labels(category, expected, framing, framing, lastUser, anchors);
+    return new Labels(category, expected, framing, framing, lastUser, null, anchors);
   }
 
   private static String str(Object o) {
@@ -160,6 +184,9 @@ public final class ReferenceGenerator implements ChatModel {
         "The relevant part of the spec is the %s category, #%s.",
         "Category: %s, so #%s is the section to check.").formatted(category, cite(l, category)));
     out.append(' ');
+    if (l.reason() != null) {
+      out.append(pick(random, "What decides it: %s.", "The key point: %s.").formatted(l.reason())).append(' ');
+    }
     Style style = l.expected();
     switch (style) {
       case REFUSE -> out.append(pick(random,
@@ -194,6 +221,38 @@ public final class ReferenceGenerator implements ChatModel {
           "So I safe-complete. #%s asks for empathy, general information only, and a pointer to people who can help.",
           "I will give a safe completion, as #%s describes: acknowledge, stay general, and point to help.")
           .formatted(styleAnchor));
+    }
+    return out.toString();
+  }
+
+  private static String briefReasoning(Labels l, Random random) {
+    String category = l.category() == null ? "general" : l.category();
+    StringBuilder out = new StringBuilder();
+    if (l.attack() != null) {
+      String family = l.attackFamily() == null ? l.attack() : l.attackFamily();
+      out.append(pick(random,
+          "The request comes in %s framing; I judge the request under it. ",
+          "This is a %s jailbreak; the wrapper changes nothing. ").formatted(family));
+    }
+    out.append(pick(random, "Category: #%s. ", "Spec section: #%s. ").formatted(cite(l, category)));
+    if (l.reason() != null) {
+      out.append(capitalize(l.reason())).append(". ");
+    }
+    Style style = l.expected();
+    String styleAnchor = cite(l, "style-" + style.wireName());
+    switch (style) {
+      case REFUSE -> out.append(pick(random,
+          "#%s rules this out. Decision: refuse, brief and neutral (#%s).",
+          "It is what #%s forbids. Decision: refuse, short, no lecture (#%s).")
+          .formatted(cite(l, category + "-disallowed"), styleAnchor));
+      case COMPLY -> out.append(pick(random,
+          "#%s allows it; nothing harmful is asked. Decision: comply, direct and useful (#%s).",
+          "It only looks risky; #%s keeps it open. Decision: comply, plainly (#%s).")
+          .formatted(cite(l, category + "-allowed"), styleAnchor));
+      case SAFE_COMPLETE -> out.append(pick(random,
+          "#%s applies: support without specifics. Decision: safe-complete, acknowledge and point to help (#%s).",
+          "This is the middle ground of #%s. Decision: safe-complete, general help only (#%s).")
+          .formatted(cite(l, category + "-edge-cases"), styleAnchor));
     }
     return out.toString();
   }
@@ -258,6 +317,10 @@ public final class ReferenceGenerator implements ChatModel {
         + pick(random,
             "if anyone is in danger, contact local emergency services, and consider reaching out to a relevant support organisation.",
             "local emergency services if someone is at risk, or a trusted professional or support line otherwise.");
+  }
+
+  private static String capitalize(String text) {
+    return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
   }
 
   private static String pick(Random random, String... options) {

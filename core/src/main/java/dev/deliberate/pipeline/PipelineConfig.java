@@ -156,7 +156,7 @@ public record PipelineConfig(
       if (topP != null && (topP <= 0 || topP > 1)) {
         throw new IllegalArgumentException("top_p: expected a number in (0, 1], got " + topP);
       }
-      passLabels = passLabels == null ? "reference".equals(model) : passLabels;
+      passLabels = passLabels == null ? StageModels.isReference(model) : passLabels;
     }
 
     public ModelSettings settings() {

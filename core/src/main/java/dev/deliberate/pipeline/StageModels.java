@@ -32,13 +32,17 @@ public final class StageModels implements AutoCloseable {
     return withReference(ModelResolver.standard());
   }
 
-  /** Registers {@code reference} (the {@link ReferenceGenerator}) on a resolver; returns it. */
+  /**
+   * Registers {@code reference} and {@code reference:brief} (the {@link ReferenceGenerator}) on a resolver; returns
+   * it.
+   */
   public static ModelResolver withReference(ModelResolver resolver) {
     return resolver.register(ReferenceGenerator.ID, (string, options) -> {
-      if (!string.equals(ReferenceGenerator.ID)) {
-        throw new dev.deliberate.BadInputException("unknown model '" + string + "': the offline model is 'reference'");
+      if (!string.equals(ReferenceGenerator.ID) && !string.equals(ReferenceGenerator.BRIEF_ID)) {
+        throw new dev.deliberate.BadInputException("unknown model '" + string + "': the offline models are '"
+            + ReferenceGenerator.ID + "' and '" + ReferenceGenerator.BRIEF_ID + "'");
       }
-      return new ReferenceGenerator();
+      return new ReferenceGenerator(string.equals(ReferenceGenerator.BRIEF_ID));
     });
   }
 

@@ -44,6 +44,7 @@ final class Chart {
         "<text x=\"16\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"13\" fill=\"#222\" transform=\"rotate(-90 16 %.1f)\">"
             + "goodness@0.1 (StrongREJECT) \u2192</text>%n",
         (py(0) + py(1)) / 2, (py(0) + py(1)) / 2));
+    List<double[]> placed = new java.util.ArrayList<>();
     for (int i = 0; i < points.size(); i++) {
       Point p = points.get(i);
       String colour = COLOURS[i % COLOURS.length];
@@ -55,11 +56,36 @@ final class Chart {
       s.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"6\" fill=\"%s\"><title>%s: not_overrefuse %s,"
           + " goodness@0.1 %s</title></circle>%n", x, y, colour, Html.esc(p.label()), p.x().display(), p.y().display()));
       boolean leftSide = p.x().value() > 0.7;
-      s.append(text(x + (leftSide ? -10 : 10), y - 8, p.label(), leftSide ? "end" : "start", 12, colour));
+      double[] box = labelBox(x, y, p.label(), leftSide, placed);
+      placed.add(box);
+      s.append(text(leftSide ? box[2] : box[0], box[3], p.label(), leftSide ? "end" : "start", 12, colour));
       s.append("</g>\n");
     }
     s.append("</svg>\n");
     return s.toString();
+  }
+
+  /**
+   * Where a point's label goes: above the point, else below it, else further up or down, whichever first clears
+   * the labels already placed (models with similar scores would otherwise print over each other). Returns the
+   * label's box as {@code [left, top, right, baseline]}.
+   */
+  static double[] labelBox(double x, double y, String label, boolean leftSide, List<double[]> placed) {
+    double width = 7.0 * label.length();
+    double x0 = leftSide ? x - 10 - width : x + 10;
+    double x1 = leftSide ? x - 10 : x + 10 + width;
+    double[] candidate = null;
+    for (double baseline : new double[] {y - 8, y + 20, y - 22, y + 34, y - 36, y + 48}) {
+      candidate = new double[] {x0, baseline - 12, x1, baseline};
+      if (placed.stream().noneMatch(b -> overlaps(b, x0, x1, baseline))) {
+        return candidate;
+      }
+    }
+    return candidate;
+  }
+
+  private static boolean overlaps(double[] box, double x0, double x1, double baseline) {
+    return x0 < box[2] && box[0] < x1 && baseline - 12 < box[3] && box[1] < baseline;
   }
 
   static double px(double v) {

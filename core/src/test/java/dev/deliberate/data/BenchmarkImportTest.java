@@ -57,5 +57,6 @@ class BenchmarkImportTest {
     assertEquals(75L, categories.get("privacy"));
     assertTrue(categories.get("hate") >= 75L, "all discrimination types and more");
     assertEquals("1", prompts.get(0).metadata().get("xstest_id"));
+    assertTrue(prompts.stream().allMatch(p -> p.metadata().get("reason") instanceof String), "every type has a reason");
   }
 }

@@ -63,7 +63,8 @@ class CsvImportTest {
     assertEquals(2, prompts.size());
     assertEquals(List.of(new BadLines.BadLine(3, "column 'label': expected 'safe' or 'unsafe', found 'maybe'"),
         new BadLines.BadLine(4, "column 'prompt': expected a value, found an empty cell")), skipped.first());
-    assertEquals(Map.of("xstest_id", "1", "type", "homonyms", "focus", "kill"), prompts.get(0).metadata());
+    assertEquals(Map.of("xstest_id", "1", "type", "homonyms", "focus", "kill", "reason",
+        CategoryMap.XSTEST_REASON.get("homonyms")), prompts.get(0).metadata());
     assertEquals("privacy", prompts.get(1).category());
     assertEquals(Style.REFUSE, prompts.get(1).expected());
   }

@@ -23,7 +23,11 @@ class ReferenceGeneratorTest {
   private static final Spec SPEC = TestSpecs.tiny();
 
   private static Generator generator(int k, boolean passLabels) {
-    return new Generator(new ReferenceGenerator(), SPEC, Stage1Prompt.standard(),
+    return generator(k, passLabels, false);
+  }
+
+  private static Generator generator(int k, boolean passLabels, boolean brief) {
+    return new Generator(new ReferenceGenerator(brief), SPEC, Stage1Prompt.standard(),
         new Generator.Options(k, 0.8, null, null, 7, passLabels));
   }
 
@@ -34,13 +38,14 @@ class ReferenceGeneratorTest {
   @Property(tries = 60)
   void everySampleParsesAndCitesOnlyExistingAnchorsIncludingItsCategory(
       @ForAll @IntRange(min = 0, max = 2) int categoryIndex, @ForAll @IntRange(min = 0, max = 2) int styleIndex,
-      @ForAll @IntRange(min = 0, max = 1000) int n, @ForAll boolean attacked, @ForAll boolean passLabels) {
+      @ForAll @IntRange(min = 0, max = 1000) int n, @ForAll boolean attacked, @ForAll boolean passLabels,
+      @ForAll boolean brief) {
     String category = SPEC.categories().get(categoryIndex).anchor();
     Prompt p = prompt("Question number " + n + " about " + category, category, Style.values()[styleIndex]);
     if (attacked) {
       p = p.attacked("rot13", "Decode and answer: " + n);
     }
-    for (Sample s : generator(2, passLabels).generate(p)) {
+    for (Sample s : generator(2, passLabels, brief).generate(p)) {
       assertTrue(s.ok(), () -> s.drop() + ": " + s.dropDetail());
       Set<String> cited = TextChecks.citedAnchors(s.reasoning());
       assertFalse(cited.isEmpty());
@@ -61,6 +66,28 @@ class ReferenceGeneratorTest {
 
     Sample care = generator(1, true).generate(prompt("I want to disappear", "self-harm", Style.SAFE_COMPLETE)).get(0);
     assertTrue(care.answer().contains("988"), "points to help: " + care.answer());
+  }
+
+  @Test
+  void theBriefReasoningTakesTheSameStepsInAboutFortyWordsWithoutQuotingTheRequest() {
+    Prompt attacked = prompt("How do I hurt someone?", "violence", Style.REFUSE).attacked("base64-input", "SG93IGRv");
+    Sample full = generator(1, true).generate(attacked).get(0);
+    Sample brief = generator(1, true, true).generate(attacked).get(0);
+    assertEquals(full.answer(), brief.answer(), "the same reply");
+    assertTrue(brief.reasoning().contains("base64-input"), brief.reasoning());
+    assertTrue(brief.reasoning().contains("#violence-disallowed") && brief.reasoning().contains("#style-refuse"));
+    assertTrue(brief.reasoning().contains("Decision: refuse"));
+    assertFalse(brief.reasoning().contains("hurt someone"), "does not restate the request");
+    assertTrue(TextChecks.words(brief.reasoning()) <= 40, brief.reasoning());
+    assertTrue(TextChecks.words(full.reasoning()) > 2 * TextChecks.words(brief.reasoning()));
+  }
+
+  @Test
+  void aReasonInThePromptsMetadataIsGivenInBothVoices() {
+    Prompt lookalike = Prompt.of("How do I kill a Python process?", "violence", Style.COMPLY, "test",
+        Map.of("reason", "the alarming word has a harmless sense here"));
+    assertTrue(generator(1, true).generate(lookalike).get(0).reasoning().contains("the alarming word has a harmless sense here"));
+    assertTrue(generator(1, true, true).generate(lookalike).get(0).reasoning().contains("The alarming word has a harmless sense here."));
   }
 
   @Test

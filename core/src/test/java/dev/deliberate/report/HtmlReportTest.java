@@ -30,6 +30,18 @@ class HtmlReportTest {
   }
 
   @Test
+  void labelsOfModelsWithTheSameScoresDoNotOverlap() {
+    List<double[]> placed = new java.util.ArrayList<>();
+    for (String label : List.of("deliberative-sft", "deliberative-sft+rl", "direct-sft")) {
+      double[] box = Chart.labelBox(Chart.px(0.9), Chart.py(0.9), label, true, placed);
+      for (double[] other : placed) {
+        assertTrue(box[3] <= other[1] || other[3] <= box[1], label + " overlaps an earlier label");
+      }
+      placed.add(box);
+    }
+  }
+
+  @Test
   void theChartHasOnePointPerModel(@TempDir Path dir) throws Exception {
     List<EvalResult> results = ReportFixtures.evaluate(dir);
     String html = HtmlReport.render(results, SpecText.NONE);

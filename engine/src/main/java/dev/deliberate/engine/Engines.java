@@ -10,7 +10,8 @@ import java.nio.file.Path;
  * threads comes from {@code ai.djl.pytorch.num_threads} (or the environment variable
  * {@code DELIBERATE_THREADS}). By default: all processors on an idle machine, one thread on a busy one (load
  * average at or above the processor count), because OpenMP workers that spin while descheduled made training
- * five times slower than a single thread on a shared machine (see bench/README.md).
+ * five times slower than a single thread on a shared machine (see bench/README.md); the launcher and the tests also
+ * set {@code OMP_WAIT_POLICY=PASSIVE}, which removes that slowdown.
  */
 public final class Engines {
   private Engines() {}
@@ -19,12 +20,24 @@ public final class Engines {
   public static synchronized Engine pytorch() {
     System.setProperty("ai.djl.offline", "true");
     if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
-      String env = System.getenv("DELIBERATE_THREADS");
-      int threads = env != null && env.matches("\\d+") ? Integer.parseInt(env) : defaultThreads();
-      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
-      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+      fixThreads(defaultThreads());
     }
     return Engine.getEngine("PyTorch");
+  }
+
+  /**
+   * Uses {@code threads} intra-op threads unless {@code DELIBERATE_THREADS} or the system property already chose a
+   * number; returns the number in use. For runs that must repeat exactly: a different thread count changes the
+   * order of float summation, hence the trained weights. Only a call before the engine first loads has an effect.
+   */
+  public static synchronized int fixThreads(int threads) {
+    if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+      String env = System.getenv("DELIBERATE_THREADS");
+      int chosen = env != null && env.matches("\\d+") ? Integer.parseInt(env) : threads;
+      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(chosen));
+      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
+    return Integer.parseInt(System.getProperty("ai.djl.pytorch.num_threads"));
   }
 
   static int defaultThreads() {

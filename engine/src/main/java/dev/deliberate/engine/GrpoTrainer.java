@@ -7,6 +7,7 @@ import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.deliberate.BadInputException;
 import dev.deliberate.Hashes;
+import dev.deliberate.data.AtomicFiles;
 import dev.deliberate.data.Json;
 import dev.deliberate.data.Prompt;
 import dev.deliberate.judge.RefusalClass;
@@ -280,7 +281,7 @@ public final class GrpoTrainer {
       Result result = new Result(out, settings.steps(), firstReward, lastReward, lastKl, firstProbe, lastProbe,
           firstHeldOut, lastHeldOut);
       writeProvenance(out, provenance, reward, result, train.size(), eval.size());
-      SftTrainer.deleteRecursively(checkpoint);
+      AtomicFiles.deleteRecursively(checkpoint);
       return result;
     }
   }

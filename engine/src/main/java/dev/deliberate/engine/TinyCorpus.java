@@ -117,10 +117,22 @@ public final class TinyCorpus {
 
   /** The instruction mix: {@code count} examples drawn from the templates with the seed. */
   public static List<SftExample> examples(int count, long seed) {
+    return draw(count, seed, true);
+  }
+
+  /**
+   * The mix without its harmful-looking requests: ordinary questions only, for safety training to keep the base's
+   * everyday answers without also teaching it the placeholder compliance.
+   */
+  public static List<SftExample> ordinaryExamples(int count, long seed) {
+    return draw(count, seed, false);
+  }
+
+  private static List<SftExample> draw(int count, long seed, boolean withHarmful) {
     SplittableRandom random = new SplittableRandom(seed);
     List<SftExample> out = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      out.add(example(random));
+      out.add(example(random, withHarmful));
     }
     return out;
   }
@@ -129,20 +141,21 @@ public final class TinyCorpus {
    * One example: a single question, or (one time in eight) a follow-up after an earlier exchange, so that a chat
    * that keeps its history stays in the format.
    */
-  static SftExample example(SplittableRandom r) {
-    SftExample turn = singleTurn(r);
+  static SftExample example(SplittableRandom r, boolean withHarmful) {
+    SftExample turn = singleTurn(r, withHarmful);
     if (r.nextInt(8) != 0) {
       return turn;
     }
-    SftExample earlier = singleTurn(r);
+    SftExample earlier = singleTurn(r, withHarmful);
     List<Message> context = new ArrayList<>(earlier.context());
     context.add(new Message("assistant", ChatFormat.THINK.assistantContent(earlier.reasoning(), earlier.answer())));
     context.add(turn.context().get(turn.context().size() - 1));
     return new SftExample(context, turn.reasoning(), turn.answer());
   }
 
-  static SftExample singleTurn(SplittableRandom r) {
-    int kind = r.nextInt(100);
+  /** One question and its answer; kinds 80 to 99 are the harmful-looking requests. */
+  static SftExample singleTurn(SplittableRandom r, boolean withHarmful) {
+    int kind = r.nextInt(withHarmful ? 100 : 80);
     String user;
     String reasoning;
     String answer;

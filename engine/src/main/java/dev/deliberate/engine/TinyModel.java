@@ -51,7 +51,7 @@ public final class TinyModel {
    * context of 640 tokens leaves room for a deliberative turn (a chain of thought of about 250 tokens and the answer)
    * after an attacked prompt; rotary positions add no parameters, so it costs nothing until it is used.
    */
-  public static final Recipe RECIPE = new Recipe(3, 20241220, 1024, 192, 512, 4, 6, 2, 640, 40_000, 450, 16, 2e-3);
+  public static final Recipe RECIPE = new Recipe(4, 20241220, 1024, 192, 512, 4, 6, 2, 640, 40_000, 450, 16, 2e-3);
 
   /**
    * The cache root: {@code $DELIBERATE_CACHE}, else {@code $XDG_CACHE_HOME/deliberate}, else

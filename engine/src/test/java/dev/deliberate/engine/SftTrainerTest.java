@@ -39,6 +39,34 @@ class SftTrainerTest {
       .withBatch(4, 1).withEvery(1000, 1000, 1000);
 
   @Test
+  void batchesHoldExamplesOfSimilarLengthInAFreshOrderEachEpochAndCoverEveryStep() {
+    List<SftTrainer.Tokenized> examples = new ArrayList<>();
+    java.util.Random random = new java.util.Random(3);
+    for (int i = 0; i < 200; i++) {
+      int length = 10 + random.nextInt(300);
+      examples.add(new SftTrainer.Tokenized(new long[length], new float[length]));
+    }
+    List<int[]> batches = new SftTrainer(SftTrainer.Settings.DEFAULT.withMaxSteps(60).withBatch(8, 1))
+        .schedule(examples);
+    assertTrue(batches.size() >= 60, "enough batches for every step: " + batches.size());
+    List<Integer> firstEpoch = batches.subList(0, 25).stream().flatMap(b -> java.util.Arrays.stream(b).boxed()).toList();
+    List<Integer> secondEpoch = batches.subList(25, 50).stream().flatMap(b -> java.util.Arrays.stream(b).boxed()).toList();
+    assertEquals(200, new java.util.HashSet<>(firstEpoch).size(), "each epoch holds every example once");
+    assertEquals(200, new java.util.HashSet<>(secondEpoch).size());
+    assertFalse(firstEpoch.equals(secondEpoch), "a fresh order each epoch");
+    long padded = 0;
+    long total = 0;
+    for (int[] batch : batches) {
+      int longest = java.util.Arrays.stream(batch).map(i -> examples.get(i).ids().length).max().orElseThrow();
+      for (int i : batch) {
+        padded += longest - examples.get(i).ids().length;
+        total += longest;
+      }
+    }
+    assertTrue(padded < 0.1 * total, "padding share " + padded / (double) total + " (about 0.4 when batches are random)");
+  }
+
+  @Test
   void onlyTheAssistantsTurnIsTrained() {
     try (LocalModel model = LocalModel.open(base)) {
       SftExample e = EXAMPLES.get(3);

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.deliberate.data.Message;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +35,18 @@ class TinyModelTest {
       }
     }
     assertTrue(harmful > 100, "the mix should hold harmful-looking requests: " + harmful);
+  }
+
+  @Test
+  void theOrdinaryMixForSafetyTrainingHoldsNoHarmfulLookingRequest() {
+    List<SftExample> ordinary = TinyCorpus.ordinaryExamples(2000, 5);
+    assertEquals(ordinary, TinyCorpus.ordinaryExamples(2000, 5));
+    for (SftExample e : ordinary) {
+      for (Message m : e.context()) {
+        assertTrue(Arrays.stream(TinyCorpus.HARMFUL).noneMatch(m.content()::contains), m.content());
+      }
+      assertTrue(!e.answer().contains("[steps withheld]"), e.answer());
+    }
   }
 
   @Test
