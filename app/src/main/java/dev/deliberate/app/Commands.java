@@ -27,11 +27,13 @@ final class Commands {
     data.addSubcommand("attacks", new DataAttacksCommand());
     data.addSubcommand("attack", new DataAttackCommand());
 
-    CommandLine model = group(root, "model", "Local models: build the tiny model, generate, inspect logits.");
+    CommandLine model = group(root, "model", "Local models: build the tiny model, import GGUF files, generate, inspect logits.");
     // model: the local engine
     model.addSubcommand(new ModelBuildTinyCommand());
     model.addSubcommand(new ModelGenerateCommand());
     model.addSubcommand(new ModelLogitsCommand());
+    // import: GGUF files into the Hugging Face layout (issue 12)
+    model.addSubcommand(new ModelImportCommand());
 
     CommandLine train = group(root, "train", "Fine-tune local models (SFT, RL).");
     // train: the local engine

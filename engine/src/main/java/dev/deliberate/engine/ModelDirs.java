@@ -1,6 +1,8 @@
 package dev.deliberate.engine;
 
+import dev.deliberate.engine.modelfile.GgufImport;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 
@@ -10,12 +12,16 @@ public final class ModelDirs {
 
   /**
    * {@code tiny} is the built-in tiny model (built into the cache on first use); {@code local:PATH} and a bare
-   * {@code PATH} are a Hugging Face model directory.
+   * {@code PATH} are a Hugging Face model directory, or a GGUF file (imported into the cache on first use).
    */
   public static Path resolve(String name, Consumer<String> progress) throws IOException {
     if (name.equals("tiny")) {
       return TinyModel.ensure(TinyModel.defaultCacheDir(), TinyModel.RECIPE, progress);
     }
-    return Path.of(name.startsWith("local:") ? name.substring("local:".length()) : name);
+    Path path = Path.of(name.startsWith("local:") ? name.substring("local:".length()) : name);
+    if (path.getFileName() != null && path.getFileName().toString().endsWith(".gguf") && !Files.isDirectory(path)) {
+      return GgufImport.cached(path, TinyModel.defaultCacheDir(), progress);
+    }
+    return path;
   }
 }

@@ -118,7 +118,7 @@ public final class Safetensors {
   }
 
   /** IEEE 754 half precision to float (Java 17 has no built-in conversion). */
-  static float halfToFloat(short half) {
+  public static float halfToFloat(short half) {
     int bits = half & 0xffff;
     int sign = (bits & 0x8000) << 16;
     int exponent = (bits >>> 10) & 0x1f;
