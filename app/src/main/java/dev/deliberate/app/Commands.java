@@ -34,6 +34,7 @@ final class Commands {
     model.addSubcommand(new ModelLogitsCommand());
     // import: GGUF files into the Hugging Face layout (issue 12)
     model.addSubcommand(new ModelImportCommand());
+    model.addSubcommand(new ModelTokenizeCommand());
 
     CommandLine train = group(root, "train", "Fine-tune local models (SFT, RL).");
     // train: the local engine

@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
       "",
       "The prompt is sent as one user message in the model's chat format (our <|user|>...<|end|> layout for the "
           + "tiny model, ChatML for models whose chat template uses <|im_start|>); with --raw it is fed as is. Prints "
-          + "each sample's text (the <think> block included), or JSON lines with --json."
+          + "each sample's text (the <think> block included), or JSON lines with --json (text, finish_reason, tokens, "
+          + "ids)."
     })
 final class ModelGenerateCommand extends BaseCommand {
   @Option(names = "--model", required = true, paramLabel = "DIR",
@@ -62,7 +63,8 @@ final class ModelGenerateCommand extends BaseCommand {
       List<Generator.Output> outputs = Generator.generate(local, Collections.nCopies(Math.max(1, n), text), settings);
       for (Generator.Output o : outputs) {
         if (json) {
-          out().println(Json.line(Map.of("text", o.text(), "finish_reason", o.finishReason(), "tokens", o.ids().length)));
+          out().println(Json.line(Map.of("text", o.text(), "finish_reason", o.finishReason(), "tokens", o.ids().length,
+              "ids", o.ids())));
         } else {
           out().println(o.text());
           if (outputs.size() > 1) {
