@@ -135,7 +135,7 @@ class Model:
             h = self.rms_norm(x, self.w(p + "post_attention_layernorm.weight"))
             gate = h @ self.w(p + "mlp.gate_proj.weight").T
             up = h @ self.w(p + "mlp.up_proj.weight").T
-            x = x + (gate / (1.0 + np.exp(-gate)) * up) @ self.w(p + "mlp.down_proj.weight").T
+            x = x + (gate * 0.5 * (1.0 + np.tanh(0.5 * gate)) * up) @ self.w(p + "mlp.down_proj.weight").T
         x = self.rms_norm(x, self.w("model.norm.weight"))
         return x @ self.w("lm_head.weight").T
 

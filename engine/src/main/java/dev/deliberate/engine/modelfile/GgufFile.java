@@ -246,7 +246,7 @@ public record GgufFile(
       long left = size - offset();
       if (n < 0 || (minimumBytesEach > 0 && n > left / minimumBytesEach)) {
         throw error(at, what + " " + Long.toUnsignedString(n) + " is more than the " + left
-            + " bytes left in the file can hold");
+            + " bytes left in the file can hold (a truncated file?)");
       }
       return n;
     }

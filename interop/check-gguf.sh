@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Our GGUF import against independent readers, on the real SmolLM2-135M-Instruct file:
+#  - every imported tensor against the gguf package's dequantization (bit for bit), for the file itself and for
+#    llama.cpp's requantizations of it into Q4_0, Q5_0, Q5_1, Q8_0, Q4_K_M, Q5_K_M, Q6_K, F16 and BF16;
+#  - last-position logits on 24 prompts against a numpy forward pass (relative 1e-3), and against llama.cpp
+#    (reported: it computes in quantized arithmetic);
+#  - greedy 32-token continuations on 5 prompts, identical to numpy greedy decoding;
+#  - token ids of 1200 strings against llama.cpp's tokenizer.
+# Prints the numbers; exits 1 on any mismatch. About ten minutes on 2 cores.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+if [ -f "$here/lib.sh" ]; then
+  source "$here/lib.sh"
+  require_interop check-gguf
+else
+  # Until interop/lib.sh lands: the same paths it defines.
+  PROJECT_DIR="$(cd "$here/.." && pwd)"
+  VENV_PYTHON="${XDG_CACHE_HOME:-$HOME/.cache}/deliberate/venv/bin/python"
+  SMOLLM2_GGUF="${XDG_CACHE_HOME:-$HOME/.cache}/deliberate/models/SmolLM2-135M-Instruct.Q4_1.gguf"
+fi
+deliberate="$PROJECT_DIR/deliberate"
+reference=("$VENV_PYTHON" "$here/gguf_reference.py")
+gguf="${GGUF_FILE:-$SMOLLM2_GGUF}"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+failed=0
+
+# check NAME COMMAND...: runs a comparison; its numbers are printed, a failure is counted.
+check() {
+  local name="$1"
+  shift
+  if "$@"; then
+    echo "check-gguf: $name: ok"
+  else
+    echo "check-gguf: $name: FAILED" >&2
+    failed=$(( failed + 1 ))
+  fi
+}
+
+"$deliberate" model import "$gguf" -o "$work/model" --quiet >/dev/null
+check "tensors of $(basename "$gguf")" "${reference[@]}" tensors "$gguf" "$work/model"
+
+"${reference[@]}" prompts "$work/prompts.jsonl"
+"$deliberate" model tokenize --model "$work/model" --input "$work/prompts.jsonl" >"$work/prompt-ids.jsonl"
+"$deliberate" model logits --model "$work/model" --ids-file "$work/prompt-ids.jsonl" >"$work/logits.jsonl"
+check "logits" "${reference[@]}" logits "$gguf" "$work/model" "$work/logits.jsonl"
+
+: >"$work/greedy.jsonl"
+for i in 0 1 2 3 4; do
+  # The x keeps the prompt's trailing newline through the command substitution.
+  prompt="$("$VENV_PYTHON" -c 'import json, sys; print(json.loads(open(sys.argv[1]).readlines()[int(sys.argv[2])]), end="x")' \
+    "$work/prompts.jsonl" "$i")"
+  "$deliberate" model generate --model "$work/model" --raw --prompt "${prompt%x}" --temperature 0 --max-tokens 32 \
+    --json >>"$work/greedy.jsonl"
+done
+head -n 5 "$work/prompt-ids.jsonl" >"$work/greedy-prompt-ids.jsonl"
+check "greedy generation" "${reference[@]}" greedy "$gguf" "$work/greedy-prompt-ids.jsonl" "$work/greedy.jsonl" 32
+
+"${reference[@]}" strings "$work/strings.jsonl"
+"$deliberate" model tokenize --model "$work/model" --input "$work/strings.jsonl" >"$work/string-ids.jsonl"
+check "tokenizer" "${reference[@]}" tokens "$gguf" "$work/strings.jsonl" "$work/string-ids.jsonl"
+
+rm -rf "$work/model"
+for kind in Q4_0 Q5_0 Q5_1 Q8_0 Q4_K_M Q5_K_M Q6_K F16 BF16; do
+  "${reference[@]}" requantize "$gguf" "$work/variants" "$kind" >/dev/null
+  "$deliberate" model import "$work/variants/$kind.gguf" -o "$work/$kind" --quiet >/dev/null
+  check "tensors of the $kind requantization" "${reference[@]}" tensors "$work/variants/$kind.gguf" "$work/$kind"
+  rm -rf "$work/$kind" "$work/variants/$kind.gguf"
+done
+
+if [ "$failed" -gt 0 ]; then
+  echo "check-gguf: $failed comparisons failed" >&2
+  exit 1
+fi
+echo "check-gguf: every comparison passed"
