@@ -37,11 +37,7 @@ public final class GgufImport {
 
   /** The Hugging Face model config the {@code llama.*} keys describe. */
   public static LlamaConfig config(GgufFile gguf, GgufTokenizer.Vocabulary vocabulary) {
-    String arch = gguf.string("general.architecture");
-    if (!arch.equals("llama")) {
-      throw new BadInputException(gguf.path() + ": metadata general.architecture: \"" + arch + "\" is not supported"
-          + " (expected \"llama\")");
-    }
+    requireLlama(gguf);
     Object scaling = gguf.metadata().get("llama.rope.scaling.type");
     if (scaling != null && !"none".equals(scaling)) {
       throw new BadInputException(gguf.path() + ": metadata llama.rope.scaling.type: only none is supported, found "
@@ -70,6 +66,15 @@ public final class GgufImport {
           tied, false, false, vocabulary.bosId(), eos);
     } catch (IllegalArgumentException e) {
       throw new BadInputException(gguf.path() + ": the llama.* metadata is not a usable config: " + e.getMessage());
+    }
+  }
+
+  /** Fails unless the file says it holds a Llama model. */
+  static void requireLlama(GgufFile gguf) {
+    String arch = gguf.string("general.architecture");
+    if (!arch.equals("llama")) {
+      throw new BadInputException(gguf.path() + ": metadata general.architecture: \"" + arch + "\" is not supported"
+          + " (expected \"llama\")");
     }
   }
 
@@ -184,6 +189,7 @@ public final class GgufImport {
       throw new BadInputException(out + ": already exists (expected a new directory to import into)");
     }
     GgufFile gguf = GgufFile.read(file);
+    requireLlama(gguf);
     GgufTokenizer.Vocabulary vocabulary = GgufTokenizer.vocabulary(gguf);
     LlamaConfig config = config(gguf, vocabulary);
     if (vocabulary.tokens().size() != config.vocabSize()) {
