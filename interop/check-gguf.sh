@@ -18,6 +18,8 @@ else
   VENV_PYTHON="${XDG_CACHE_HOME:-$HOME/.cache}/deliberate/venv/bin/python"
   SMOLLM2_GGUF="${XDG_CACHE_HOME:-$HOME/.cache}/deliberate/models/SmolLM2-135M-Instruct.Q4_1.gguf"
 fi
+# numpy's BLAS threads spin while they wait, which starves everything else on a shared 2-core machine.
+export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
 deliberate="$PROJECT_DIR/deliberate"
 reference=("$VENV_PYTHON" "$here/gguf_reference.py")
 gguf="${GGUF_FILE:-$SMOLLM2_GGUF}"

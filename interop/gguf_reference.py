@@ -224,7 +224,9 @@ def check_tensors(gguf_path, model_dir):
 
 def llama_cpp_logits(gguf_path, sequences):
     from llama_cpp import Llama
-    llm = Llama(model_path=str(gguf_path), logits_all=True, n_ctx=1024, n_batch=1024, verbose=False, seed=0)
+    # One thread: ggml's workers spin while they wait, which starves everything else on a shared 2-core machine.
+    llm = Llama(model_path=str(gguf_path), logits_all=True, n_ctx=1024, n_batch=1024, n_threads=1,
+                n_threads_batch=1, verbose=False, seed=0)
     rows = []
     for ids in sequences:
         llm.reset()

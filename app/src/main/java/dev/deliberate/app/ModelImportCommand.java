@@ -25,7 +25,7 @@ final class ModelImportCommand extends BaseCommand {
   @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "The new model directory.")
   Path out;
 
-  @Option(names = "--quiet", description = "Do not list the tensors as they are converted.")
+  @Option(names = "--quiet", description = "Print only the directory, not what is being imported.")
   boolean quiet;
 
   @Override

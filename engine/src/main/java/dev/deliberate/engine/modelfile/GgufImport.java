@@ -126,7 +126,7 @@ public final class GgufImport {
    * Every tensor dequantized to float, under its Hugging Face name, with the query and key rows back in Hugging
    * Face order; checked against the shapes the config asks for.
    */
-  public static Map<String, Safetensors.Tensor> tensors(GgufFile gguf, LlamaConfig config, Consumer<String> progress) {
+  public static Map<String, Safetensors.Tensor> tensors(GgufFile gguf, LlamaConfig config) {
     Map<String, long[]> expected = LlamaWeights.expectedShapes(config);
     Map<String, Safetensors.Tensor> tensors = new LinkedHashMap<>();
     for (GgufFile.TensorInfo t : gguf.tensors()) {
@@ -147,7 +147,6 @@ public final class GgufImport {
         data = unpermuteRows(data, config.numKvHeads(), config.headDim(), config.hiddenSize());
       }
       tensors.put(name, new Safetensors.Tensor(t.shape(), data));
-      progress.accept("  " + t.name() + " " + t.type() + " -> " + name);
     }
     for (String name : expected.keySet()) {
       if (!tensors.containsKey(name)) {
@@ -201,8 +200,11 @@ public final class GgufImport {
     try {
       AtomicFiles.deleteRecursively(tmp);
       Files.createDirectories(tmp);
-      progress.accept("importing " + file + " (GGUF v" + gguf.version() + ", " + gguf.tensors().size() + " tensors)");
-      Map<String, Safetensors.Tensor> tensors = tensors(gguf, config, progress);
+      Map<GgmlType, Long> types = new java.util.TreeMap<>();
+      gguf.tensors().forEach(t -> types.merge(t.type(), 1L, Long::sum));
+      progress.accept("importing " + file + " (GGUF v" + gguf.version() + ", " + gguf.tensors().size() + " tensors: "
+          + types.toString().replaceAll("[{}]", "").replace('=', ' ') + ") into " + out);
+      Map<String, Safetensors.Tensor> tensors = tensors(gguf, config);
       Safetensors.write(tmp.resolve("model.safetensors"), tensors,
           Map.of("format", "pt", "source", "gguf", "source_sha256", sha256(file)));
       tensors.clear();
