@@ -125,4 +125,39 @@ class EngineCommandsTest {
     assertTrue(Files.exists(dir.resolve("out/tokenizer.json")));
     assertEquals(3, Files.readAllLines(dir.resolve("out/metrics.jsonl")).size());
   }
+
+  @Test
+  void tokenizeAndLogitsTakeAFileOfInputsAndAnswerLineByLine(@TempDir Path dir) throws Exception {
+    Path strings = Files.write(dir.resolve("strings.jsonl"), List.of("\"Hello there\"", "\"<|end|>\""));
+    Cli tokens = Cli.run("model", "tokenize", "--model", model.toString(), "--input", strings.toString());
+    assertEquals(0, tokens.status(), tokens.err());
+    List<String> lines = tokens.out().lines().toList();
+    assertEquals(2, lines.size());
+    assertEquals("[0]", lines.get(1)); // the special token written as text is its id
+    Cli one = Cli.run("model", "tokenize", "--model", model.toString(), "--text", "Hello there");
+    assertEquals(lines.get(0), one.out().strip());
+
+    Path ids = Files.write(dir.resolve("ids.jsonl"), List.of(lines.get(0), "[1, 2]"));
+    Cli logits = Cli.run("model", "logits", "--model", model.toString(), "--ids-file", ids.toString());
+    assertEquals(0, logits.status(), logits.err());
+    List<String> rows = logits.out().lines().toList();
+    assertEquals(2, rows.size());
+    assertEquals("[1,2]", Json.mapper().readTree(rows.get(1)).get("ids").toString());
+    Cli single = Cli.run("model", "logits", "--model", model.toString(), "--ids", "1,2");
+    assertEquals(Json.mapper().readTree(single.out()), Json.mapper().readTree(rows.get(1)));
+
+    Path bad = Files.write(dir.resolve("bad.jsonl"), List.of("[1]", "[]"));
+    Cli error = Cli.run("model", "logits", "--model", model.toString(), "--ids-file", bad.toString());
+    assertEquals(ExitCode.BAD_INPUT, error.status());
+    assertEquals("error: " + bad + ":2: expected a non-empty JSON array of token ids", error.err().strip());
+  }
+
+  @Test
+  void generateJsonListsTheGeneratedIds() throws Exception {
+    Cli cli = Cli.run("model", "generate", "--model", model.toString(), "--prompt", "Hello", "--max-tokens", "5",
+        "--temperature", "0", "--json");
+    assertEquals(0, cli.status(), cli.err());
+    JsonNode json = Json.mapper().readTree(cli.out());
+    assertEquals(json.get("tokens").asInt(), json.get("ids").size());
+  }
 }
