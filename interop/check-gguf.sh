@@ -3,7 +3,7 @@
 #  - every imported tensor against the gguf package's dequantization (bit for bit), for the file itself and for
 #    llama.cpp's requantizations of it into Q4_0, Q5_0, Q5_1, Q8_0, Q4_K_M, Q5_K_M, Q6_K, F16 and BF16;
 #  - last-position logits on 24 prompts against a numpy forward pass (relative 1e-3), and against llama.cpp
-#    (reported: it computes in quantized arithmetic);
+#    (reported: it computes in quantized arithmetic), also on its own float32 copy of the weights;
 #  - greedy 32-token continuations on 5 prompts, identical to numpy greedy decoding;
 #  - token ids of 1200 strings against llama.cpp's tokenizer.
 # Prints the numbers; exits 1 on any mismatch. About ten minutes on 2 cores.
@@ -45,7 +45,10 @@ check "tensors of $(basename "$gguf")" "${reference[@]}" tensors "$gguf" "$work/
 "${reference[@]}" prompts "$work/prompts.jsonl"
 "$deliberate" model tokenize --model "$work/model" --input "$work/prompts.jsonl" >"$work/prompt-ids.jsonl"
 "$deliberate" model logits --model "$work/model" --ids-file "$work/prompt-ids.jsonl" >"$work/logits.jsonl"
-check "logits" "${reference[@]}" logits "$gguf" "$work/model" "$work/logits.jsonl"
+# llama.cpp computes in quantized arithmetic; on its own float32 copy of the weights it should agree with us closely.
+"${reference[@]}" requantize "$gguf" "$work/variants" F32 >/dev/null
+check "logits" "${reference[@]}" logits "$gguf" "$work/model" "$work/logits.jsonl" "$work/variants/F32.gguf"
+rm -f "$work/variants/F32.gguf"
 
 : >"$work/greedy.jsonl"
 for i in 0 1 2 3 4; do

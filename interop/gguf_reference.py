@@ -5,8 +5,9 @@ safetensors reader and the forward pass are written again, in numpy, from the Hu
 
 Subcommands (each prints its numbers and exits 1 on a mismatch):
   tensors GGUF DIR             every tensor of DIR/model.safetensors against gguf's dequantization of GGUF
-  logits GGUF DIR ENGINE_JSONL last-position logits of our engine (`deliberate model logits --ids-file`) against
-                               the numpy forward, and against llama.cpp (reported, not checked)
+  logits GGUF DIR ENGINE [F32] last-position logits of our engine (`deliberate model logits --ids-file`) against
+                               the numpy forward, and against llama.cpp on GGUF and on F32 (llama.cpp's float32
+                               requantization of GGUF; reported, not checked)
   greedy GGUF IDS ENGINE MAX   greedy continuations of our engine (`deliberate model generate --json`, one line
                                per prompt of IDS, one JSON array of prompt ids a line) against numpy greedy decoding
   prompts OUT                  writes the prompts of the logits and greedy checks, one JSON string per line
@@ -235,7 +236,7 @@ def llama_cpp_logits(gguf_path, sequences):
     return rows
 
 
-def check_logits(gguf_path, model_dir, engine_jsonl, tolerance=1e-3):
+def check_logits(gguf_path, model_dir, engine_jsonl, f32_path=None, tolerance=1e-3):
     ref = Model(gguf_path)
     engine = read_jsonl(engine_jsonl)
     sequences = [row["ids"] for row in engine]
@@ -259,20 +260,24 @@ def check_logits(gguf_path, model_dir, engine_jsonl, tolerance=1e-3):
     print(f"logits: {len(engine)} prompts against the numpy forward: max abs {worst_abs:.3g}, max relative "
           f"{worst_rel:.3g} (tolerance {tolerance}), top-1 agreement {top1}/{len(engine)}")
     try:
-        cpp = llama_cpp_logits(gguf_path, sequences)
+        import llama_cpp  # noqa: F401
     except ImportError:
         print("logits: llama.cpp comparison skipped: llama_cpp does not import")
         return failed == 0
-    agree = 0
-    worst = 0.0
-    worst_rel = 0.0
-    for row, theirs in zip(engine, cpp):
-        ours = np.array(row["logits"], dtype=np.float64)
-        agree += int(np.argmax(ours)) == int(np.argmax(theirs))
-        worst = max(worst, float(np.max(np.abs(ours - theirs))))
-        worst_rel = max(worst_rel, float(np.max(np.abs(ours - theirs))) / float(np.max(np.abs(theirs))))
-    print(f"logits: against llama.cpp (quantized arithmetic; reported, not checked): top-1 agreement "
-          f"{agree}/{len(engine)}, max abs difference {worst:.3g}, max relative {worst_rel:.3g}")
+    compared = [(gguf_path, "quantized arithmetic")]
+    if f32_path:
+        compared.append((f32_path, "float32 arithmetic on the same dequantized weights"))
+    for path, how in compared:
+        agree = 0
+        worst = 0.0
+        worst_rel = 0.0
+        for row, theirs in zip(engine, llama_cpp_logits(path, sequences)):
+            ours = np.array(row["logits"], dtype=np.float64)
+            agree += int(np.argmax(ours)) == int(np.argmax(theirs))
+            worst = max(worst, float(np.max(np.abs(ours - theirs))))
+            worst_rel = max(worst_rel, float(np.max(np.abs(ours - theirs))) / float(np.max(np.abs(theirs))))
+        print(f"logits: against llama.cpp on {Path(path).name} ({how}; reported, not checked): top-1 agreement "
+              f"{agree}/{len(engine)}, max abs difference {worst:.3g}, max relative {worst_rel:.3g}")
     return failed == 0
 
 
@@ -443,7 +448,7 @@ def main(argv):
     if command == "tensors":
         return check_tensors(argv[2], argv[3])
     if command == "logits":
-        return check_logits(argv[2], argv[3], argv[4])
+        return check_logits(argv[2], argv[3], argv[4], argv[5] if len(argv) > 5 else None)
     if command == "greedy":
         return check_greedy(argv[2], argv[3], argv[4], int(argv[5]))
     if command == "prompts":
