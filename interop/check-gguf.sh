@@ -39,6 +39,15 @@ check() {
   fi
 }
 
+# requantize TYPE: llama.cpp writes $work/variants/TYPE.gguf from the file; its long log is shown only on failure.
+requantize() {
+  if ! "${reference[@]}" requantize "$gguf" "$work/variants" "$1" >/dev/null 2>"$work/quantize.log"; then
+    tail -n 20 "$work/quantize.log" >&2
+    echo "error: check-gguf: llama.cpp could not requantize $gguf to $1 (its log above)" >&2
+    exit 1
+  fi
+}
+
 "$deliberate" model import "$gguf" -o "$work/model" --quiet >/dev/null
 check "tensors of $(basename "$gguf")" "${reference[@]}" tensors "$gguf" "$work/model"
 
@@ -46,7 +55,7 @@ check "tensors of $(basename "$gguf")" "${reference[@]}" tensors "$gguf" "$work/
 "$deliberate" model tokenize --model "$work/model" --input "$work/prompts.jsonl" >"$work/prompt-ids.jsonl"
 "$deliberate" model logits --model "$work/model" --ids-file "$work/prompt-ids.jsonl" >"$work/logits.jsonl"
 # llama.cpp computes in quantized arithmetic; on its own float32 copy of the weights it should agree with us closely.
-"${reference[@]}" requantize "$gguf" "$work/variants" F32 >/dev/null
+requantize F32
 check "logits" "${reference[@]}" logits "$gguf" "$work/model" "$work/logits.jsonl" "$work/variants/F32.gguf"
 rm -f "$work/variants/F32.gguf"
 
@@ -67,7 +76,7 @@ check "tokenizer" "${reference[@]}" tokens "$gguf" "$work/strings.jsonl" "$work/
 
 rm -rf "$work/model"
 for kind in Q4_0 Q5_0 Q5_1 Q8_0 Q4_K_M Q5_K_M Q6_K F16 BF16; do
-  "${reference[@]}" requantize "$gguf" "$work/variants" "$kind" >/dev/null
+  requantize "$kind"
   "$deliberate" model import "$work/variants/$kind.gguf" -o "$work/$kind" --quiet >/dev/null
   check "tensors of the $kind requantization" "${reference[@]}" tensors "$work/variants/$kind.gguf" "$work/$kind"
   rm -rf "$work/$kind" "$work/variants/$kind.gguf"

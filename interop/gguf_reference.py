@@ -294,7 +294,8 @@ def check_greedy(gguf_path, ids_jsonl, engine_jsonl, max_tokens):
         first = next((k for k, (a, b) in enumerate(zip(ours, expected)) if a != b), min(len(ours), len(expected)))
         print(f"greedy: prompt {i}: {len(ours)} tokens ours, {len(expected)} reference: "
               f"{'identical' if same else 'DIFFER from token ' + str(first)}")
-    print(f"greedy: {len(rows) - failed}/{len(rows)} continuations identical")
+    print(f"greedy: {len(rows) - failed}/{len(rows)} continuations identical "
+          f"({sum(len(r['ids']) for r in rows)} tokens in all, at most {max_tokens} each)")
     return failed == 0
 
 
@@ -303,13 +304,18 @@ def chatml(user):
            f"<|im_start|>user\n{user}<|im_end|>\n<|im_start|>assistant\n"
 
 
-# The first five are the greedy-generation prompts.
-PROMPTS = [chatml(u) for u in [
+# The first five are the greedy-generation prompts: ones the model continues past 32 tokens (a short chat answer
+# would end at <|im_end|> first).
+PROMPTS = [
+    chatml("Write a haiku about the sea."),
+    chatml("How do I reverse a list in Python?"),
+    "Once upon a time, in a small village by the mountains,",
+    "The three laws of thermodynamics are",
+    "Dear hiring manager, I am writing to apply for",
+] + [chatml(u) for u in [
     "What is the capital of France?",
-    "Write a haiku about the sea.",
     "Explain photosynthesis in one sentence.",
     "List three primary colors.",
-    "How do I reverse a list in Python?",
     "What is 12 times 7?",
     "Give me a tip for better sleep.",
     "Translate 'good morning' into Spanish.",
@@ -319,12 +325,9 @@ PROMPTS = [chatml(u) for u in [
     "Summarize the plot of Cinderella in two sentences.",
 ]] + [
     "The quick brown fox jumps over the lazy dog.",
-    "Once upon a time, in a small village by the mountains,",
     "def fibonacci(n):\n    if n < 2:\n        return n\n",
-    "The three laws of thermodynamics are",
     "In 1969, the first humans landed on",
     "import numpy as np\n\nx = np.arange(10)\n",
-    "Dear hiring manager, I am writing to apply for",
     "Water boils at 100 degrees Celsius at sea level because",
     "Les élèves ont étudié la géographie et",
     "1, 1, 2, 3, 5, 8, 13,",

@@ -11,8 +11,6 @@ import dev.deliberate.engine.Safetensors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -20,6 +18,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -200,7 +199,7 @@ public final class GgufImport {
     try {
       AtomicFiles.deleteRecursively(tmp);
       Files.createDirectories(tmp);
-      Map<GgmlType, Long> types = new java.util.TreeMap<>();
+      Map<GgmlType, Long> types = new TreeMap<>();
       gguf.tensors().forEach(t -> types.merge(t.type(), 1L, Long::sum));
       progress.accept("importing " + file + " (GGUF v" + gguf.version() + ", " + gguf.tensors().size() + " tensors: "
           + types.toString().replaceAll("[{}]", "").replace('=', ' ') + ") into " + out);
@@ -250,9 +249,9 @@ public final class GgufImport {
     }
     try {
       importFile(file, dir, progress);
-    } catch (UncheckedIOException e) {
-      if (!(e.getCause() instanceof FileAlreadyExistsException || e.getCause() instanceof DirectoryNotEmptyException)
-          || !Files.isRegularFile(dir.resolve("config.json"))) {
+    } catch (RuntimeException e) {
+      // Another process may have finished the same import first; its directory is as good as ours.
+      if (!Files.isRegularFile(dir.resolve("config.json"))) {
         throw e;
       }
     }
