@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.deliberate.data.Json;
 import dev.deliberate.data.Message;
+import dev.deliberate.data.Prompts;
 import dev.deliberate.generate.ReferenceGenerator;
 import dev.deliberate.model.ChatRequest;
 import dev.deliberate.model.ChatResponse;
@@ -37,12 +38,14 @@ class VllmExampleTest {
   private static final String EXAMPLE = "../examples/vllm.yaml";
   @TempDir Path dir;
 
-  private Cli run(ScriptedServer server, String classify, String generate, String judge) {
-    return Cli.run("run", EXAMPLE, "--until", "export", "--run", dir.resolve("run").toString(),
+  private Cli run(ScriptedServer server, String classify, String generate, String judge, String... more) {
+    List<String> args = new ArrayList<>(List.of("run", EXAMPLE, "--until", "export", "--run", dir.resolve("run").toString(),
         "--set", "benchmarks=" + System.getProperty("deliberate.benchmarks"),
         "--set", "classify.model=" + server.modelString(classify),
         "--set", "generate.model=" + server.modelString(generate), "--set", "generate.api_key_env=null",
-        "--set", "judge.model=" + server.modelString(judge));
+        "--set", "judge.model=" + server.modelString(judge)));
+    args.addAll(List.of(more));
+    return Cli.run(args.toArray(String[]::new));
   }
 
   @Test
@@ -57,6 +60,14 @@ class VllmExampleTest {
           "every imported prompt already has a category: nothing to classify");
       assertEquals(0, server.count(l -> l.body().path("model").asText().equals("judge")), "the run stopped at generate");
       assertFalse(Files.exists(dir.resolve("run/sft.jsonl")));
+
+      Cli reclassify = run(server, "classifier", "gen", "judge", "--set", "classify.reclassify=true");
+      assertEquals(ExitCode.FAILURE, reclassify.status(), reclassify.err());
+      int train = Prompts.readAll(dir.resolve("run/train.jsonl")).size();
+      assertTrue(reclassify.err().lines().anyMatch(l -> l.startsWith("error: classify: " + train + " of " + train
+          + " prompts failed") && l.contains("no category after 3 requests")), reclassify.err());
+      assertEquals(train, Prompts.readAll(dir.resolve("run/prompts-classified.jsonl")).stream()
+          .filter(p -> p.category() != null).count(), "a prompt that came with a category is never left out");
     }
   }
 
