@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -192,7 +193,7 @@ public final class StageExecutor<I> {
           continue;
         }
         if (doneKeys.containsKey(id)) {
-          if (keyOf == null || key.equals(doneKeys.get(id))) {
+          if (keyOf == null || Objects.equals(key, doneKeys.get(id))) {
             skipped++;
             continue;
           }
