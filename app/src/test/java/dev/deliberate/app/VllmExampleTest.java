@@ -40,7 +40,6 @@ class VllmExampleTest {
 
   private Cli run(ScriptedServer server, String classify, String generate, String judge, String... more) {
     List<String> args = new ArrayList<>(List.of("run", EXAMPLE, "--until", "export", "--run", dir.resolve("run").toString(),
-        "--set", "benchmarks=" + System.getProperty("deliberate.benchmarks"),
         "--set", "classify.model=" + server.modelString(classify),
         "--set", "generate.model=" + server.modelString(generate), "--set", "generate.api_key_env=null",
         "--set", "judge.model=" + server.modelString(judge)));

@@ -18,7 +18,8 @@ import java.util.Map;
  * @param runDir the run directory (default {@code runs/NAME} beside the pipeline file's parent)
  * @param spec the spec file
  * @param seed the seed every stage derives its own from (default 1)
- * @param benchmarks a directory that paths may refer to as {@code ${benchmarks}}
+ * @param benchmarks the directory holding {@code strongreject/} and {@code xstest/}, which paths may refer to as
+ *     {@code ${benchmarks}} (default: the benchmark files shipped with deliberate)
  * @param maxFailureShare the share of a stage's records that may fail (a model call that failed, or a reply the
  *     stage cannot use) before the stage ends the run (default 0.05); failures within it are reported and tried
  *     again on the next run
