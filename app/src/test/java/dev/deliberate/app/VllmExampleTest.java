@@ -52,6 +52,7 @@ class VllmExampleTest {
     try (ScriptedServer server = ScriptedServer.start()) {
       server.script(call -> Reply.content("Sure! Happy to help with that."));
       Cli cli = run(server, "classifier", "gen", "judge");
+      show("plain text", cli);
       assertEquals(ExitCode.FAILURE, cli.status(), cli.err());
       assertTrue(cli.err().lines().anyMatch(l -> l.startsWith("error: generate: ") && l.contains("no usable sample")),
           cli.err());
@@ -61,6 +62,7 @@ class VllmExampleTest {
       assertFalse(Files.exists(dir.resolve("run/sft.jsonl")));
 
       Cli reclassify = run(server, "classifier", "gen", "judge", "--set", "classify.reclassify=true");
+      show("plain text, reclassify", reclassify);
       assertEquals(ExitCode.FAILURE, reclassify.status(), reclassify.err());
       int train = Prompts.readAll(dir.resolve("run/train.jsonl")).size();
       assertTrue(reclassify.err().lines().anyMatch(l -> l.startsWith("error: classify: " + train + " of " + train
@@ -75,6 +77,7 @@ class VllmExampleTest {
     try (ScriptedServer server = ScriptedServer.start()) {
       server.script(call -> model(call).equals("gen") ? generator(call) : Reply.content("This reply looks fine to me."));
       Cli cli = run(server, "classifier", "gen", "judge");
+      show("plain-text judge", cli);
       assertEquals(ExitCode.FAILURE, cli.status(), cli.err());
       assertTrue(cli.err().lines().anyMatch(l -> l.startsWith("error: judge: ") && l.contains("failed")), cli.err());
       assertFalse(cli.err().contains("judge: 0 failed"), cli.err());
@@ -147,6 +150,11 @@ class VllmExampleTest {
       ids.add(Json.mapper().readTree(line).get("id").asText());
     }
     return ids;
+  }
+
+  /** The run's error line, printed for the record. */
+  private static void show(String what, Cli cli) {
+    cli.err().lines().filter(l -> l.startsWith("error: ")).forEach(l -> System.out.println(what + ": " + l));
   }
 
   private static long calls(ScriptedServer server, String model) {

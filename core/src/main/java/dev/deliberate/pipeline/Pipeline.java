@@ -22,6 +22,7 @@ import dev.deliberate.generate.Classifier;
 import dev.deliberate.generate.Generator;
 import dev.deliberate.generate.LabelClassifier;
 import dev.deliberate.generate.ModelClassifier;
+import dev.deliberate.generate.Sample;
 import dev.deliberate.generate.Stage1Prompt;
 import dev.deliberate.judge.Grader;
 import dev.deliberate.judge.Graders;
@@ -318,7 +319,7 @@ public final class Pipeline {
         stageConfig.put("top_p", g.topP());
         stageConfig.put("max_tokens", g.maxTokens());
         counts = counts(s);
-        List<dev.deliberate.generate.Sample> samples = Stages.samples(ctx.file(output));
+        List<Sample> samples = Stages.samples(ctx.file(output));
         long dropped = samples.stream().filter(x -> !x.ok()).count();
         outcome = executed(s.doneInOutput() + " prompts x " + g.samples() + " samples, " + dropped
             + " samples unusable (see filter), " + s.failed() + " prompts failed", s, ctx.file(output), "prompts",
