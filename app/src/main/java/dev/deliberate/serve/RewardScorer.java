@@ -1,10 +1,10 @@
 package dev.deliberate.serve;
 
 import dev.deliberate.data.Prompt;
-import dev.deliberate.judge.CotStripper;
 import dev.deliberate.judge.Judge;
 import dev.deliberate.judge.JudgeInput;
 import dev.deliberate.judge.Judgment;
+import dev.deliberate.model.ReasoningSplitter;
 import dev.deliberate.spec.Category;
 import dev.deliberate.spec.Spec;
 import java.util.ArrayList;
@@ -16,7 +16,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 
 /**
- * Scores responses with a judge holding spec(category). The chain of thought is cut by {@link CotStripper} before
+ * Scores responses with a judge holding spec(category). The chain of thought is cut by {@link ReasoningSplitter} before
  * anything is given to the judge, and the judge input says the reasoning is hidden. A response that is all reasoning
  * (cut off while thinking) scores 0 without asking the judge: a user would get no answer, so it must not be paid.
  * A judgment that failed (malformed judge output) scores 0 and carries its failure. A judge call that throws (the
@@ -63,16 +63,16 @@ public final class RewardScorer {
 
   /** Scores one response. */
   public Scored score(RewardItem item) {
-    CotStripper.Stripped stripped = CotStripper.strip(item.response());
+    ReasoningSplitter.Split stripped = ReasoningSplitter.split(item.response());
     if (stripped.answer().isEmpty()) {
-      return new Scored(0.0, Map.of(), "", false, "no answer after the reasoning", stripped.removedReasoning());
+      return new Scored(0.0, Map.of(), "", false, "no answer after the reasoning", stripped.marked());
     }
     Prompt prompt = new Prompt(null, item.messages(), item.category(), item.expected(), SOURCE, null, null, Map.of());
     JudgeInput input = new JudgeInput(excerpts.get(item.category()), prompt, null, stripped.answer(), null);
     Judgment judgment = judge.judge(input);
     double score = judgment.ok() ? Math.max(0.0, Math.min(1.0, judgment.score())) : 0.0;
     return new Scored(score, judgment.criteria(), judgment.rationale(), judgment.suspicious(), judgment.failure(),
-        stripped.removedReasoning());
+        stripped.marked());
   }
 
   /** Scores every item on {@code pool}, in parallel, and returns the results in the items' order. */

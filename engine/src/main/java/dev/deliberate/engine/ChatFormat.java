@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.deliberate.BadInputException;
 import dev.deliberate.data.Json;
 import dev.deliberate.data.Message;
+import dev.deliberate.model.ReasoningSplitter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,9 +41,6 @@ public record ChatFormat(String name, String roleOpen, String turnEnd, String st
       "{% for message in messages %}<|{{ message['role'] }}|>{{ message['content'] }}<|end|>{% endfor %}"
           + "{% if add_generation_prompt %}<|assistant|>{% endif %}";
 
-  /** The reasoning and the answer of one assistant turn. */
-  public record Split(String reasoning, String content) {}
-
   /** The text of the conversation followed by an open assistant turn for the model to continue. */
   public String prompt(List<Message> messages) {
     StringBuilder text = new StringBuilder();
@@ -64,22 +62,11 @@ public record ChatFormat(String name, String roleOpen, String turnEnd, String st
   }
 
   /**
-   * Separates what a model wrote into reasoning and answer: the text inside a leading think block is the
-   * reasoning; an unclosed think block (the model ran out of tokens) is all reasoning.
+   * Separates what a model wrote into reasoning and answer. Both layouts write reasoning as think blocks, so this
+   * is the project's one splitter ({@link ReasoningSplitter}), which every other reader of model text uses too.
    */
-  public static Split split(String generated) {
-    String text = generated.strip();
-    int close = text.indexOf(THINK_CLOSE);
-    if (close >= 0) {
-      String before = text.substring(0, close);
-      int open = before.indexOf(THINK_OPEN);
-      String reasoning = open >= 0 ? before.substring(open + THINK_OPEN.length()) : before;
-      return new Split(reasoning.strip(), text.substring(close + THINK_CLOSE.length()).strip());
-    }
-    if (text.startsWith(THINK_OPEN)) {
-      return new Split(text.substring(THINK_OPEN.length()).strip(), "");
-    }
-    return new Split("", text);
+  public static ReasoningSplitter.Split split(String generated) {
+    return ReasoningSplitter.split(generated);
   }
 
   /**

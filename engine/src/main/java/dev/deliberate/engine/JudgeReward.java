@@ -1,12 +1,12 @@
 package dev.deliberate.engine;
 
 import dev.deliberate.data.Prompt;
-import dev.deliberate.judge.CotStripper;
 import dev.deliberate.judge.Judge;
 import dev.deliberate.judge.JudgeInput;
 import dev.deliberate.judge.Judgment;
 import dev.deliberate.judge.RefusalClass;
 import dev.deliberate.judge.StringMatchClassifier;
+import dev.deliberate.model.ReasoningSplitter;
 import dev.deliberate.spec.Spec;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,7 +62,7 @@ public final class JudgeReward {
    * @param finished whether the turn ended by itself rather than at the token budget
    */
   public Reward score(Prompt prompt, String generated, boolean finished) {
-    String answer = CotStripper.answer(generated);
+    String answer = ReasoningSplitter.answer(generated);
     boolean formed = wellFormed(generated, finished);
     if (answer.isBlank()) {
       // Cut off mid-thought, or nothing after the reasoning: the user got nothing, whatever the prompt asked.

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.deliberate.data.Message;
+import dev.deliberate.model.ReasoningSplitter;
 import dev.deliberate.model.ChatRequest;
 import dev.deliberate.model.ChatResponse;
 import java.nio.file.Path;
@@ -90,9 +91,10 @@ class GeneratorTest {
 
   @Test
   void thinkBlocksBecomeReasoningAndTheRestTheAnswer() {
-    assertEquals(new ChatFormat.Split("cite #hate", "No."), ChatFormat.split("<think>cite #hate</think> No."));
-    assertEquals(new ChatFormat.Split("still thinking", ""), ChatFormat.split("<think>still thinking"));
-    assertEquals(new ChatFormat.Split("", "plain"), ChatFormat.split("plain"));
+    // The local layouts are split by the project's one splitter (its own tests cover every layout).
+    assertEquals(new ReasoningSplitter.Split("cite #hate", "No.", true), ChatFormat.split("<think>cite #hate</think> No."));
+    assertEquals(new ReasoningSplitter.Split("still thinking", "", true), ChatFormat.split("<think>still thinking"));
+    assertEquals(new ReasoningSplitter.Split("", "plain", false), ChatFormat.split("plain"));
     assertEquals("<|user|>hi<|end|><|assistant|>",
         ChatFormat.THINK.prompt(List.of(new Message("user", "hi"))));
   }
