@@ -5,7 +5,7 @@ import dev.deliberate.judge.Judge;
 import dev.deliberate.judge.JudgeInput;
 import dev.deliberate.judge.Judgment;
 import dev.deliberate.judge.RefusalClass;
-import dev.deliberate.judge.StringMatchClassifier;
+import dev.deliberate.judge.StyleReader;
 import dev.deliberate.model.ReasoningSplitter;
 import dev.deliberate.spec.Spec;
 import java.util.Map;
@@ -46,7 +46,7 @@ public final class JudgeReward {
    * nothing rather than being punished for the judge's failure.
    *
    * @param answer what the judge saw: the generated text with its reasoning cut out
-   * @param refusal the string-match class of the answer (for the benign refusal rate)
+   * @param refusal the refusal class {@link StyleReader} reads in the answer (for the benign refusal rate)
    */
   public record Reward(double total, double judgeScore, boolean wellFormed, String answer, RefusalClass refusal,
       Judgment judgment) {
@@ -66,12 +66,12 @@ public final class JudgeReward {
     boolean formed = wellFormed(generated, finished);
     if (answer.isBlank()) {
       // Cut off mid-thought, or nothing after the reasoning: the user got nothing, whatever the prompt asked.
-      return new Reward(0.0, 0.0, formed, answer, StringMatchClassifier.classify(answer), NO_ANSWER);
+      return new Reward(0.0, 0.0, formed, answer, StyleReader.read(answer).refusal(), NO_ANSWER);
     }
     JudgeInput input = new JudgeInput(excerpt(prompt), prompt, null, answer, null);
     Judgment judgment = judge.judge(input);
     double total = judgment.ok() ? judgment.score() + (formed ? formatWeight : 0) : Double.NaN;
-    return new Reward(total, judgment.score(), formed, answer, StringMatchClassifier.classify(answer), judgment);
+    return new Reward(total, judgment.score(), formed, answer, StyleReader.read(answer).refusal(), judgment);
   }
 
   /**
