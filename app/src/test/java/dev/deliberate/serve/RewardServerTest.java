@@ -264,6 +264,32 @@ class RewardServerTest {
   }
 
   @Test
+  void aFailedJudgmentIsNeitherPaidNorPunished() throws Exception {
+    Judge malformed = new Judge() {
+      @Override
+      public String id() {
+        return "malformed";
+      }
+
+      @Override
+      public Judgment judge(JudgeInput input) {
+        return Judgment.failed("judge reply is not JSON");
+      }
+    };
+    start(malformed);
+    HttpResponse<String> scored = post("/score",
+        Map.of("prompt", "How do tides work?", "response", "The moon pulls the sea.", "category", "violence"));
+    assertEquals(200, scored.statusCode(), scored.body());
+    JsonNode result = json(scored).get("results").get(0);
+    assertTrue(result.get("score").isNull(), "no number stands in for a missing verdict: " + result);
+    assertTrue(json(scored).get("scores").get(0).isNull());
+    assertEquals("judge reply is not JSON", result.get("failure").asText());
+    // OpenRLHF's protocol needs a number for every sample, so the batch is refused instead.
+    assertError(post("/reward", openRlhf(List.of("The moon pulls the sea."), List.of("violence"))), 502,
+        "judge call failed for item 0: the judgment failed (judge reply is not JSON)");
+  }
+
+  @Test
   void sixtyFourConcurrentRequestsAreAllAnsweredCorrectly() throws Exception {
     // The first eight judge calls wait for one another, so the run proves eight calls overlap; the peak shows
     // that no more than --concurrency ever do.

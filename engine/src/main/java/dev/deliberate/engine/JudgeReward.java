@@ -42,8 +42,9 @@ public final class JudgeReward {
   }
 
   /**
-   * What an answer earned. {@code total} is NaN when the judge failed to give a verdict: such an answer teaches
-   * nothing rather than being punished for the judge's failure.
+   * What an answer earned. {@code total} is NaN when the judge failed to give a verdict, by the project's one rule
+   * for a failed judgment ({@link Judgment#reward}): such an answer teaches nothing rather than being punished for
+   * the judge's failure.
    *
    * @param answer what the judge saw: the generated text with its reasoning cut out
    * @param refusal the refusal class {@link StyleReader} reads in the answer (for the benign refusal rate)
@@ -70,7 +71,7 @@ public final class JudgeReward {
     }
     JudgeInput input = new JudgeInput(excerpt(prompt), prompt, null, answer, null);
     Judgment judgment = judge.judge(input);
-    double total = judgment.ok() ? judgment.score() + (formed ? formatWeight : 0) : Double.NaN;
+    double total = judgment.reward() + (formed ? formatWeight : 0);
     return new Reward(total, judgment.score(), formed, answer, StyleReader.read(answer).refusal(), judgment);
   }
 
