@@ -572,16 +572,11 @@ final class Quickstart {
     }
   }
 
-  static Path defaultBenchmarks() {
-    return Path.of("..", "shared", "benchmarks");
-  }
-
-  static void checkBenchmarks(Path dir, boolean given) {
+  static void checkBenchmarks(Path dir) {
     if (!Files.isRegularFile(dir.resolve("strongreject").resolve("strongreject_dataset.csv"))
         || !Files.isRegularFile(dir.resolve("xstest").resolve("xstest_prompts.csv"))) {
-      throw new BadInputException((given ? "--benchmarks " + dir : "no benchmarks at " + dir.toAbsolutePath().normalize()
-          + " (the default, ../shared/benchmarks)") + ": expected strongreject/strongreject_dataset.csv and"
-          + " xstest/xstest_prompts.csv there; pass --benchmarks DIR");
+      throw new BadInputException("--benchmarks " + dir + ": expected strongreject/strongreject_dataset.csv and"
+          + " xstest/xstest_prompts.csv there");
     }
   }
 }

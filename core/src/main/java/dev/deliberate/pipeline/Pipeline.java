@@ -1,6 +1,7 @@
 package dev.deliberate.pipeline;
 
 import dev.deliberate.BadInputException;
+import dev.deliberate.BuiltinFiles;
 import dev.deliberate.Hashes;
 import dev.deliberate.attack.Attack;
 import dev.deliberate.attack.Attacks;
@@ -540,10 +541,7 @@ public final class Pipeline {
     for (String suite : e.suites()) {
       String name = suite.strip();
       if (name.equals(Suites.STRONGREJECT) || name.equals(Suites.XSTEST)) {
-        if (config.benchmarks() == null) {
-          throw new BadInputException(file.file() + ": eval.suites: " + name + " needs the benchmarks field (or --set benchmarks=DIR)");
-        }
-        Path benchmarks = file.resolve(config.benchmarks());
+        Path benchmarks = config.benchmarks() == null ? BuiltinFiles.benchmarks() : file.resolve(config.benchmarks());
         if (name.equals(Suites.STRONGREJECT)) {
           for (Prompt plain : limited(Suites.strongReject(benchmarks), e.limit())) {
             Attacks.expand(plain, attacks, true).forEach(p -> prompts.add(new Evaluation.SuitePrompt(Suites.STRONGREJECT, p)));

@@ -18,7 +18,8 @@ import java.util.Map;
  * @param runDir the run directory (default {@code runs/NAME} beside the pipeline file's parent)
  * @param spec the spec file
  * @param seed the seed every stage derives its own from (default 1)
- * @param benchmarks a directory that paths may refer to as {@code ${benchmarks}}
+ * @param benchmarks the directory holding {@code strongreject/} and {@code xstest/}, which paths may refer to as
+ *     {@code ${benchmarks}} (default: the benchmark files shipped with deliberate)
  * @param sources the {@code import} section: prompt files to import
  * @param sft supervised fine-tuning of a local model on the exported data
  * @param rl reinforcement learning of a local model with the spec judge as reward

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.deliberate.BadInputException;
+import dev.deliberate.BuiltinFiles;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -68,6 +69,8 @@ public record PipelineFile(PipelineConfig config, Path file, String text) {
     JsonNode benchmarks = root.get("benchmarks");
     if (benchmarks != null && benchmarks.isTextual()) {
       substitute(root, "${benchmarks}", benchmarks.asText());
+    } else if (benchmarks == null && text.contains("${benchmarks}")) {
+      substitute(root, "${benchmarks}", BuiltinFiles.benchmarks().toString());
     }
     try {
       return new PipelineFile(YAML.treeToValue(root, PipelineConfig.class), file, text);

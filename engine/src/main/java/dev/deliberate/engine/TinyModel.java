@@ -2,6 +2,7 @@ package dev.deliberate.engine;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.deliberate.Hashes;
+import dev.deliberate.UserCache;
 import dev.deliberate.data.Json;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -53,20 +54,9 @@ public final class TinyModel {
    */
   public static final Recipe RECIPE = new Recipe(4, 20241220, 1024, 192, 512, 4, 6, 2, 640, 40_000, 450, 16, 2e-3);
 
-  /**
-   * The cache root: {@code $DELIBERATE_CACHE}, else {@code $XDG_CACHE_HOME/deliberate}, else
-   * {@code ~/.cache/deliberate}.
-   */
+  /** The cache root, {@link UserCache#dir()}. */
   public static Path defaultCacheDir() {
-    String own = System.getenv("DELIBERATE_CACHE");
-    if (own != null && !own.isBlank()) {
-      return Path.of(own);
-    }
-    String xdg = System.getenv("XDG_CACHE_HOME");
-    if (xdg != null && !xdg.isBlank()) {
-      return Path.of(xdg, "deliberate");
-    }
-    return Path.of(System.getProperty("user.home"), ".cache", "deliberate");
+    return UserCache.dir();
   }
 
   /**
