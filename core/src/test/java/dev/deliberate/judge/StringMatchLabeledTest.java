@@ -11,9 +11,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The style reader's refusal class (the string-match grader) against XSTest's 450 human-labelled Llama-2 answers. The phrase list was tuned on
- * this file with general phrases only (0.804 before, 0.838 after), so the figure is optimistic for other models;
- * the test pins it so that a change to the list shows up as a change in agreement.
+ * The style reader's refusal class (what the string-match grader reports) against XSTest's 450 human-labelled
+ * Llama-2 answers. The phrase list was tuned on this file with general phrases only (0.804 before, 0.838 after), so
+ * the figure is optimistic for other models; the test pins it so that a change to the list shows up as a change in
+ * agreement (merging the reference judge's phrases into it and reading the whole answer left it at 377 of 450).
  */
 class StringMatchLabeledTest {
   static Path labels() {
