@@ -1,9 +1,9 @@
 package dev.deliberate.app;
 
 import dev.deliberate.BadInputException;
-import dev.deliberate.engine.ModelDirs;
-import dev.deliberate.engine.SftTrainer;
-import dev.deliberate.engine.Trainer;
+import dev.deliberate.engine.modelfile.ModelDirs;
+import dev.deliberate.engine.training.DirectoryTrainer;
+import dev.deliberate.engine.training.SftTrainer;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -81,8 +81,8 @@ final class TrainSftCommand extends BaseCommand {
     } catch (IllegalArgumentException e) {
       throw new BadInputException(e.getMessage());
     }
-    Trainer.TrainingResult result = new SftTrainer(settings).train(ModelDirs.resolve(model, err()::println), data, out,
-        line -> {
+    DirectoryTrainer.TrainingResult result = new SftTrainer(settings).train(ModelDirs.resolve(model, err()::println),
+        data, out, line -> {
           err().println(line);
           err().flush();
         });

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.deliberate.data.Json;
 import dev.deliberate.data.Prompt;
-import dev.deliberate.engine.BpeTrainer;
-import dev.deliberate.engine.GenerationSettings;
-import dev.deliberate.engine.LlamaConfig;
-import dev.deliberate.engine.LocalModel;
-import dev.deliberate.engine.TokenizerFiles;
+import dev.deliberate.engine.modelfile.LocalModel;
+import dev.deliberate.engine.modelfile.TokenizerFiles;
+import dev.deliberate.engine.network.LlamaConfig;
+import dev.deliberate.engine.sampling.GenerationSettings;
+import dev.deliberate.engine.tiny.BpeTrainer;
 import dev.deliberate.eval.EvalMetrics;
 import dev.deliberate.report.EvalResult;
 import dev.deliberate.spec.Style;
