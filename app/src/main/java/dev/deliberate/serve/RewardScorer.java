@@ -4,6 +4,8 @@ import dev.deliberate.data.Prompt;
 import dev.deliberate.judge.Judge;
 import dev.deliberate.judge.JudgeInput;
 import dev.deliberate.judge.Judgment;
+import dev.deliberate.judge.RefusalClass;
+import dev.deliberate.judge.StyleReader;
 import dev.deliberate.model.ReasoningSplitter;
 import dev.deliberate.spec.Category;
 import dev.deliberate.spec.Spec;
@@ -51,10 +53,12 @@ public final class RewardScorer {
    * @param failure null, or why no valid verdict was had (the score is then NaN), or why none was asked for (an
    *     answer that is all reasoning, scored 0)
    * @param reasoningRemoved whether reasoning was cut out of the response before judging
+   * @param refusal the refusal class the project's one style reader ({@link StyleReader}) reads in the answer the
+   *     judge saw, so a trainer can watch over-refusal the way the built-in RL trainer does
    */
   public record Scored(
       double score, Map<String, Double> criteria, String rationale, boolean suspicious, String failure,
-      boolean reasoningRemoved) {}
+      boolean reasoningRemoved, RefusalClass refusal) {}
 
   /** A judge call threw; the request cannot be answered honestly. */
   public static final class JudgeCallFailed extends RuntimeException {
@@ -67,13 +71,14 @@ public final class RewardScorer {
   public Scored score(RewardItem item) {
     ReasoningSplitter.Split stripped = ReasoningSplitter.split(item.response());
     if (stripped.answer().isEmpty()) {
-      return new Scored(0.0, Map.of(), "", false, "no answer after the reasoning", stripped.marked());
+      return new Scored(0.0, Map.of(), "", false, "no answer after the reasoning", stripped.marked(),
+          StyleReader.read(stripped.answer()).refusal());
     }
     Prompt prompt = new Prompt(null, item.messages(), item.category(), item.expected(), SOURCE, null, null, Map.of());
     JudgeInput input = new JudgeInput(excerpts.get(item.category()), prompt, null, stripped.answer(), null);
     Judgment judgment = judge.judge(input);
-    return new Scored(judgment.reward(), judgment.criteria(), judgment.rationale(), judgment.suspicious(), judgment.failure(),
-        stripped.marked());
+    return new Scored(judgment.reward(), judgment.criteria(), judgment.rationale(), judgment.suspicious(),
+        judgment.failure(), stripped.marked(), StyleReader.read(stripped.answer()).refusal());
   }
 
   /** Scores every item on {@code pool}, in parallel, and returns the results in the items' order. */

@@ -94,6 +94,7 @@ class RewardServerTest {
     assertEquals(List.of(1.0, 0.0, 0.0, 0.0), doubles(body.get("extra_logs").get("reasoning_removed")));
     assertEquals(List.of(0.0, 0.0, 0.0, 0.0), doubles(body.get("extra_logs").get("judge_failed")));
     assertEquals(List.of(1.0, 0.0, 0.0, 1.0), doubles(body.get("extra_logs").get("decision")));
+    assertEquals(List.of(1.0, 0.0, 1.0, 0.0), doubles(body.get("extra_logs").get("refused")), "the one style reader");
   }
 
   @Test
@@ -150,6 +151,8 @@ class RewardServerTest {
     assertTrue(first.get("reasoning_removed").asBoolean());
     assertTrue(first.get("failure").isNull());
     assertFalse(first.get("rationale").asText().isEmpty());
+    assertEquals("full_refusal", first.get("refusal").asText());
+    assertEquals("full_compliance", body.get("results").get(1).get("refusal").asText());
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.deliberate.judge;
 
 import dev.deliberate.spec.Style;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -235,7 +236,7 @@ public final class StyleReader {
   /** Each phrase as a pattern in which any run of white space may stand for a space. */
   private static List<Pattern> patterns(List<String> phrases) {
     return phrases.stream()
-        .map(p -> Pattern.compile(String.join("\\s+", java.util.Arrays.stream(p.split(" ")).map(Pattern::quote).toList())))
+        .map(p -> Pattern.compile(String.join("\\s+", Arrays.stream(p.split(" ")).map(Pattern::quote).toList())))
         .toList();
   }
 }
