@@ -29,6 +29,9 @@ import java.util.regex.Pattern;
  * the first block stay in the answer, where a judge can see them.
  */
 public final class ReasoningSplitter {
+  /** The tags we write ourselves (exports, the local chat layouts). */
+  public static final String THINK_OPEN = "<think>";
+  public static final String THINK_CLOSE = "</think>";
   private static final String TAG_NAMES = "think|thinking|reasoning";
   private static final Pattern OPEN = Pattern.compile("<\\s*(?:" + TAG_NAMES + ")\\s*>", Pattern.CASE_INSENSITIVE);
   private static final Pattern CLOSE = Pattern.compile("<\\s*/\\s*(?:" + TAG_NAMES + ")\\s*>", Pattern.CASE_INSENSITIVE);
@@ -106,6 +109,23 @@ public final class ReasoningSplitter {
     }
     String before = marked.answer().substring(0, start);
     return new Split(join(List.of(marked.reasoning(), before)), marked.answer().substring(end).strip(), true);
+  }
+
+  /**
+   * Whether {@code text} is exactly the layout we write and train on: it opens with one {@code <think>} block
+   * holding some reasoning, closes it once, and gives a non-empty answer after it, with no other tag. Stricter than
+   * {@link #split}, which reads any layout: this is the form check of exported SFT turns and of the RL format bonus.
+   */
+  public static boolean isOneThinkBlockThenAnswer(String text) {
+    String t = text == null ? "" : text.strip();
+    if (!t.startsWith(THINK_OPEN)) {
+      return false;
+    }
+    int close = t.indexOf(THINK_CLOSE);
+    if (close < 0 || t.indexOf(THINK_OPEN, 1) >= 0 || t.indexOf(THINK_CLOSE, close + 1) >= 0) {
+      return false;
+    }
+    return !t.substring(THINK_OPEN.length(), close).isBlank() && !t.substring(close + THINK_CLOSE.length()).isBlank();
   }
 
   /** Shorthand for {@code split(text).answer()}: what a user is shown. */

@@ -155,6 +155,20 @@ class ReasoningSplitterTest {
     assertEquals("", ReasoningSplitter.join("", ""));
   }
 
+  @Test
+  void ourOwnLayoutIsOneThinkBlockWithReasoningThenAnAnswer() {
+    assertTrue(ReasoningSplitter.isOneThinkBlockThenAnswer("<think>\nr\n</think>\n\nanswer"));
+    assertTrue(ReasoningSplitter.isOneThinkBlockThenAnswer("  <think>r</think>a  "));
+    assertFalse(ReasoningSplitter.isOneThinkBlockThenAnswer("answer"), "no block");
+    assertFalse(ReasoningSplitter.isOneThinkBlockThenAnswer("<think> </think>answer"), "no reasoning");
+    assertFalse(ReasoningSplitter.isOneThinkBlockThenAnswer("<think>r</think>  "), "no answer");
+    assertFalse(ReasoningSplitter.isOneThinkBlockThenAnswer("<think>r"), "never closed");
+    assertFalse(ReasoningSplitter.isOneThinkBlockThenAnswer("<think>r</think>a<think>s</think>b"), "two blocks");
+    assertFalse(ReasoningSplitter.isOneThinkBlockThenAnswer("<think>r</think>a</think>"), "stray closing tag");
+    assertFalse(ReasoningSplitter.isOneThinkBlockThenAnswer("a<think>r</think>b"), "text before the block");
+    assertFalse(ReasoningSplitter.isOneThinkBlockThenAnswer(null));
+  }
+
   @Property
   void aBlockThenAnAnswerGivesBackBoth(
       @ForAll @StringLength(max = 40) @CharRange(from = ' ', to = '~') @Chars({'\n'}) String reasoning,

@@ -34,8 +34,8 @@ public record ChatFormat(String name, String roleOpen, String turnEnd, String st
   public static final ChatFormat CHATML =
       new ChatFormat("chatml", "<|im_start|>%s\n", "<|im_end|>\n", "<|im_end|>", false);
 
-  public static final String THINK_OPEN = "<think>";
-  public static final String THINK_CLOSE = "</think>";
+  public static final String THINK_OPEN = ReasoningSplitter.THINK_OPEN;
+  public static final String THINK_CLOSE = ReasoningSplitter.THINK_CLOSE;
 
   /** The Jinja template that renders {@link #THINK} in the Hugging Face ecosystem (assistant content holds the think block). */
   public static final String THINK_TEMPLATE =

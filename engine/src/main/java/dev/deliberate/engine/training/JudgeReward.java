@@ -1,7 +1,6 @@
 package dev.deliberate.engine.training;
 
 import dev.deliberate.data.Prompt;
-import dev.deliberate.engine.modelfile.ChatFormat;
 import dev.deliberate.judge.Judge;
 import dev.deliberate.judge.JudgeInput;
 import dev.deliberate.judge.Judgment;
@@ -81,18 +80,7 @@ public final class JudgeReward {
    * answer, and ends by itself (not cut off at the token budget).
    */
   public static boolean wellFormed(String generated, boolean finished) {
-    String text = generated.strip();
-    if (!finished || !text.startsWith(ChatFormat.THINK_OPEN)) {
-      return false;
-    }
-    int close = text.indexOf(ChatFormat.THINK_CLOSE);
-    if (close < 0 || text.indexOf(ChatFormat.THINK_OPEN, 1) >= 0
-        || text.indexOf(ChatFormat.THINK_CLOSE, close + 1) >= 0) {
-      return false;
-    }
-    String reasoning = text.substring(ChatFormat.THINK_OPEN.length(), close).strip();
-    String answer = text.substring(close + ChatFormat.THINK_CLOSE.length()).strip();
-    return !reasoning.isEmpty() && !answer.isEmpty();
+    return finished && ReasoningSplitter.isOneThinkBlockThenAnswer(generated);
   }
 
   /** spec(category) for a categorised prompt; the whole spec for a prompt without a category. */
