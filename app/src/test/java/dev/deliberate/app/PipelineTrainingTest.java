@@ -3,6 +3,7 @@ package dev.deliberate.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.deliberate.data.Json;
 import dev.deliberate.data.Prompt;
 import dev.deliberate.engine.modelfile.LocalModel;
@@ -41,6 +42,7 @@ class PipelineTrainingTest {
     Files.writeString(pipeline, """
         spec: %s
         run_dir: run
+        seed: 42
         import: {format: jsonl, path: prompts.jsonl}
         split: {eval_share: 0.3}
         classify: {model: reference}
@@ -65,7 +67,8 @@ class PipelineTrainingTest {
     assertTrue(first.err().contains("eval: 3 models x 2 prompts -> eval/NAME/"), first.err());
     for (String model : List.of("model-sft", "model-rl")) {
       assertTrue(Files.isRegularFile(run.resolve(model).resolve("model.safetensors")), model);
-      assertTrue(Files.isRegularFile(run.resolve(model).resolve("training.json")), model);
+      JsonNode training = Json.mapper().readTree(run.resolve(model).resolve("training.json").toFile());
+      assertEquals(42, training.get("settings").get("seed").asLong(), model + " trains with the pipeline's seed");
     }
     List<EvalResult> results = EvalResult.load(run);
     assertEquals(3, results.size());

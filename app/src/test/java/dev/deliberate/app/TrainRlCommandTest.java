@@ -63,7 +63,7 @@ class TrainRlCommandTest {
     Cli cli = Cli.run("train", "rl", "--model", model.toString(), "--prompts", prompts.toString(),
         "--spec", spec.toString(), "--out", dir.resolve("bad").toString(), "--group", "1");
     assertEquals(ExitCode.BAD_INPUT, cli.status());
-    assertEquals("error: group size must be at least 2 (advantages compare answers in a group), was 1",
+    assertEquals("error: train rl: group: expected at least 2, got 1",
         cli.err().strip());
   }
 }

@@ -319,7 +319,7 @@ public final class Pipeline {
             .collect(Collectors.joining(", ")));
       }
       case SFT -> {
-        PipelineConfig.Sft sft = config.sft();
+        PipelineConfig.Sft sft = config.sft().withDefaultSeed(config.seed());
         output = SFT_MODEL;
         String model = modelString(sft.model());
         Path data = sft.data() != null ? file.resolve(sft.data()) : exportedSft(ctx);
@@ -335,7 +335,8 @@ public final class Pipeline {
         }
       }
       case RL -> {
-        PipelineConfig.Rl rl = config.rl();
+        PipelineConfig.Rl section = config.rl().withDefaultSeed(config.seed());
+        PipelineConfig.Rl rl = section.reference() == null ? section : section.withReference(modelString(section.reference()));
         output = RL_MODEL;
         if (rl.model() == null && config.sft() == null) {
           throw new BadInputException(file.file() + ": rl.model: required when there is no sft section to start from");
@@ -357,7 +358,7 @@ public final class Pipeline {
         } else {
           requireFile(prompts, "rl.prompts");
           var judges = Judges.create(rl.judge(), ctx.spec, m -> ctx.model(rl.judgeSettings()),
-              new SpecJudge.Options(3, 0.0, null, seed(rl.seed()), true));
+              new SpecJudge.Options(rl.judgeAttempts(), 0.0, null, rl.seed(), true));
           outcome = StageOutcome.ok(trainer(stage).rl(rl, model, Prompts.readAll(prompts),
               heldOut == null ? List.of() : limited(Prompts.readAll(heldOut), rl.evalLimit()), judges.apply(0), ctx.spec, ctx.file(output),
               progress(stage)) + " -> " + output);
@@ -472,8 +473,14 @@ public final class Pipeline {
     if (done == null || !"done".equals(done.status()) || !Files.isRegularFile(out.resolve("training.json"))) {
       return false;
     }
+    // Compared as JSON text read back: a conversion in memory keeps a Long a Long, while the manifest read from disk
+    // gives an Integer for the same number, and the two are never equal.
     var json = Json.mapper();
-    return json.convertValue(stageConfig, Map.class).equals(json.convertValue(done.config(), Map.class));
+    try {
+      return json.readTree(json.writeValueAsString(stageConfig)).equals(json.readTree(json.writeValueAsString(done.config())));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("a stage's configuration is always JSON", e);
+    }
   }
 
   /**

@@ -6,7 +6,7 @@ import java.util.function.Consumer;
 
 /**
  * Training from files to files: a model directory and a dataset in, a new model directory out, progress streamed as it
- * goes. (The pipeline's seam to the engine is {@code dev.deliberate.pipeline.Trainer}; only {@link SftTrainer}
+ * goes. (The pipeline's seam to the engine is {@code dev.deliberate.pipeline.Trainer}, filled by {@link EngineTrainer}; only {@link SftTrainer}
  * implements this one.)
  */
 public interface DirectoryTrainer {

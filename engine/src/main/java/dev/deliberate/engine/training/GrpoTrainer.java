@@ -18,6 +18,7 @@ import dev.deliberate.engine.network.Tensors;
 import dev.deliberate.engine.sampling.GenerationSettings;
 import dev.deliberate.engine.sampling.Generator;
 import dev.deliberate.judge.RefusalClass;
+import dev.deliberate.pipeline.PipelineConfig;
 import dev.deliberate.spec.Style;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -87,6 +88,14 @@ public final class GrpoTrainer {
 
     public static final Settings DEFAULT =
         new Settings(100, 4, 4, 1e-5, 0, 0.0, 1.0, 0.2, 0.04, 1, 8, 128, 1.0, 1.0, 0.1, 10, 16, 10, 0);
+
+    /** The settings of an RL job (its defaults are already filled in); a job without a seed trains with seed 0. */
+    public static Settings of(PipelineConfig.Rl job) {
+      return new Settings(job.steps(), job.promptsPerStep(), job.group(), job.lr(), job.warmupSteps(),
+          job.weightDecay(), job.gradClip(), job.clip(), job.klCoef(), job.updates(), job.microBatch(),
+          job.maxNewTokens(), job.temperature(), job.topP(), job.formatReward(), job.evalEvery(), job.probe(),
+          job.checkpointEvery(), job.seed() == null ? 0 : job.seed());
+    }
 
     public Settings withSteps(int n) {
       return new Settings(n, promptsPerStep, groupSize, learningRate, warmupSteps, weightDecay, clipNorm, clipRatio,

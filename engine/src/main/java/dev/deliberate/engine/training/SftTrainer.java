@@ -18,6 +18,7 @@ import dev.deliberate.engine.modelfile.Safetensors;
 import dev.deliberate.engine.modelfile.TextTokenizer;
 import dev.deliberate.engine.network.Llama;
 import dev.deliberate.engine.network.Tensors;
+import dev.deliberate.pipeline.PipelineConfig;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -68,6 +69,13 @@ public final class SftTrainer implements DirectoryTrainer {
 
     public static final Settings DEFAULT =
         new Settings(2, 0, 1e-4, 0.05, 0.1, 0.01, 1.0, 8, 1, 0, 0.05, 50, 50, 10, 0);
+
+    /** The settings of an SFT job (its defaults are already filled in); a job without a seed trains with seed 0. */
+    public static Settings of(PipelineConfig.Sft job) {
+      return new Settings(job.epochs(), job.steps(), job.lr(), job.warmup(), job.minLrRatio(), job.weightDecay(),
+          job.clip(), job.batch(), job.gradAccum(), job.maxLength(), job.evalFraction(), job.evalEvery(),
+          job.checkpointEvery(), job.logEvery(), job.seed() == null ? 0 : job.seed());
+    }
 
     public Settings withMaxSteps(int steps) {
       return new Settings(epochs, steps, learningRate, warmupFraction, minLrRatio, weightDecay, clipNorm, batchSize,
