@@ -1,6 +1,5 @@
 package dev.deliberate.engine.modelfile;
 
-import dev.deliberate.engine.Safetensors;
 import java.nio.ByteBuffer;
 
 /**

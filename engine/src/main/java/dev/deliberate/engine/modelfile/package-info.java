@@ -1,7 +1,15 @@
 /**
- * Model files: GGUF read and checked ({@link dev.deliberate.engine.modelfile.GgufFile}, tensor types and their
- * dequantization in {@link dev.deliberate.engine.modelfile.GgmlType}), and a Llama GGUF turned into a Hugging
- * Face model directory ({@link dev.deliberate.engine.modelfile.GgufImport}, the tokenizer through
- * {@link dev.deliberate.engine.modelfile.GgufTokenizer}).
+ * Model files and tokenizers: a Hugging Face model directory on disk and its loaded form. {@link
+ * dev.deliberate.engine.modelfile.LocalModel} (config, weights, tokenizer and chat format of one directory, saved and
+ * loaded); {@link dev.deliberate.engine.modelfile.Safetensors} (F32/F16/BF16 read, F32 write); {@link
+ * dev.deliberate.engine.modelfile.TextTokenizer} ({@code tokenizer.json}) and {@link
+ * dev.deliberate.engine.modelfile.TokenizerFiles} (writes our tokenizer files); {@link
+ * dev.deliberate.engine.modelfile.ChatFormat} (our {@code <think>} layout or ChatML, recognised from the chat
+ * template); {@link dev.deliberate.engine.modelfile.ModelDirs} (a user's {@code tiny}, {@code local:PATH} or
+ * {@code PATH} to a directory, a GGUF file imported on first use); GGUF files: {@link
+ * dev.deliberate.engine.modelfile.GgufFile} (read and checked), {@link dev.deliberate.engine.modelfile.GgmlType}
+ * (tensor types, dequantization), {@link dev.deliberate.engine.modelfile.GgufImport} (a Llama GGUF as a Hugging
+ * Face directory) and {@link dev.deliberate.engine.modelfile.GgufTokenizer} (its tokenizer as
+ * {@code tokenizer.json}).
  */
 package dev.deliberate.engine.modelfile;
