@@ -43,7 +43,7 @@ final class ClassifyCommand extends StageCommand {
       Classifier classifier = StageModels.isReference(model.model) ? new LabelClassifier(spec)
           : new ModelClassifier(models.model(model.settings()), spec, attempts);
       Path logFile = log != null ? log : out.toAbsolutePath().resolveSibling("classify.jsonl");
-      Stages.ClassifyCounts c = Stages.classify(in, logFile, out, classifier, model.concurrency, err());
+      Stages.ClassifyCounts c = Stages.classify(in, logFile, out, classifier, model.concurrency(), err());
       out().printf("classify: %d prompts with a category -> %s; %d left out (no category found), %d failed%n",
           c.classified(), out, c.unclassified(), c.failed());
       printUsage(models);
