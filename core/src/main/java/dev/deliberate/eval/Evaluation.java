@@ -12,15 +12,20 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One model's evaluation in three resumable steps, each writing its file under the eval directory: answers
  * ({@code answers.jsonl}) → grades ({@code grades.jsonl}) → metrics ({@code metrics.json}). Answering and grading
- * run on the {@link StageExecutor}: {@code concurrency} records at once, one line per record appended as it
+ * overlap (an answer is graded as soon as it is made) and each runs on the {@link StageExecutor}: {@code concurrency} records at once, one line per record appended as it
  * finishes ({@code done} with the record's fields, or {@code failed} with the reason), done records skipped on a
  * rerun and failed ones tried again. An answer's id is derived from everything that made it ({@link Answerer#key})
  * and a grade's from its answer and the grader ({@link Grader#key}), so a record is reused exactly when what made
@@ -73,15 +78,39 @@ public final class Evaluation {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
     }
-    // Step 1: answers.
     record Ask(String id, SuitePrompt prompt) {}
     List<Ask> asks = prompts.stream().map(sp -> new Ask(Answer.idFor(answerer.key(sp.prompt())), sp)).toList();
     Path answersFile = dir.resolve(ANSWERS);
-    StageExecutor.Summary answering = new StageExecutor<Ask>(answersFile, Ask::id,
-        a -> answerer.answer(a.prompt().suite(), a.prompt().prompt()).withId(a.id()),
-        StageExecutor.Options.of("answers", concurrency, log)).run(asks.iterator(), asks.size());
-    if (answering.interrupted()) {
-      return new Result(null, true, answering, null);
+    Path gradesFile = dir.resolve(GRADES);
+
+    // Steps 1 and 2 overlap: each answer is handed to the grading executor as soon as it is made, so grading
+    // (a model grader's latency, or the offline graders' CPU) hides behind the answers still in flight. Answers
+    // from an earlier run follow once answering is over. A grade may thus be written before its answer's line; a
+    // kill between the two asks for the answer again (the cache has it) under the same id, and the grade is kept.
+    GradeFeed feed = new GradeFeed();
+    AtomicReference<StageExecutor.Summary> grading = new AtomicReference<>();
+    AtomicReference<RuntimeException> gradingFailed = new AtomicReference<>();
+    Thread gradingThread = new Thread(() -> {
+      try {
+        grading.set(new StageExecutor<Answer>(gradesFile, a -> Sample.idFor(a.id(), grader.key()),
+            a -> graded(a, grader), StageExecutor.Options.of("grades", concurrency, log))
+            .run(feed, asks.size()));
+      } catch (RuntimeException e) {
+        gradingFailed.set(e);
+      }
+    }, "eval-grades");
+    gradingThread.setDaemon(true);
+    gradingThread.start();
+    StageExecutor.Summary answering;
+    try {
+      answering = new StageExecutor<Ask>(answersFile, Ask::id, a -> {
+        Answer answer = answerer.answer(a.prompt().suite(), a.prompt().prompt()).withId(a.id());
+        feed.add(answer);
+        return answer;
+      }, StageExecutor.Options.of("answers", concurrency, log)).run(asks.iterator(), asks.size());
+    } catch (RuntimeException e) {
+      feed.end();
+      throw e;
     }
     Map<String, Answer> answered = EvalFiles.readDone(answersFile, Answer.class);
     List<Answer> answers = new ArrayList<>();
@@ -92,22 +121,29 @@ public final class Evaluation {
         answers.add(done);
       }
     }
-
-    // Step 2: grades of the answers there are.
-    record ToGrade(String id, Answer answer) {}
-    List<ToGrade> toGrade = answers.stream().map(a -> new ToGrade(Sample.idFor(a.id(), grader.key()), a)).toList();
-    Path gradesFile = dir.resolve(GRADES);
-    StageExecutor.Summary grading = new StageExecutor<ToGrade>(gradesFile, ToGrade::id, g -> graded(g.answer(), grader),
-        StageExecutor.Options.of("grades", concurrency, log)).run(toGrade.iterator(), toGrade.size());
-    if (grading.interrupted()) {
-      return new Result(null, true, answering, grading);
+    if (!answering.interrupted()) {
+      answers.forEach(feed::add); // those of earlier runs; the feed skips any already handed over
+    }
+    feed.end();
+    try {
+      gradingThread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Result(null, true, answering, grading.get());
+    }
+    if (gradingFailed.get() != null) {
+      throw gradingFailed.get();
+    }
+    if (answering.interrupted() || grading.get().interrupted()) {
+      return new Result(null, true, answering, grading.get());
     }
     Map<String, Sample> gradedById = EvalFiles.readDone(gradesFile, Sample.class);
     List<Sample> samples = new ArrayList<>();
     Set<String> gradeIds = new LinkedHashSet<>();
-    for (ToGrade g : toGrade) {
-      gradeIds.add(g.id());
-      Sample s = gradedById.get(g.id());
+    for (Answer a : answers) {
+      String id = Sample.idFor(a.id(), grader.key());
+      gradeIds.add(id);
+      Sample s = gradedById.get(id);
       if (s != null) {
         samples.add(s);
       }
@@ -127,7 +163,55 @@ public final class Evaluation {
       throw new UncheckedIOException("cannot write " + dir.resolve(METRICS) + ": " + e.getMessage(), e);
     }
     log.flush();
-    return new Result(metrics, false, answering, grading);
+    return new Result(metrics, false, answering, grading.get());
+  }
+
+  /**
+   * The answers to grade, in the order they come, each once: an iterator whose {@code hasNext} waits for the
+   * next answer until {@link #end}.
+   */
+  private static final class GradeFeed implements Iterator<Answer> {
+    private static final Answer END = new Answer("", "", "", Prompt.of("", null, null, null, Map.of()), "", "");
+    private final BlockingQueue<Answer> queue = new LinkedBlockingQueue<>();
+    private final Set<String> handed = ConcurrentHashMap.newKeySet();
+    private Answer next;
+
+    void add(Answer a) {
+      if (handed.add(a.id())) {
+        queue.add(a);
+      }
+    }
+
+    void end() {
+      queue.add(END);
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (next == null) {
+        try {
+          next = queue.take();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          next = END;
+        }
+      }
+      if (next == END) {
+        queue.add(END); // stay ended
+        return false;
+      }
+      return true;
+    }
+
+    @Override
+    public Answer next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException();
+      }
+      Answer a = next;
+      next = null;
+      return a;
+    }
   }
 
   /** A grade that could not be had: the record is failed with the grader's reason and graded again on a rerun. */
