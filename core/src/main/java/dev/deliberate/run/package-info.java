@@ -3,6 +3,7 @@
  * dev.deliberate.run.RunDirectory}, {@link dev.deliberate.run.Manifest}), the SQLite response cache ({@link
  * dev.deliberate.run.ResponseCache}), calling a model with cache, retries, budgets and rate limits ({@link
  * dev.deliberate.run.ModelCaller}), usage and cost ({@link dev.deliberate.run.Accounting}), progress, and the
- * resumable per-record executor every stage runs on ({@link dev.deliberate.run.StageExecutor}).
+ * resumable per-record executor every stage runs on ({@link dev.deliberate.run.StageExecutor}), and the gathering
+ * of concurrent calls into batches for a model that batches ({@link dev.deliberate.run.BatchingChatModel}).
  */
 package dev.deliberate.run;
