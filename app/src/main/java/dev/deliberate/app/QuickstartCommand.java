@@ -1,6 +1,6 @@
 package dev.deliberate.app;
 
-import dev.deliberate.engine.TinyModel;
+import dev.deliberate.engine.tiny.TinyModel;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -81,6 +81,29 @@ public record PipelineFile(PipelineConfig config, Path file, String text) {
     }
   }
 
+  /**
+   * One section of a pipeline file built from named fields (snake_case, as in the file), with the section's own
+   * defaults and checks: how the command line and the quickstart make the same jobs a pipeline file describes.
+   * {@code what} names the source in the error ({@code --lr}, say, is reported as {@code what: lr: ...}).
+   */
+  public static <T> T section(Class<T> type, Map<String, ?> fields, String what) {
+    Map<String, Object> present = new java.util.LinkedHashMap<>();
+    fields.forEach((name, value) -> {
+      if (value != null) {
+        present.put(name, value);
+      }
+    });
+    try {
+      return YAML.convertValue(present, type);
+    } catch (IllegalArgumentException e) {
+      Throwable cause = e;
+      while (cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      throw new BadInputException(what + ": " + firstLine(cause.getMessage()));
+    }
+  }
+
   /** A path in the file resolved against the file's directory (absolute paths stay as they are). */
   public Path resolve(String path) {
     Path dir = file.toAbsolutePath().getParent();

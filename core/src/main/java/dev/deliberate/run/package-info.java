@@ -3,7 +3,9 @@
  * dev.deliberate.run.RunDirectory}, {@link dev.deliberate.run.Manifest}), the SQLite response cache ({@link
  * dev.deliberate.run.ResponseCache}), calling a model with cache, retries, budgets and rate limits ({@link
  * dev.deliberate.run.ModelCaller}), usage and cost ({@link dev.deliberate.run.Accounting}), progress, and the
- * resumable per-record executor every stage runs on ({@link dev.deliberate.run.StageExecutor}), and the gathering
- * of concurrent calls into batches for a model that batches ({@link dev.deliberate.run.BatchingChatModel}).
+ * resumable per-record executor every stage runs on ({@link dev.deliberate.run.StageExecutor}), which reuses a
+ * record only while what made it is unchanged and records a reply the stage cannot use ({@link
+ * dev.deliberate.run.UnusableReply}) as failed, and the gathering of concurrent calls into batches for a model
+ * that batches ({@link dev.deliberate.run.BatchingChatModel}).
  */
 package dev.deliberate.run;
