@@ -3,7 +3,7 @@ package dev.deliberate.eval;
 import dev.deliberate.data.Prompt;
 import dev.deliberate.judge.Grade;
 import dev.deliberate.judge.Grader;
-import dev.deliberate.judge.StyleDetector;
+import dev.deliberate.judge.StyleReader;
 import dev.deliberate.spec.Style;
 import dev.deliberate.run.StageExecutor;
 import java.io.IOException;
@@ -255,9 +255,9 @@ public final class Evaluation {
     Style style = null;
     Boolean styleOk = null;
     if (p.expected() != null) {
-      StyleDetector.Verdict v = StyleDetector.detect(a.content());
-      style = v.style();
-      styleOk = Metrics.styleAdheres(p.expected(), v.style()) && v.formOk();
+      StyleReader.Reading reading = StyleReader.read(a.content());
+      style = reading.style();
+      styleOk = Metrics.styleAdheres(p.expected(), reading.style()) && reading.formOk();
     }
     Boolean cites = a.reasoning().isBlank() || p.category() == null ? null : Metrics.citesCategory(a.reasoning(), p.category());
     return new Sample(Sample.idFor(a.id(), grader.key()), a.id(), a.suite(), p.id(), p.category(), p.attack(),

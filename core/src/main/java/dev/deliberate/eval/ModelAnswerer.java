@@ -1,11 +1,11 @@
 package dev.deliberate.eval;
 
 import dev.deliberate.data.Prompt;
-import dev.deliberate.judge.CotStripper;
 import dev.deliberate.model.ChatModel;
 import dev.deliberate.model.ChatRequest;
 import dev.deliberate.model.ChatResponse;
 import dev.deliberate.model.ModelException;
+import dev.deliberate.model.ReasoningSplitter;
 import dev.deliberate.run.ResponseCache;
 
 /**
@@ -65,7 +65,9 @@ public final class ModelAnswerer implements Answerer {
       throw new ModelException(model.id() + ": the model returned no choices", false, null);
     }
     ChatResponse.Choice choice = response.choices().get(0);
-    // Grade only what a user is shown: a reasoning block left in the content is not part of the answer.
-    return new Answer(null, suite, id(), prompt, choice.reasoning(), CotStripper.answer(choice.content()));
+    // Grade only what a user is shown: a reasoning block left in the content is reasoning, not answer.
+    ReasoningSplitter.Split split = ReasoningSplitter.split(choice.content());
+    return new Answer(null, suite, id(), prompt, ReasoningSplitter.join(choice.reasoning(), split.reasoning()),
+        split.answer());
   }
 }
