@@ -187,6 +187,29 @@ public final class ScriptedServer implements AutoCloseable {
       });
     }
 
+    /**
+     * A reply shaped as llama.cpp's Python server (llama-cpp-python 0.3) sends it: one choice whatever {@code n}
+     * asked for, always index 0, {@code logprobs: null}, the model file's path as {@code model}, {@code total_tokens}
+     * in the usage. The content names the request's seed ("seed 7: ..." or "no seed: ...") and echoes the user.
+     */
+    static Reply likeLlamaCpp(String finishReason) {
+      return new Simple(200, "ok", (exchange, call) -> {
+        ObjectNode root = Json.mapper().createObjectNode();
+        root.put("id", "chatcmpl-" + call.sequence()).put("object", "chat.completion").put("created", 1764582000)
+            .put("model", "/root/.cache/deliberate/models/SmolLM2-135M-Instruct.Q4_1.gguf");
+        ObjectNode choice = root.putArray("choices").addObject();
+        JsonNode seed = call.body().get("seed");
+        choice.put("index", 0);
+        choice.putObject("message").put("role", "assistant")
+            .put("content", (seed == null ? "no seed" : "seed " + seed.asLong()) + ": " + call.userText());
+        choice.putNull("logprobs");
+        choice.put("finish_reason", finishReason);
+        long prompt = words(call.userText()) + 9;
+        root.putObject("usage").put("prompt_tokens", prompt).put("completion_tokens", 5).put("total_tokens", prompt + 5);
+        sendJson(exchange, 200, Json.line(root), Map.of());
+      });
+    }
+
     /** An error status with a JSON error body and extra headers, e.g. {@code Retry-After}. */
     static Reply status(int status, Map<String, String> headers) {
       return new Simple(status, "status", (exchange, call) -> sendJson(exchange, status,
