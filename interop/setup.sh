@@ -26,13 +26,15 @@ venv_starts() {
 
 # Prints the first module of IMPORTS that does not import, with its error; silent when all import.
 first_failed_import() {
-  local module
-  for module in $IMPORTS; do
-    if ! "$VENV_PYTHON" -c "import $module" >/dev/null 2>&1; then
-      echo "$module: $("$VENV_PYTHON" -c "import $module" 2>&1 | tail -n 1)"
-      return
-    fi
-  done
+  "$VENV_PYTHON" - $IMPORTS <<'PY' 2>/dev/null || echo "the venv's python does not run"
+import importlib, sys
+for name in sys.argv[1:]:
+    try:
+        importlib.import_module(name)
+    except Exception as e:
+        print(f"{name}: {type(e).__name__}: {e}"[:300])
+        break
+PY
 }
 
 make_venv() {

@@ -84,13 +84,20 @@ public final class SpecJudge implements Judge {
       // A failed call (ModelException) propagates: the stage marks the sample failed and a rerun judges it again.
       var choices = model.chat(request(messages)).choices();
       String content = choices.isEmpty() ? "" : choices.get(0).content();
+      boolean cut = !choices.isEmpty() && "length".equals(choices.get(0).finishReason());
       try {
         return verdict(content, input, scanned.isPresent());
       } catch (JsonReply.BadReply bad) {
         problem = bad.getMessage();
+        // Small models in JSON mode (a grammar that only admits JSON) often write an unrelated object until the
+        // token limit: say so, since raising max_tokens is then the fix, and ask for a short verdict.
+        if (cut) {
+          problem += " (the reply stopped at the token limit" + (options.maxTokens() == null ? "" : " of "
+              + options.maxTokens()) + " before the object was complete)";
+        }
         messages.add(Message.assistant(content));
         messages.add(Message.user("That reply is not a valid verdict: " + problem
-            + ". Reply again with only the JSON object the instructions describe."));
+            + ". Reply again with only the JSON object the instructions describe" + (cut ? ", with a one-sentence rationale." : ".")));
       }
     }
     return Judgment.failed("malformed judge output after " + options.attempts() + " attempts: " + problem);

@@ -32,13 +32,19 @@ public final class ModelFailures {
     String message = "HTTP " + status + " from " + where + (detail.isEmpty() ? "" : ": " + detail);
     if (status / 100 == 4 && CONTEXT_OVERFLOW.matcher(detail).find()) {
       message += " (the prompt and the completion's max_tokens do not fit the model's context window: shorten the"
-          + " prompt, lower max_tokens, or give the server a larger context)";
+          + " prompt, lower max_tokens, or give the server a larger context, e.g. llama.cpp's --n_ctx / -c)";
     }
-    return new HttpStatusException(message, status, retriableStatus(status), retryAfter);
+    // llama.cpp's Python server answers a request its own validation rejects with 500, not 4xx: the same request
+    // would be rejected again, so it is not worth a retry.
+    boolean rejected = status == 500 && VALIDATION_FAILURE.matcher(detail).find();
+    return new HttpStatusException(message, status, retriableStatus(status) && !rejected, retryAfter);
   }
 
   private static final Pattern CONTEXT_OVERFLOW =
       Pattern.compile("(?i)context_length_exceeded|context (length|window|size)|maximum context");
+  private static final Pattern VALIDATION_FAILURE = Pattern.compile("^\\d+ validation errors?( for \\w+)?:");
+  /** Where llama.cpp's Python server starts appending a stack trace to an error message. */
+  private static final Pattern TRACE = Pattern.compile("\\n\\s*File \"|\\nTraceback \\(");
 
   /**
    * The server's own words from an error body, on one line: OpenAI's {@code {"error": {"message", "code"}}} (also
@@ -78,6 +84,10 @@ public final class ModelFailures {
     }
     if (message == null || message.isBlank()) {
       return oneLine(body, 300);
+    }
+    java.util.regex.Matcher trace = TRACE.matcher(message);
+    if (trace.find()) {
+      message = message.substring(0, trace.start());
     }
     return oneLine(message + (code == null || message.contains(code) ? "" : " [" + code + "]"), 300);
   }
