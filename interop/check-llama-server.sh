@@ -11,7 +11,7 @@ if [ -z "${LLAMA_SERVER_URL:-}" ]; then
   work="$(mktemp -d)"
   status=0
   # The driver starts the server on a free port, runs this script again with LLAMA_SERVER_URL set, stops it.
-  "$VENV_PYTHON" "$INTEROP_DIR/llama_server.py" --model "$SMOLLM2_GGUF" --ctx 4096 --log "$work/server.log" \
+  "$VENV_PYTHON" "$INTEROP_DIR/llama_server.py" --model "$SMOLLM2_GGUF" --ctx 8192 --log "$work/server.log" \
     -- "$0" "$work" || status=$?
   if [ "$status" -eq 0 ]; then
     rm -rf "$work"
@@ -26,6 +26,9 @@ model="$LLAMA_SERVER_URL#SmolLM2-135M-Instruct"
 deliberate="$PROJECT_DIR/deliberate"
 prompts="$INTEROP_DIR/prompts.jsonl"
 spec="$PROJECT_DIR/specs/default.md"
+head -n 2 "$prompts" >"$work/two-prompts.jsonl"
+# The server computes one request at a time; one in flight lets a top-up reuse its prompt's cached prefix.
+concurrency=1
 
 # step NAME STATUS COMMAND...: runs COMMAND (its output in $work/NAME.log) and wants exit status STATUS.
 step() {
@@ -46,14 +49,14 @@ expect() {
 
 # complete: n=2 although the server returns one choice per request (the client asks again for the rest).
 step complete 0 "$deliberate" complete --model "$model" --in "$prompts" --out "$work/complete/out.jsonl" \
-  -n 2 --temperature 0.8 --seed 7 --max-tokens 24 --concurrency 2
+  -n 2 --temperature 0.8 --seed 7 --max-tokens 24 --concurrency "$concurrency"
 expect "$work/complete/out.jsonl" 4 'r["status"] == "done" and len(r["choices"]) == 2
   and [c["index"] for c in r["choices"]] == [0, 1]
   and all(isinstance(c["content"], str) and c["finish_reason"] in ("stop", "length") for c in r["choices"])
   and r["usage"]["prompt_tokens"] > 0 and r["usage"]["completion_tokens"] > 0'
 # The same command again is answered from the response cache: no call reaches the server.
 step complete-again 0 "$deliberate" complete --model "$model" --in "$prompts" --out "$work/complete/again.jsonl" \
-  --run "$work/complete" -n 2 --temperature 0.8 --seed 7 --max-tokens 24 --concurrency 2
+  --run "$work/complete" -n 2 --temperature 0.8 --seed 7 --max-tokens 24 --concurrency "$concurrency"
 grep -q ': 0 calls, 8 cache hits' "$work/complete-again.log" \
   || { cat "$work/complete-again.log" >&2; echo "error: check-llama-server: the rerun was not answered from the cache" >&2; exit 1; }
 
@@ -64,20 +67,20 @@ step context-overflow 1 "$deliberate" complete --model "$model" --in "$work/too-
 expect "$work/overflow/out.jsonl" 1 'r["status"] == "failed" and "context" in r["error"] and "not retriable" in r["error"]'
 
 # generate: the small model rarely writes the "Final answer:" line; every sample is kept or dropped for a reason.
-step generate 0 "$deliberate" generate --model "$model" --spec "$spec" --in "$prompts" \
-  --out "$work/generate/completions.jsonl" --samples 2 --temperature 0.7 --max-tokens 160 --concurrency 2
-expect "$work/generate/completions.jsonl" 4 'r["status"] == "done" and len(r["samples"]) == 2
+step generate 0 "$deliberate" generate --model "$model" --spec "$spec" --in "$work/two-prompts.jsonl" \
+  --out "$work/generate/completions.jsonl" --samples 2 --temperature 0.7 --max-tokens 160 --concurrency "$concurrency"
+expect "$work/generate/completions.jsonl" 2 'r["status"] == "done" and len(r["samples"]) == 2
   and all(s.get("drop") in (None, "no_reasoning", "no_answer", "analysis_leak", "truncated") for s in r["samples"])
   and all(s.get("drop") is None or s.get("drop_detail") for s in r["samples"])'
 
 # judge: well-formed samples from the offline reference generator, graded by the real model, which must either give
 # a valid verdict or end in a failed judgment that says why.
-step reference-generate 0 "$deliberate" generate --model reference --spec "$spec" --in "$prompts" \
+step reference-generate 0 "$deliberate" generate --model reference --spec "$spec" --in "$work/two-prompts.jsonl" \
   --out "$work/judge/completions.jsonl" --samples 1
-step judge 0 "$deliberate" judge --model "$model" --spec "$spec" --prompts "$prompts" \
+step judge 0 "$deliberate" judge --model "$model" --spec "$spec" --prompts "$work/two-prompts.jsonl" \
   --in "$work/judge/completions.jsonl" --out "$work/judge/judgments.jsonl" --samples 1 --attempts 2 \
-  --temperature 0.2 --max-tokens 200 --concurrency 2
-expect "$work/judge/judgments.jsonl" 4 'r["status"] == "done" and len(r["judgments"]) == 1
+  --temperature 0.2 --max-tokens 200 --concurrency "$concurrency"
+expect "$work/judge/judgments.jsonl" 2 'r["status"] == "done" and len(r["judgments"]) == 1
   and all((j.get("failure") is None and 0 <= j["score"] <= 1) or (j.get("failure") and j["score"] == 0)
           for j in r["judgments"])'
 

@@ -82,7 +82,7 @@ public final class SpecJudge implements Judge {
     String problem = "";
     for (int attempt = 0; attempt < options.attempts(); attempt++) {
       // A failed call (ModelException) propagates: the stage marks the sample failed and a rerun judges it again.
-      var choices = model.chat(request(messages)).choices();
+      var choices = model.chat(request(messages, attempt)).choices();
       String content = choices.isEmpty() ? "" : choices.get(0).content();
       boolean cut = !choices.isEmpty() && "length".equals(choices.get(0).finishReason());
       try {
@@ -103,9 +103,14 @@ public final class SpecJudge implements Judge {
     return Judgment.failed("malformed judge output after " + options.attempts() + " attempts: " + problem);
   }
 
-  private ChatRequest request(List<Message> messages) {
+  /**
+   * The request of attempt {@code attempt} (0-based). A re-ask has the seed plus its attempt: llama.cpp's server
+   * with the same seed answered the re-ask with the same wrong object again, almost token for token.
+   */
+  private ChatRequest request(List<Message> messages, int attempt) {
     Map<String, Object> extra = options.jsonMode() ? Map.of("response_format", Map.of("type", "json_object")) : Map.of();
-    return new ChatRequest(messages, 1, options.temperature(), null, options.maxTokens(), options.seed(), List.of(), extra);
+    return new ChatRequest(messages, 1, options.temperature(), null, options.maxTokens(), options.seed() + attempt,
+        List.of(), extra);
   }
 
   /** The graded material: each part in a fence named after a hash of its text, declared as data. */

@@ -129,6 +129,8 @@ class SpecJudgeTest {
       String reask = server.log().get(1).body().path("messages").get(3).path("content").asText();
       assertTrue(reask.contains("stopped at the token limit of 100"), reask);
       assertEquals("json_object", server.log().get(0).body().path("response_format").path("type").asText());
+      assertEquals(List.of(1L, 2L), server.log().stream().map(l -> l.body().path("seed").asLong()).toList(),
+          "a re-ask is a new sample, not the same seed again");
 
       server.script(call -> ScriptedServer.Reply.likeLlamaCpp(CUT_BY_LLAMA_CPP, "length"));
       Judgment failed = new SpecJudge(model, new SpecJudge.Options(2, 0.2, 100, 1, true)).judge(input(null, "No!", null));
