@@ -17,7 +17,7 @@ def main():
     for number, line in enumerate(lines, start=1):
         r = json.loads(line)
         try:
-            ok = eval(expression, {"r": r})
+            ok = eval("(" + expression + ")", {"r": r})
         except Exception as e:  # a missing field is a failed expectation, named like any other
             ok, why = False, f" ({type(e).__name__}: {e})"
         else:

@@ -52,22 +52,25 @@ def start(model, ctx, threads, log):
     raise SystemExit(f"error: llama-server: no answer from {base}/models within {READY_TIMEOUT_SECONDS}s")
 
 
-def stop(server):
-    if server.poll() is not None:
+def stop(process):
+    """Ends a process and its group: SIGTERM, then SIGKILL after 10 s (uvicorn waits for a request in flight)."""
+    if process.poll() is not None:
         return
-    os.killpg(server.pid, signal.SIGTERM)
+    os.killpg(process.pid, signal.SIGTERM)
     try:
-        server.wait(timeout=10)
+        process.wait(timeout=10)
     except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait()
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", required=True)
     parser.add_argument("--ctx", type=int, default=8192, help="context size in tokens (SmolLM2 was trained on 8192)")
-    parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    # One thread: llama.cpp's threads spin at each barrier, and on a busy 2-core machine two of them decoded at
+    # 0.9 tokens/s where one decoded at 24 (SmolLM2-135M, load average 13). LLAMA_SERVER_THREADS overrides it.
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("LLAMA_SERVER_THREADS", "1")))
     parser.add_argument("--log", default=os.devnull, help="where the server's own output goes")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args()
@@ -89,7 +92,12 @@ def main():
             if server is None:
                 raise SystemExit(f"error: llama-server: the server exited before it answered (its output: {args.log})")
             env = dict(os.environ, LLAMA_SERVER_URL=base)
-            sys.exit(subprocess.call(command, env=env))
+            # Its own process group too, so that a SIGTERM to this driver also ends the command and its children.
+            child = subprocess.Popen(command, env=env, start_new_session=True)
+            try:
+                sys.exit(child.wait())
+            finally:
+                stop(child)
         finally:
             if server is not None:
                 stop(server)

@@ -74,7 +74,7 @@ install_requirements() {
     say "installing into $VENV:"
     echo "$wanted" | sed 's/^/setup:   /'
     if echo "$wanted" | grep -q '^llama-cpp-python:'; then
-      say "  llama-cpp-python compiles llama.cpp from source: this takes minutes (about 10 on 2 cores); pip's wheel"
+      say "  llama-cpp-python compiles llama.cpp from source: this takes 10 to 15 minutes on 2 cores; pip's wheel"
       say "  cache keeps the result, so a re-created venv installs it again in seconds"
     fi
   fi
