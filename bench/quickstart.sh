@@ -2,10 +2,10 @@
 # Quickstart budgets: wall time and peak resident memory of `quickstart --small` from a clean cache and cached, and
 # of the full `quickstart` with the base model cached, each against its budget (issue 8) and against the base
 # model's build measured in the same run (a fixed amount of work, so the ratio says little about a slow machine).
-# Usage: bench/quickstart.sh [BENCHMARKS_DIR]   (default ../shared/benchmarks; takes about 10 minutes)
+# Usage: bench/quickstart.sh [BENCHMARKS_DIR]   (default: the shipped benchmarks/; takes about 10 minutes)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-benchmarks="${1:-$root/../shared/benchmarks}"
+benchmarks="${1:-$root/benchmarks}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 "$root/deliberate" --version >/dev/null # build first, outside the timings

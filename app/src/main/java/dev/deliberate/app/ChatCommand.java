@@ -2,9 +2,9 @@ package dev.deliberate.app;
 
 import dev.deliberate.BadInputException;
 import dev.deliberate.data.Message;
-import dev.deliberate.engine.GenerationSettings;
-import dev.deliberate.engine.LocalChatModel;
-import dev.deliberate.engine.ModelDirs;
+import dev.deliberate.engine.modelfile.ModelDirs;
+import dev.deliberate.engine.sampling.GenerationSettings;
+import dev.deliberate.engine.sampling.LocalChatModel;
 import dev.deliberate.model.ChatRequest;
 import dev.deliberate.model.ChatResponse;
 import java.io.BufferedReader;

@@ -61,7 +61,9 @@ final class DataImportCommand extends BaseCommand {
   @Option(names = "--skip-bad", description = "Skip and report bad rows instead of failing on the first one.")
   boolean skipBad;
 
-  @Option(names = "--text-column", paramLabel = "NAME", description = "csv/jsonl: column with the prompt text (default: prompt).")
+  @Option(names = "--text-column", paramLabel = "NAME", description = "csv/jsonl: column with the prompt text (default: prompt; for jsonl, a record without prompt"
+          + " reads its conversation from messages). A jsonl text field may hold a chat conversation (an array of"
+          + " {role, content}, as OpenAI and Hugging Face write it); trailing assistant turns go to metadata.completion.")
   String textColumn;
 
   @Option(names = "--id-column", paramLabel = "NAME", description = "csv/jsonl: column with the prompt id (default: ids from the content).")
@@ -138,7 +140,7 @@ final class DataImportCommand extends BaseCommand {
         String name = file.getFileName().toString();
         String defaultSource = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name;
         ColumnMapping mapping = new ColumnMapping(
-            textColumn == null ? "prompt" : textColumn, idColumn, categoryColumn, expectedColumn, category, style,
+            textColumn == null ? ColumnMapping.DEFAULT_TEXT_COLUMN : textColumn, idColumn, categoryColumn, expectedColumn, category, style,
             source == null ? defaultSource : source);
         return kind.equals("csv") ? new CsvImporter(mapping) : new JsonlImporter(mapping);
       }

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -54,9 +55,7 @@ final class EvalCommand extends BaseCommand {
           + " rubric and three-class prompts (default: ${DEFAULT-VALUE}).")
   String grader;
 
-  @Option(names = "--benchmarks", defaultValue = "benchmarks", paramLabel = "DIR",
-      description = "Directory holding strongreject/ and xstest/ (default: ${DEFAULT-VALUE}).")
-  Path benchmarks;
+  @Mixin BenchmarksOption benchmarks;
 
   // Not picocli-required: that would also demand it of 'eval grader-check'.
   @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "The eval directory to write (required).")
@@ -109,13 +108,13 @@ final class EvalCommand extends BaseCommand {
     for (String suite : suites) {
       String name = suite.strip();
       if (name.equals(Suites.STRONGREJECT)) {
-        for (Prompt plain : limited(Suites.strongReject(benchmarks))) {
+        for (Prompt plain : limited(Suites.strongReject(benchmarks.path()))) {
           for (Prompt p : Attacks.expand(plain, chosen, true)) {
             prompts.add(new SuitePrompt(Suites.STRONGREJECT, p));
           }
         }
       } else if (name.equals(Suites.XSTEST)) {
-        limited(Suites.xsTest(benchmarks)).forEach(p -> prompts.add(new SuitePrompt(Suites.XSTEST, p)));
+        limited(Suites.xsTest(benchmarks.path())).forEach(p -> prompts.add(new SuitePrompt(Suites.XSTEST, p)));
       } else {
         Path file = Path.of(name);
         if (!Files.isRegularFile(file)) {

@@ -1,5 +1,6 @@
 package dev.deliberate.app;
 
+import dev.deliberate.BuiltinFiles;
 import dev.deliberate.data.Json;
 import dev.deliberate.eval.ClassifierCheck;
 import dev.deliberate.eval.LabeledAnswer;
@@ -18,8 +19,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Measure a grader's three-class verdicts (full compliance / full refusal / partial refusal) against human labels.",
-      "LABELS is a CSV in XSTest's annotated-completions layout (id,type,prompt,completion,...,final_label), e.g."
-          + " benchmarks/xstest/labeled/xstest_v2_completions_llama2orig.csv.",
+      "The labels are a CSV in XSTest's annotated-completions layout (id,type,prompt,completion,...,final_label);"
+          + " by default the shipped benchmarks/xstest/labeled/xstest_v2_completions_llama2orig.csv (Llama 2's"
+          + " answers to XSTest with human labels).",
       "Prints accuracy, per-class precision and recall and the confusion matrix; the last line is a JSON object"
           + " with accuracy, n and the rest."
     })
@@ -28,7 +30,7 @@ final class GraderCheckCommand extends BaseCommand {
       description = "string-match, reference, or a model string (default: ${DEFAULT-VALUE}).")
   String grader;
 
-  @Option(names = "--labels", required = true, paramLabel = "FILE", description = "The labeled CSV.")
+  @Option(names = "--labels", paramLabel = "FILE", description = "The labeled CSV (default: the shipped XSTest one).")
   Path labels;
 
   @Option(names = "--limit", paramLabel = "N", description = "Check only the first N rows.")
@@ -36,7 +38,8 @@ final class GraderCheckCommand extends BaseCommand {
 
   @Override
   protected int run() throws Exception {
-    List<LabeledAnswer> rows = LabeledAnswer.read(labels);
+    List<LabeledAnswer> rows = LabeledAnswer.read(labels != null ? labels
+        : BuiltinFiles.benchmarks().resolve("xstest/labeled/xstest_v2_completions_llama2orig.csv"));
     if (limit != null) {
       rows = rows.subList(0, Math.min(limit, rows.size()));
     }

@@ -2,9 +2,9 @@ package dev.deliberate.app;
 
 import dev.deliberate.handoff.HandoffExport;
 import dev.deliberate.handoff.HandoffFormat;
-import dev.deliberate.spec.SpecParser;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code deliberate handoff export}: datasets for TRL, OpenRLHF or verl, wired to the reward server. */
@@ -43,16 +43,15 @@ final class HandoffExportCommand extends BaseCommand {
       description = "Judge named in the README's serve-reward line (default: ${DEFAULT-VALUE}).")
   String judge;
 
-  @Option(names = "--spec", paramLabel = "FILE", defaultValue = "specs/default.md",
-      description = "The spec: RL categories are checked against it, SFT examples must not quote it, and the README's "
-          + "serve-reward line names it (default: ${DEFAULT-VALUE}).")
-  Path spec;
+  // RL categories are checked against the spec, SFT examples must not quote it, and the README's serve-reward line
+  // names it.
+  @Mixin SpecOption spec;
 
   @Override
   protected int run() {
     HandoffFormat chosen = HandoffFormat.parse(format);
-    String serve = "deliberate serve-reward --judge " + judge + " --spec " + spec;
-    HandoffExport.Result result = HandoffExport.export(chosen, SpecParser.parse(spec), sft, rlPrompts, out,
+    String serve = "deliberate serve-reward --judge " + judge + (spec.file == null ? "" : " --spec " + spec.file);
+    HandoffExport.Result result = HandoffExport.export(chosen, spec.parse(), sft, rlPrompts, out,
         rewardUrl.replaceAll("/+$", ""), serve);
     out().printf("wrote %d SFT rows%s for %s to %s%n", result.sftRows(),
         rlPrompts == null ? "" : " and " + result.rlRows() + " RL prompts", chosen, out);

@@ -1,10 +1,10 @@
 package dev.deliberate.app;
 
 import dev.deliberate.data.Prompt;
-import dev.deliberate.engine.ChatFormat;
-import dev.deliberate.engine.GenerationSettings;
-import dev.deliberate.engine.Generator;
-import dev.deliberate.engine.LocalModel;
+import dev.deliberate.engine.modelfile.ChatFormat;
+import dev.deliberate.engine.modelfile.LocalModel;
+import dev.deliberate.engine.sampling.GenerationSettings;
+import dev.deliberate.engine.sampling.Generator;
 import dev.deliberate.eval.Answer;
 import dev.deliberate.eval.Answerer;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.deliberate.app;
 
-import dev.deliberate.engine.TinyModel;
+import dev.deliberate.engine.tiny.TinyModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;

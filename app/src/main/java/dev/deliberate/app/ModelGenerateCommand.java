@@ -2,10 +2,10 @@ package dev.deliberate.app;
 
 import dev.deliberate.data.Json;
 import dev.deliberate.data.Message;
-import dev.deliberate.engine.GenerationSettings;
-import dev.deliberate.engine.Generator;
-import dev.deliberate.engine.LocalModel;
-import dev.deliberate.engine.ModelDirs;
+import dev.deliberate.engine.modelfile.LocalModel;
+import dev.deliberate.engine.modelfile.ModelDirs;
+import dev.deliberate.engine.sampling.GenerationSettings;
+import dev.deliberate.engine.sampling.Generator;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.deliberate.BadInputException;
 import dev.deliberate.data.Json;
-import dev.deliberate.engine.LocalModel;
-import dev.deliberate.engine.ModelDirs;
+import dev.deliberate.engine.modelfile.LocalModel;
+import dev.deliberate.engine.modelfile.ModelDirs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

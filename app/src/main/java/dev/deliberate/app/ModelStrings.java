@@ -1,7 +1,7 @@
 package dev.deliberate.app;
 
-import dev.deliberate.engine.LocalChatModel;
-import dev.deliberate.engine.ModelDirs;
+import dev.deliberate.engine.modelfile.ModelDirs;
+import dev.deliberate.engine.sampling.LocalChatModel;
 import dev.deliberate.model.ChatModel;
 import dev.deliberate.model.ModelOptions;
 import dev.deliberate.model.ModelResolver;

@@ -9,15 +9,15 @@ import dev.deliberate.data.Json;
 import dev.deliberate.data.JsonlReader;
 import dev.deliberate.data.Prompt;
 import dev.deliberate.data.Prompts;
-import dev.deliberate.engine.ChatFormat;
 import dev.deliberate.engine.Engines;
-import dev.deliberate.engine.GrpoTrainer;
-import dev.deliberate.engine.JudgeReward;
-import dev.deliberate.engine.LocalModel;
-import dev.deliberate.engine.SftExample;
-import dev.deliberate.engine.SftTrainer;
-import dev.deliberate.engine.TinyCorpus;
-import dev.deliberate.engine.TinyModel;
+import dev.deliberate.engine.modelfile.ChatFormat;
+import dev.deliberate.engine.modelfile.LocalModel;
+import dev.deliberate.engine.tiny.TinyCorpus;
+import dev.deliberate.engine.tiny.TinyModel;
+import dev.deliberate.engine.training.GrpoTrainer;
+import dev.deliberate.engine.training.JudgeReward;
+import dev.deliberate.engine.training.SftExample;
+import dev.deliberate.engine.training.SftTrainer;
 import dev.deliberate.eval.EvalMetrics;
 import dev.deliberate.eval.Evaluation;
 import dev.deliberate.eval.Evaluation.SuitePrompt;
@@ -270,8 +270,19 @@ final class Quickstart {
     long start = System.nanoTime();
     Path dir = run.file("models").resolve(name);
     progress(name, examples.size() + " examples, " + plan.sftSteps() + " steps of " + plan.sftBatch());
-    SftTrainer.Settings settings = new SftTrainer.Settings(1, plan.sftSteps(), plan.sftLearningRate(), 0.1, 0.1, 0.01,
-        1.0, plan.sftBatch(), 1, 0, 0, 1_000_000, 25, 25, options.seed());
+    Map<String, Object> job = new LinkedHashMap<>();
+    job.put("model", base.toString());
+    job.put("epochs", 1);
+    job.put("steps", plan.sftSteps());
+    job.put("lr", plan.sftLearningRate());
+    job.put("warmup", 0.1);
+    job.put("batch", plan.sftBatch());
+    job.put("eval_fraction", 0.0);
+    job.put("eval_every", 1_000_000);
+    job.put("checkpoint_every", 25);
+    job.put("log_every", 25);
+    job.put("seed", options.seed());
+    SftTrainer.Settings settings = SftTrainer.Settings.of(PipelineFile.section(PipelineConfig.Sft.class, job, name));
     String hash = hash(base.getFileName().toString(), settings, examples.stream().map(SftExample::id).toList());
     if (!done(name, hash, "models/" + name + "/config.json")) {
       prepareOutput(dir, hash);
@@ -297,12 +308,17 @@ final class Quickstart {
     long benign = prompts.stream().filter(p -> p.expected() == Style.COMPLY).count();
     progress(name, "GRPO, " + plan.rlSteps() + " rounds of " + plan.rlPrompts() + " prompts x " + plan.rlGroup()
         + " answers; " + prompts.size() + " training prompts (" + benign + " benign); reward: the reference judge, CoT hidden");
-    GrpoTrainer.Settings settings = GrpoTrainer.Settings.DEFAULT.withSteps(plan.rlSteps())
-        .withGroup(plan.rlPrompts(), plan.rlGroup())
-        .withOptimizer(plan.rlLearningRate(), 0, 0.0, 1.0)
-        .withSampling(plan.rlMaxNewTokens(), 1.0, 1.0, 8)
-        .withEvery(Math.max(1, plan.rlSteps()), 0, 10)
-        .withSeed(options.seed());
+    Map<String, Object> job = new LinkedHashMap<>();
+    job.put("model", sftDir.toString());
+    job.put("steps", plan.rlSteps());
+    job.put("prompts_per_step", plan.rlPrompts());
+    job.put("group", plan.rlGroup());
+    job.put("lr", plan.rlLearningRate());
+    job.put("max_new_tokens", plan.rlMaxNewTokens());
+    job.put("eval_every", Math.max(1, plan.rlSteps()));
+    job.put("probe", 0);
+    job.put("seed", options.seed());
+    GrpoTrainer.Settings settings = GrpoTrainer.Settings.of(PipelineFile.section(PipelineConfig.Rl.class, job, name));
     String hash = hash(fingerprint(sftDir), settings, prompts.stream().map(Prompt::id).toList(), spec.hash());
     if (!done(name, hash, "models/deliberative-sft-rl/config.json")) {
       prepareOutput(dir, hash);
@@ -572,16 +588,11 @@ final class Quickstart {
     }
   }
 
-  static Path defaultBenchmarks() {
-    return Path.of("..", "shared", "benchmarks");
-  }
-
-  static void checkBenchmarks(Path dir, boolean given) {
+  static void checkBenchmarks(Path dir) {
     if (!Files.isRegularFile(dir.resolve("strongreject").resolve("strongreject_dataset.csv"))
         || !Files.isRegularFile(dir.resolve("xstest").resolve("xstest_prompts.csv"))) {
-      throw new BadInputException((given ? "--benchmarks " + dir : "no benchmarks at " + dir.toAbsolutePath().normalize()
-          + " (the default, ../shared/benchmarks)") + ": expected strongreject/strongreject_dataset.csv and"
-          + " xstest/xstest_prompts.csv there; pass --benchmarks DIR");
+      throw new BadInputException("--benchmarks " + dir + ": expected strongreject/strongreject_dataset.csv and"
+          + " xstest/xstest_prompts.csv there");
     }
   }
 }

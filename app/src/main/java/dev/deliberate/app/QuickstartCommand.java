@@ -1,8 +1,9 @@
 package dev.deliberate.app;
 
-import dev.deliberate.engine.TinyModel;
+import dev.deliberate.engine.tiny.TinyModel;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -30,12 +31,9 @@ final class QuickstartCommand extends BaseCommand {
   @Option(names = "--run", paramLabel = "DIR", description = "Run directory (default: runs/quickstart, or runs/quickstart-small with --small).")
   Path runDir;
 
-  @Option(names = "--benchmarks", paramLabel = "DIR",
-      description = "Directory holding strongreject/ and xstest/ (default: ../shared/benchmarks when it is there).")
-  Path benchmarks;
+  @Mixin BenchmarksOption benchmarks;
 
-  @Option(names = "--spec", defaultValue = "specs/default.md", paramLabel = "FILE", description = "The spec (default: ${DEFAULT-VALUE}).")
-  Path spec;
+  @Mixin SpecOption spec;
 
   @Option(names = "--cache", paramLabel = "DIR",
       description = "Where the tiny base model is cached (default: $DELIBERATE_CACHE, else $XDG_CACHE_HOME/deliberate, else ~/.cache/deliberate).")
@@ -44,11 +42,11 @@ final class QuickstartCommand extends BaseCommand {
   @Override
   protected int run() throws Exception {
     QuickstartPlan plan = small ? QuickstartPlan.SMALL : QuickstartPlan.FULL;
-    Path bench = benchmarks != null ? benchmarks : Quickstart.defaultBenchmarks();
-    Quickstart.checkBenchmarks(bench, benchmarks != null);
+    Path bench = benchmarks.path();
+    Quickstart.checkBenchmarks(bench);
     Path dir = runDir != null ? runDir : Path.of("runs", plan.name());
     Path cacheDir = cache != null ? cache : TinyModel.defaultCacheDir();
-    new Quickstart(new Quickstart.Options(plan, dir, bench, spec, cacheDir, seed), out(), err()).run();
+    new Quickstart(new Quickstart.Options(plan, dir, bench, spec.path(), cacheDir, seed), out(), err()).run();
     return ExitCode.OK;
   }
 }

@@ -1,5 +1,6 @@
 package dev.deliberate.app;
 
+import dev.deliberate.BuiltinFiles;
 import dev.deliberate.data.Json;
 import dev.deliberate.data.AtomicFiles;
 import dev.deliberate.eval.EvalMetrics;
@@ -35,7 +36,7 @@ final class ReportCommand extends BaseCommand {
   Path out;
 
   @Option(names = "--spec", paramLabel = "FILE",
-      description = "The spec to embed, so citations link to its text (default: specs/default.md when present).")
+      description = "The spec to embed, so citations link to its text (default: the built-in specs/default.md).")
   Path spec;
 
   @Override
@@ -45,8 +46,7 @@ final class ReportCommand extends BaseCommand {
       results.addAll(EvalResult.load(dir));
     }
     results = EvalResult.labelled(results);
-    Path specFile = spec != null ? spec : Path.of("specs/default.md");
-    SpecText specText = spec != null || Files.isRegularFile(specFile) ? SpecText.of(SpecParser.parse(specFile)) : SpecText.NONE;
+    SpecText specText = SpecText.of(SpecParser.parse(spec != null ? spec : BuiltinFiles.defaultSpec()));
     String stem = out.getFileName().toString().replaceFirst("\\.html?$", "");
     Path md = out.resolveSibling(stem + ".md");
     Path json = out.resolveSibling(stem + ".metrics.json");

@@ -1,5 +1,6 @@
 package dev.deliberate.app;
 
+import dev.deliberate.engine.training.EngineTrainer;
 import dev.deliberate.pipeline.Pipeline;
 import dev.deliberate.pipeline.PipelineFile;
 import java.nio.file.Path;

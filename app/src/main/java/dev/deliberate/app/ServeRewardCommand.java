@@ -5,11 +5,11 @@ import dev.deliberate.judge.Judge;
 import dev.deliberate.serve.RewardScorer;
 import dev.deliberate.serve.RewardServer;
 import dev.deliberate.spec.Spec;
-import dev.deliberate.spec.SpecParser;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code deliberate serve-reward}: the spec judge as an HTTP reward model for RL frameworks. */
@@ -37,8 +37,7 @@ final class ServeRewardCommand extends BaseCommand {
       description = "The judge: 'reference' (rule-based, offline) or a model string such as openai:gpt-4o-mini.")
   String judge;
 
-  @Option(names = "--spec", required = true, paramLabel = "FILE", description = "The spec the judge holds.")
-  Path specFile;
+  @Mixin SpecOption specOption;
 
   @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDR", description = "Address to bind (default: ${DEFAULT-VALUE}).")
   String host;
@@ -78,7 +77,7 @@ final class ServeRewardCommand extends BaseCommand {
       }
     }
     RewardServer.Options options = new RewardServer.Options(host, port, maxBatch, maxBodyBytes, concurrency, queue, apiKey);
-    Spec spec = SpecParser.parse(specFile);
+    Spec spec = specOption.parse();
     Judge theJudge = ServeRewardJudges.create(judge, spec, judgeApiKeyEnv, concurrency);
     try (RewardServer server = RewardServer.start(new RewardScorer(theJudge, spec), spec, options, line -> {
       err().println(line);

@@ -4,22 +4,20 @@ import dev.deliberate.pipeline.StageModels;
 import dev.deliberate.run.RunDirectory;
 import dev.deliberate.run.StageExecutor;
 import dev.deliberate.spec.Spec;
-import dev.deliberate.spec.SpecParser;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** What the single-stage commands share: the spec, the run directory for the manifest and cache, the exit code. */
 abstract class StageCommand extends BaseCommand {
-  @Option(names = "--spec", defaultValue = "specs/default.md", paramLabel = "FILE",
-      description = "The safety spec (default: ${DEFAULT-VALUE}).")
-  Path specFile;
+  @Mixin SpecOption specOption;
 
   @Option(names = "--run", paramLabel = "DIR",
       description = "Run directory for manifest.json and the response cache (default: the output's directory).")
   Path runDir;
 
   Spec spec() {
-    return SpecParser.parse(specFile);
+    return specOption.parse();
   }
 
   RunDirectory run(Path out) {

@@ -1,16 +1,18 @@
 package dev.deliberate.app;
 
-import dev.deliberate.BadInputException;
-import dev.deliberate.engine.ModelDirs;
-import dev.deliberate.engine.SftTrainer;
-import dev.deliberate.engine.Trainer;
+import dev.deliberate.engine.training.EngineTrainer;
+import dev.deliberate.pipeline.PipelineConfig;
 import java.nio.file.Path;
+import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "sft",
     mixinStandardHelpOptions = true,
+    defaultValueProvider = TrainSftCommand.Defaults.class,
     description = {
       "Supervised fine-tuning of a local model on chat examples; writes a new model directory.",
       "",
@@ -21,9 +23,20 @@ import picocli.CommandLine.Option;
       "",
       "OUT receives metrics.jsonl (loss, learning rate, gradient norm, tokens/s, eval loss), checkpoints while "
           + "training (rerunning the same command after a crash resumes), then the model (config.json, "
-          + "model.safetensors, tokenizer files) and training.json (settings, data hash, losses)."
+          + "model.safetensors, tokenizer files) and training.json (settings, data hash, losses).",
+      "",
+      "Every option below except --out is a field of a pipeline file's sft section, with the same default."
     })
 final class TrainSftCommand extends BaseCommand {
+  /** The defaults shown in --help are the SFT job's own. */
+  static final class Defaults extends JobOptions<PipelineConfig.Sft> {
+    Defaults() {
+      super(PipelineConfig.Sft.class, Map.of("model", "tiny"));
+    }
+  }
+
+  @Spec CommandSpec spec;
+
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "Base model directory, local:DIR, or tiny.")
   String model;
 
@@ -33,63 +46,59 @@ final class TrainSftCommand extends BaseCommand {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output model directory.")
   Path out;
 
-  @Option(names = "--epochs", defaultValue = "2", description = "Passes over the data (default: ${DEFAULT-VALUE}).")
-  int epochs;
+  @Option(names = "--epochs", description = "Passes over the data (default: ${DEFAULT-VALUE}).")
+  Integer epochs;
 
-  @Option(names = "--max-steps", defaultValue = "0", description = "Optimizer steps; 0 = from the epochs.")
-  int maxSteps;
+  @Option(names = {"--steps", "--max-steps"}, description = "Optimizer steps; 0 = from the epochs (default: ${DEFAULT-VALUE}).")
+  Integer steps;
 
-  @Option(names = "--lr", defaultValue = "1e-4", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
-  double lr;
+  @Option(names = "--lr", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
+  Double lr;
 
-  @Option(names = "--warmup", defaultValue = "0.05", description = "Warm-up share of the steps (default: ${DEFAULT-VALUE}).")
-  double warmup;
+  @Option(names = "--warmup", description = "Warm-up share of the steps (default: ${DEFAULT-VALUE}).")
+  Double warmup;
 
-  @Option(names = "--weight-decay", defaultValue = "0.01", description = "AdamW decay (default: ${DEFAULT-VALUE}).")
-  double weightDecay;
+  @Option(names = "--min-lr-ratio", description = "The cosine schedule ends at this share of the peak (default: ${DEFAULT-VALUE}).")
+  Double minLrRatio;
 
-  @Option(names = "--clip", defaultValue = "1.0", description = "Global gradient-norm clip (default: ${DEFAULT-VALUE}).")
-  double clip;
+  @Option(names = "--weight-decay", description = "AdamW decay (default: ${DEFAULT-VALUE}).")
+  Double weightDecay;
 
-  @Option(names = "--batch-size", defaultValue = "8", description = "Examples per micro-batch (default: ${DEFAULT-VALUE}).")
-  int batchSize;
+  @Option(names = "--clip", description = "Global gradient-norm clip (default: ${DEFAULT-VALUE}).")
+  Double clip;
 
-  @Option(names = "--grad-accum", defaultValue = "1", description = "Micro-batches per step (default: ${DEFAULT-VALUE}).")
-  int gradAccum;
+  @Option(names = {"--batch", "--batch-size"}, description = "Examples per micro-batch (default: ${DEFAULT-VALUE}).")
+  Integer batch;
 
-  @Option(names = "--max-length", defaultValue = "0", description = "Tokens per example at most; 0 = the model's context.")
-  int maxLength;
+  @Option(names = "--grad-accum", description = "Micro-batches per step (default: ${DEFAULT-VALUE}).")
+  Integer gradAccum;
 
-  @Option(names = "--eval-fraction", defaultValue = "0.05", description = "Held-out share (default: ${DEFAULT-VALUE}).")
-  double evalFraction;
+  @Option(names = "--max-length", description = "Tokens per example at most; 0 = the model's context (default: ${DEFAULT-VALUE}).")
+  Integer maxLength;
 
-  @Option(names = "--eval-every", defaultValue = "50", description = "Steps between eval losses (default: ${DEFAULT-VALUE}).")
-  int evalEvery;
+  @Option(names = "--eval-fraction", description = "Held-out share (default: ${DEFAULT-VALUE}).")
+  Double evalFraction;
 
-  @Option(names = "--checkpoint-every", defaultValue = "50", description = "Steps between checkpoints (default: ${DEFAULT-VALUE}).")
-  int checkpointEvery;
+  @Option(names = "--eval-every", description = "Steps between eval losses (default: ${DEFAULT-VALUE}).")
+  Integer evalEvery;
 
-  @Option(names = "--seed", defaultValue = "0", description = "Data order seed (default: ${DEFAULT-VALUE}).")
-  long seed;
+  @Option(names = "--checkpoint-every", description = "Steps between checkpoints (default: ${DEFAULT-VALUE}).")
+  Integer checkpointEvery;
+
+  @Option(names = "--log-every", description = "Steps between progress lines (default: ${DEFAULT-VALUE}).")
+  Integer logEvery;
+
+  @Option(names = "--seed", description = "Data order seed (default: 0; in a pipeline, the pipeline's seed).")
+  Long seed;
 
   @Override
   protected int run() throws Exception {
-    SftTrainer.Settings settings;
-    try {
-      settings = new SftTrainer.Settings(epochs, maxSteps, lr, warmup, 0.1, weightDecay, clip, batchSize, gradAccum,
-          maxLength, evalFraction, Math.max(1, evalEvery), Math.max(1, checkpointEvery), 10, seed);
-    } catch (IllegalArgumentException e) {
-      throw new BadInputException(e.getMessage());
-    }
-    Trainer.TrainingResult result = new SftTrainer(settings).train(ModelDirs.resolve(model, err()::println), data, out,
-        line -> {
-          err().println(line);
-          err().flush();
-        });
-    out().printf("wrote %s: %d steps, loss %.4f -> %.4f%s, %.0f tokens/s%n", result.dir(), result.steps(),
-        result.firstLoss(), result.lastLoss(), result.lastEvalLoss() == null ? ""
-            : String.format(", eval loss %.4f -> %.4f", result.firstEvalLoss(), result.lastEvalLoss()),
-        result.tokensPerSecond());
+    PipelineConfig.Sft job = new Defaults().job(spec, "train sft");
+    String summary = new EngineTrainer().sft(job, model, data, out, line -> {
+      err().println(line);
+      err().flush();
+    });
+    out().printf("wrote %s: %s%n", out, summary);
     return ExitCode.OK;
   }
 }

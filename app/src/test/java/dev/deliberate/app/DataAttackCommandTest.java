@@ -39,14 +39,38 @@ class DataAttackCommandTest {
   }
 
   @Test
-  void listingShowsEveryAttackWithItsFamilyAndDescription() {
+  void listingShowsEveryAttackOnOneLineWithFamilyWhetherItNeedsAModelAndDescription() {
     Cli cli = Cli.run("data", "attacks", "--list");
     assertEquals(0, cli.status(), cli.err());
     List<String> lines = cli.out().lines().toList();
-    assertEquals(Attacks.all().size() + 1, lines.size());
-    assertTrue(lines.get(0).matches("NAME +FAMILY +DESCRIPTION"), lines.get(0));
-    assertTrue(cli.out().contains("base64-input"));
-    assertTrue(lines.stream().anyMatch(l -> l.matches("rot13 +encoding +Sends the request in ROT13.*")), cli.out());
+    assertEquals(1 + Attacks.all().size() + Attacks.modelDriven().size(), lines.size());
+    assertTrue(lines.get(0).matches("NAME +FAMILY +MODEL +DESCRIPTION"), lines.get(0));
+    assertTrue(lines.stream().anyMatch(l -> l.matches("rot13 +encoding +no +Sends the request in ROT13.*")), cli.out());
+    assertTrue(lines.stream().anyMatch(l -> l.matches("translation-zu +translation +yes +.*Zulu.*")), cli.out());
+    for (var attack : Attacks.all()) {
+      assertEquals(1, lines.stream().filter(l -> l.startsWith(attack.name() + " ")).count(), attack.name());
+    }
+  }
+
+  @Test
+  void theListingHasAtLeastFortyAttacksAndMarksExactlyTheModelDrivenOnes() {
+    List<String> rows = Cli.run("data", "attacks").out().lines().skip(1).toList();
+    assertTrue(rows.size() >= 40, "found " + rows.size());
+    List<String> needModel = rows.stream()
+        .filter(l -> l.split(" +")[2].equals("yes")).map(l -> l.split(" +")[0]).toList();
+    assertEquals(List.of("translation-zu", "translation-gd", "translation-hmn", "translation-gn"), needModel);
+    assertTrue(rows.stream().allMatch(l -> List.of("yes", "no").contains(l.split(" +")[2])), String.join("\n", rows));
+  }
+
+  @Test
+  void attackingWithAModelDrivenAttackIsOneErrorLineSayingItNeedsAnAttacker() throws Exception {
+    Path in = promptsFile(Json.line(TIDES));
+    Cli cli = Cli.run("data", "attack", "--in", in.toString(), "--attacks", "translation-zu", "-o",
+        dir.resolve("o.jsonl").toString());
+    assertEquals(2, cli.status());
+    assertEquals(1, cli.err().lines().count(), cli.err());
+    assertTrue(cli.err().startsWith("error: attack 'translation-zu' needs an attacker model"), cli.err());
+    assertFalse(Files.exists(dir.resolve("o.jsonl")));
   }
 
   @Test

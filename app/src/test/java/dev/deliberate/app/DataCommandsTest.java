@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.deliberate.BuiltinFiles;
 import dev.deliberate.data.Prompt;
 import dev.deliberate.data.Prompts;
 import java.io.IOException;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DataCommandsTest {
-  private static final Path BENCHMARKS = Path.of(System.getProperty("deliberate.benchmarks", "../../shared/benchmarks"));
+  private static final Path BENCHMARKS = BuiltinFiles.benchmarks();
   @TempDir Path dir;
 
   /** A bad-input run: exit 2, exactly one line {@code error: EXPECTED...} and no stack trace. */

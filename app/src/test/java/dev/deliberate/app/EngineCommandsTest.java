@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.deliberate.data.Json;
-import dev.deliberate.engine.BpeTrainer;
-import dev.deliberate.engine.GenerationSettings;
-import dev.deliberate.engine.LlamaConfig;
-import dev.deliberate.engine.LocalModel;
-import dev.deliberate.engine.TokenizerFiles;
+import dev.deliberate.engine.modelfile.LocalModel;
+import dev.deliberate.engine.modelfile.TokenizerFiles;
+import dev.deliberate.engine.network.LlamaConfig;
+import dev.deliberate.engine.sampling.GenerationSettings;
+import dev.deliberate.engine.tiny.BpeTrainer;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.deliberate.BuiltinFiles;
 import dev.deliberate.data.Json;
 import dev.deliberate.data.Prompt;
 import dev.deliberate.eval.Answer;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class EvalCommandTest {
   static Path benchmarks() {
-    return Path.of(System.getProperty("deliberate.benchmarks"));
+    return BuiltinFiles.benchmarks();
   }
 
   @Test

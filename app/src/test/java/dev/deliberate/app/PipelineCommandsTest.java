@@ -52,8 +52,7 @@ class PipelineCommandsTest {
 
   @Test
   void runStopsWhereAskedAndPipelineErrorsNameTheLine() throws Exception {
-    Cli ok = Cli.run("run", "../examples/offline.yaml", "--until", "split", "--run", dir.resolve("run").toString(),
-        "--set", "benchmarks=" + System.getProperty("deliberate.benchmarks"));
+    Cli ok = Cli.run("run", "../examples/offline.yaml", "--until", "split", "--run", dir.resolve("run").toString());
     assertEquals(0, ok.status(), ok.err());
     assertTrue(ok.err().contains("split: "), ok.err());
     assertFalse(Files.exists(dir.resolve("run/completions.jsonl")));

@@ -3,13 +3,14 @@ package dev.deliberate.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.deliberate.data.Json;
 import dev.deliberate.data.Prompt;
-import dev.deliberate.engine.BpeTrainer;
-import dev.deliberate.engine.GenerationSettings;
-import dev.deliberate.engine.LlamaConfig;
-import dev.deliberate.engine.LocalModel;
-import dev.deliberate.engine.TokenizerFiles;
+import dev.deliberate.engine.modelfile.LocalModel;
+import dev.deliberate.engine.modelfile.TokenizerFiles;
+import dev.deliberate.engine.network.LlamaConfig;
+import dev.deliberate.engine.sampling.GenerationSettings;
+import dev.deliberate.engine.tiny.BpeTrainer;
 import dev.deliberate.eval.EvalMetrics;
 import dev.deliberate.report.EvalResult;
 import dev.deliberate.spec.Style;
@@ -41,6 +42,7 @@ class PipelineTrainingTest {
     Files.writeString(pipeline, """
         spec: %s
         run_dir: run
+        seed: 42
         import: {format: jsonl, path: prompts.jsonl}
         split: {eval_share: 0.3}
         classify: {model: reference}
@@ -65,7 +67,8 @@ class PipelineTrainingTest {
     assertTrue(first.err().contains("eval: 3 models x 2 prompts -> eval/NAME/"), first.err());
     for (String model : List.of("model-sft", "model-rl")) {
       assertTrue(Files.isRegularFile(run.resolve(model).resolve("model.safetensors")), model);
-      assertTrue(Files.isRegularFile(run.resolve(model).resolve("training.json")), model);
+      JsonNode training = Json.mapper().readTree(run.resolve(model).resolve("training.json").toFile());
+      assertEquals(42, training.get("settings").get("seed").asLong(), model + " trains with the pipeline's seed");
     }
     List<EvalResult> results = EvalResult.load(run);
     assertEquals(3, results.size());

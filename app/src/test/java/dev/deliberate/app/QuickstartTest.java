@@ -21,8 +21,7 @@ class QuickstartTest {
   @Test
   void smallQuickstartPrintsTheTableAndWritesTheReportAndResumes() throws Exception {
     Path run = dir.resolve("run");
-    String[] args = {"quickstart", "--small", "--run", run.toString(), "--benchmarks",
-        System.getProperty("deliberate.benchmarks"), "--spec", "../specs/default.md", "--cache",
+    String[] args = {"quickstart", "--small", "--run", run.toString(), "--cache",
         Path.of("target", "quickstart-cache").toAbsolutePath().toString()};
     Cli first = Cli.run(args);
     assertEquals(0, first.status(), first.err());

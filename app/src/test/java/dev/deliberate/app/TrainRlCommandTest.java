@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.deliberate.data.Json;
 import dev.deliberate.data.Prompt;
-import dev.deliberate.engine.BpeTrainer;
-import dev.deliberate.engine.GenerationSettings;
-import dev.deliberate.engine.LlamaConfig;
-import dev.deliberate.engine.LocalModel;
-import dev.deliberate.engine.TokenizerFiles;
+import dev.deliberate.engine.modelfile.LocalModel;
+import dev.deliberate.engine.modelfile.TokenizerFiles;
+import dev.deliberate.engine.network.LlamaConfig;
+import dev.deliberate.engine.sampling.GenerationSettings;
+import dev.deliberate.engine.tiny.BpeTrainer;
 import dev.deliberate.spec.Style;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +63,7 @@ class TrainRlCommandTest {
     Cli cli = Cli.run("train", "rl", "--model", model.toString(), "--prompts", prompts.toString(),
         "--spec", spec.toString(), "--out", dir.resolve("bad").toString(), "--group", "1");
     assertEquals(ExitCode.BAD_INPUT, cli.status());
-    assertEquals("error: group size must be at least 2 (advantages compare answers in a group), was 1",
+    assertEquals("error: train rl: group: expected at least 2, got 1",
         cli.err().strip());
   }
 }

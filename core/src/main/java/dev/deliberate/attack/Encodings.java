@@ -3,6 +3,7 @@ package dev.deliberate.attack;
 import dev.deliberate.BadInputException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HexFormat;
 
 /**
  * The reversible encodings the encoding attacks use. For each one, {@code decode(encode(x)).equals(x)} for every
@@ -25,6 +26,28 @@ public final class Encodings {
     } catch (IllegalArgumentException e) {
       throw new BadInputException("not base64: " + e.getMessage());
     }
+  }
+
+  /** Lower-case hexadecimal of the UTF-8 bytes, two digits a byte, no separators. */
+  public static String hex(String text) {
+    return HexFormat.of().formatHex(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The text whose UTF-8 bytes {@code encoded} holds; throws {@link BadInputException} when it is not hex. */
+  public static String fromHex(String encoded) {
+    try {
+      return new String(HexFormat.of().parseHex(encoded.strip()), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException("not hexadecimal: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The text backwards, code point by code point (a surrogate pair stays one character), so that it reads right to
+   * left. Its own inverse for well-formed Unicode.
+   */
+  public static String reverse(String text) {
+    return new StringBuilder(text).reverse().toString();
   }
 
   /** Rotates ASCII letters by 13 places; every other character is kept. Its own inverse. */

@@ -33,9 +33,17 @@ public record ColumnMapping(
     }
   }
 
+  /** The text column when none is named. */
+  public static final String DEFAULT_TEXT_COLUMN = "prompt";
+
   /** Text from {@code textColumn}, nothing else mapped. */
   public static ColumnMapping text(String textColumn, String source) {
     return new ColumnMapping(textColumn, null, null, null, null, null, source);
+  }
+
+  /** The same mapping reading the text from {@code column}. */
+  ColumnMapping withTextColumn(String column) {
+    return new ColumnMapping(column, idColumn, categoryColumn, expectedColumn, category, expected, source);
   }
 
   /** Whether {@code column} is one this mapping reads (the others go into metadata). */

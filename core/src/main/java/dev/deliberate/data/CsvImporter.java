@@ -50,6 +50,12 @@ public final class CsvImporter implements PromptImporter {
     if (text == null || text.isBlank()) {
       throw new BadInputException(kind + " '" + mapping.textColumn() + "': expected the prompt text, found nothing");
     }
+    return build(mapping, kind, value, metadata, List.of(Message.user(text)));
+  }
+
+  /** As {@link #build(ColumnMapping, String, Function, Map)}, with the conversation already read. */
+  static Prompt build(ColumnMapping mapping, String kind, Function<String, String> value, Map<String, Object> metadata,
+      List<Message> messages) {
     String category = mapping.category();
     if (mapping.categoryColumn() != null) {
       category = value.apply(mapping.categoryColumn());
@@ -67,6 +73,6 @@ public final class CsvImporter implements PromptImporter {
       }
     }
     String id = mapping.idColumn() == null ? null : value.apply(mapping.idColumn());
-    return new Prompt(id, List.of(Message.user(text)), category, expected, mapping.source(), null, null, metadata);
+    return new Prompt(id, messages, category, expected, mapping.source(), null, null, metadata);
   }
 }

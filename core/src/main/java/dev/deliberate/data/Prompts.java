@@ -92,33 +92,66 @@ public final class Prompts {
     if (!hasMessages) {
       throw new BadInputException("field 'messages': missing; expected an array of messages (or 'text' for one user message)");
     }
+    return conversation(array, "messages");
+  }
+
+  /**
+   * A chat conversation as OpenAI and Hugging Face write it: an array of {@code {role, content}} objects with at
+   * least one user message. {@code content} is a string or an array of parts of which only {@code {"type": "text"}}
+   * ones are allowed (their texts are joined); the role {@code developer} (OpenAI's newer name) reads as
+   * {@code system}. Problems name {@code field[i]} and what was expected.
+   */
+  static List<Message> conversation(JsonNode array, String field) {
     if (!array.isArray() || array.isEmpty()) {
-      throw new BadInputException("field 'messages': expected a non-empty array, found " + kind(array));
+      throw new BadInputException("field '" + field + "': expected a non-empty array, found " + kind(array));
     }
     List<Message> messages = new ArrayList<>(array.size());
     boolean user = false;
     for (int i = 0; i < array.size(); i++) {
       JsonNode m = array.get(i);
-      String where = "field 'messages[" + i + "]";
+      String where = "field '" + field + "[" + i + "]";
       if (!m.isObject()) {
         throw new BadInputException(where + "': expected an object with 'role' and 'content', found " + kind(m));
       }
       JsonNode role = m.get("role");
-      if (role == null || !role.isTextual() || !ROLES.contains(role.asText())) {
-        throw new BadInputException(where + ".role': expected one of system, user, assistant, found "
+      String name = role != null && role.isTextual() ? role.asText() : null;
+      if ("developer".equals(name)) {
+        name = "system";
+      }
+      if (name == null || !ROLES.contains(name)) {
+        throw new BadInputException(where + ".role': expected one of system, user, assistant (or developer), found "
             + (role == null ? "nothing" : role.isTextual() ? "'" + role.asText() + "'" : kind(role)));
       }
-      JsonNode content = m.get("content");
-      if (content == null || !content.isTextual()) {
-        throw new BadInputException(where + ".content': expected a string, found " + (content == null ? "nothing" : kind(content)));
-      }
-      user |= role.asText().equals("user");
-      messages.add(new Message(role.asText(), content.asText()));
+      user |= name.equals("user");
+      messages.add(new Message(name, content(m.get("content"), where + ".content")));
     }
     if (!user) {
-      throw new BadInputException("field 'messages': expected at least one user message");
+      throw new BadInputException("field '" + field + "': expected at least one user message");
     }
     return messages;
+  }
+
+  private static String content(JsonNode content, String where) {
+    if (content != null && content.isTextual()) {
+      return content.asText();
+    }
+    if (content == null || !content.isArray() || content.isEmpty()) {
+      throw new BadInputException(where + "': expected a string or an array of text parts, found "
+          + (content == null ? "nothing" : kind(content)));
+    }
+    StringBuilder text = new StringBuilder();
+    for (int j = 0; j < content.size(); j++) {
+      JsonNode part = content.get(j);
+      JsonNode type = part.get("type");
+      JsonNode partText = part.get("text");
+      if (!part.isObject() || type == null || !"text".equals(type.asText()) || partText == null || !partText.isTextual()) {
+        throw new BadInputException(where + "[" + j + "]': expected a part {\"type\": \"text\", \"text\": \"...\"}"
+            + " (images, audio and tool calls are not prompts we can use), found "
+            + (type != null && type.isTextual() ? "type '" + type.asText() + "'" : kind(part)));
+      }
+      text.append(partText.asText());
+    }
+    return text.toString();
   }
 
   private static String optionalString(JsonNode node, String field) {

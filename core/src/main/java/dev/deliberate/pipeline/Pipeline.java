@@ -1,6 +1,7 @@
 package dev.deliberate.pipeline;
 
 import dev.deliberate.BadInputException;
+import dev.deliberate.BuiltinFiles;
 import dev.deliberate.Hashes;
 import dev.deliberate.attack.Attack;
 import dev.deliberate.attack.Attacks;
@@ -318,7 +319,7 @@ public final class Pipeline {
             .collect(Collectors.joining(", ")));
       }
       case SFT -> {
-        PipelineConfig.Sft sft = config.sft();
+        PipelineConfig.Sft sft = config.sft().withDefaultSeed(config.seed());
         output = SFT_MODEL;
         String model = modelString(sft.model());
         Path data = sft.data() != null ? file.resolve(sft.data()) : exportedSft(ctx);
@@ -334,7 +335,8 @@ public final class Pipeline {
         }
       }
       case RL -> {
-        PipelineConfig.Rl rl = config.rl();
+        PipelineConfig.Rl section = config.rl().withDefaultSeed(config.seed());
+        PipelineConfig.Rl rl = section.reference() == null ? section : section.withReference(modelString(section.reference()));
         output = RL_MODEL;
         if (rl.model() == null && config.sft() == null) {
           throw new BadInputException(file.file() + ": rl.model: required when there is no sft section to start from");
@@ -356,7 +358,7 @@ public final class Pipeline {
         } else {
           requireFile(prompts, "rl.prompts");
           var judges = Judges.create(rl.judge(), ctx.spec, m -> ctx.model(rl.judgeSettings()),
-              new SpecJudge.Options(3, 0.0, null, seed(rl.seed()), true));
+              new SpecJudge.Options(rl.judgeAttempts(), 0.0, null, rl.seed(), true));
           outcome = StageOutcome.ok(trainer(stage).rl(rl, model, Prompts.readAll(prompts),
               heldOut == null ? List.of() : limited(Prompts.readAll(heldOut), rl.evalLimit()), judges.apply(0), ctx.spec, ctx.file(output),
               progress(stage)) + " -> " + output);
@@ -471,8 +473,14 @@ public final class Pipeline {
     if (done == null || !"done".equals(done.status()) || !Files.isRegularFile(out.resolve("training.json"))) {
       return false;
     }
+    // Compared as JSON text read back: a conversion in memory keeps a Long a Long, while the manifest read from disk
+    // gives an Integer for the same number, and the two are never equal.
     var json = Json.mapper();
-    return json.convertValue(stageConfig, Map.class).equals(json.convertValue(done.config(), Map.class));
+    try {
+      return json.readTree(json.writeValueAsString(stageConfig)).equals(json.readTree(json.writeValueAsString(done.config())));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("a stage's configuration is always JSON", e);
+    }
   }
 
   /**
@@ -540,10 +548,7 @@ public final class Pipeline {
     for (String suite : e.suites()) {
       String name = suite.strip();
       if (name.equals(Suites.STRONGREJECT) || name.equals(Suites.XSTEST)) {
-        if (config.benchmarks() == null) {
-          throw new BadInputException(file.file() + ": eval.suites: " + name + " needs the benchmarks field (or --set benchmarks=DIR)");
-        }
-        Path benchmarks = file.resolve(config.benchmarks());
+        Path benchmarks = config.benchmarks() == null ? BuiltinFiles.benchmarks() : file.resolve(config.benchmarks());
         if (name.equals(Suites.STRONGREJECT)) {
           for (Prompt plain : limited(Suites.strongReject(benchmarks), e.limit())) {
             Attacks.expand(plain, attacks, true).forEach(p -> prompts.add(new Evaluation.SuitePrompt(Suites.STRONGREJECT, p)));

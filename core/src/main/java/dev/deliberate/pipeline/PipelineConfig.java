@@ -18,7 +18,8 @@ import java.util.Map;
  * @param runDir the run directory (default {@code runs/NAME} beside the pipeline file's parent)
  * @param spec the spec file
  * @param seed the seed every stage derives its own from (default 1)
- * @param benchmarks a directory that paths may refer to as {@code ${benchmarks}}
+ * @param benchmarks the directory holding {@code strongreject/} and {@code xstest/}, which paths may refer to as
+ *     {@code ${benchmarks}} (default: the benchmark files shipped with deliberate)
  * @param sources the {@code import} section: prompt files to import
  * @param sft supervised fine-tuning of a local model on the exported data
  * @param rl reinforcement learning of a local model with the spec judge as reward
@@ -227,10 +228,12 @@ public record PipelineConfig(
   }
 
   /**
-   * Supervised fine-tuning on the local engine; writes {@code model-sft/} in the run directory.
+   * The SFT job: supervised fine-tuning on the local engine, as the pipeline's {@code sft} section and as
+   * {@code deliberate train sft} take it (every option of that command is a field here, and every default is set
+   * here only). In the pipeline it writes {@code model-sft/} in the run directory.
    *
    * @param model the base model: {@code tiny}, {@code local:DIR} or a model directory (required)
-   * @param data SFT examples in our JSONL (default: the export stage's {@code sft.jsonl}, else the filter's)
+   * @param data SFT examples in our JSONL (pipeline default: the export stage's {@code sft.jsonl}, else the filter's)
    * @param steps optimizer steps; 0 = from {@code epochs} (default 0)
    * @param epochs passes over the data when {@code steps} is 0 (default 2)
    * @param lr peak learning rate (default 1e-4)
@@ -238,12 +241,18 @@ public record PipelineConfig(
    * @param gradAccum micro-batches per step (default 1)
    * @param maxLength tokens per example at most; 0 = the model's context (default 0)
    * @param warmup warm-up share of the steps (default 0.05)
+   * @param minLrRatio the cosine schedule ends at this share of the peak learning rate (default 0.1)
+   * @param weightDecay AdamW decay (default 0.01)
+   * @param clip global gradient-norm clip (default 1.0)
    * @param evalFraction share of the data held out for the eval loss (default 0.05)
+   * @param evalEvery steps between eval losses (default 50)
    * @param checkpointEvery steps between checkpoints (default 50)
-   * @param seed data order seed (default: the pipeline's)
+   * @param logEvery steps between progress lines (default 10)
+   * @param seed data order seed (pipeline default: the pipeline's; {@code train sft} default: 0)
    */
   public record Sft(String model, String data, Integer steps, Integer epochs, Double lr, Integer batch,
-      Integer gradAccum, Integer maxLength, Double warmup, Double evalFraction, Integer checkpointEvery, Long seed) {
+      Integer gradAccum, Integer maxLength, Double warmup, Double minLrRatio, Double weightDecay, Double clip,
+      Double evalFraction, Integer evalEvery, Integer checkpointEvery, Integer logEvery, Long seed) {
     public Sft {
       if (model == null || model.isBlank()) {
         throw new IllegalArgumentException("model: required: tiny, local:DIR or a model directory");
@@ -255,65 +264,108 @@ public record PipelineConfig(
       gradAccum = positive("grad_accum", gradAccum, 1);
       maxLength = atLeast("max_length", maxLength, 0, 0);
       warmup = share("warmup", warmup, 0.05);
+      minLrRatio = atMostOne("min_lr_ratio", minLrRatio, 0.1);
+      weightDecay = notNegative("weight_decay", weightDecay, 0.01);
+      clip = positiveNumber("clip", clip, 1.0);
       evalFraction = share("eval_fraction", evalFraction, 0.05);
+      evalEvery = positive("eval_every", evalEvery, 50);
       checkpointEvery = positive("checkpoint_every", checkpointEvery, 50);
+      logEvery = positive("log_every", logEvery, 10);
+    }
+
+    /** The job with {@code seed} filled in when none was given. */
+    public Sft withDefaultSeed(long defaultSeed) {
+      return seed != null ? this : new Sft(model, data, steps, epochs, lr, batch, gradAccum, maxLength, warmup,
+          minLrRatio, weightDecay, clip, evalFraction, evalEvery, checkpointEvery, logEvery, defaultSeed);
     }
   }
 
   /**
-   * Reinforcement learning (GRPO) on the local engine with the spec judge as reward; writes {@code model-rl/}.
+   * The RL job: GRPO on the local engine with the spec judge as reward, as the pipeline's {@code rl} section and as
+   * {@code deliberate train rl} take it (every option of that command is a field here, and every default is set
+   * here only). In the pipeline it writes {@code model-rl/}.
    *
-   * @param model the model to improve (default: the sft stage's output)
-   * @param prompts training prompts, JSONL (default: the prompts the generate stage reads, e.g. the split's train)
-   * @param evalPrompts held-out prompts, only evaluated (default: the split's {@code eval.jsonl} when split runs)
+   * @param model the model to improve (pipeline default: the sft stage's output)
+   * @param reference the frozen model of the KL penalty (default: {@code model})
+   * @param prompts training prompts, JSONL (pipeline default: the prompts the generate stage reads)
+   * @param evalPrompts held-out prompts, only evaluated (pipeline default: the split's {@code eval.jsonl})
    * @param evalLimit at most this many held-out prompts, spread over them: each is answered greedily at every
-   *     evaluation (default 50)
+   *     evaluation (default 50; 0 = all)
    * @param judge {@code reference} (offline) or a model string (default reference)
    * @param judgeApiKeyEnv environment variable holding the judge's API key
+   * @param judgeAttempts requests per judgment when a model judge's reply is malformed (default 3)
    * @param steps sampling rounds (default 100)
    * @param group answers per prompt, at least 2 (default 4)
    * @param promptsPerStep prompts per round (default 4)
    * @param lr learning rate (default 1e-5)
+   * @param warmupSteps rounds of linear warm-up (default 0)
+   * @param weightDecay AdamW decay (default 0)
+   * @param gradClip global gradient-norm clip (default 1.0)
    * @param klCoef weight of the KL penalty to the starting model (default 0.04)
    * @param clip importance ratio clip (default 0.2)
+   * @param updates optimizer steps per sampled batch; above 1 the clip matters (default 1)
+   * @param microBatch answers per forward pass; memory only, not the result (default 8)
    * @param maxNewTokens token budget per answer (default 128)
    * @param temperature sampling temperature, above 0 (default 1.0)
+   * @param topP nucleus sampling, in (0, 1] (default 1.0)
    * @param formatReward bonus for a well-formed reasoning-then-answer turn (default 0.1)
    * @param evalEvery rounds between greedy evaluations (default 10)
+   * @param probe training prompts answered greedily at each evaluation (default 16)
    * @param checkpointEvery rounds between checkpoints (default 10)
-   * @param seed prompt order and sampling seed (default: the pipeline's)
+   * @param seed prompt order and sampling seed (pipeline default: the pipeline's; {@code train rl} default: 0)
    */
-  public record Rl(String model, String prompts, String evalPrompts, Integer evalLimit, String judge, String judgeApiKeyEnv, Integer steps,
-      Integer group, Integer promptsPerStep, Double lr, Double klCoef, Double clip, Integer maxNewTokens,
-      Double temperature, Double formatReward, Integer evalEvery, Integer checkpointEvery, Long seed) {
+  public record Rl(String model, String reference, String prompts, String evalPrompts, Integer evalLimit, String judge,
+      String judgeApiKeyEnv, Integer judgeAttempts, Integer steps, Integer group, Integer promptsPerStep, Double lr,
+      Integer warmupSteps, Double weightDecay, Double gradClip, Double klCoef, Double clip, Integer updates,
+      Integer microBatch, Integer maxNewTokens, Double temperature, Double topP, Double formatReward,
+      Integer evalEvery, Integer probe, Integer checkpointEvery, Long seed) {
     public Rl {
       judge = judge == null || judge.isBlank() ? "reference" : judge;
+      judgeAttempts = positive("judge_attempts", judgeAttempts, 3);
       evalLimit = atLeast("eval_limit", evalLimit, 0, 50);
       steps = positive("steps", steps, 100);
       group = atLeast("group", group, 2, 4);
       promptsPerStep = positive("prompts_per_step", promptsPerStep, 4);
       lr = positiveNumber("lr", lr, 1e-5);
-      klCoef = klCoef == null ? 0.04 : klCoef;
-      if (klCoef < 0) {
-        throw new IllegalArgumentException("kl_coef: expected 0 or more, got " + klCoef);
-      }
+      warmupSteps = atLeast("warmup_steps", warmupSteps, 0, 0);
+      weightDecay = notNegative("weight_decay", weightDecay, 0.0);
+      gradClip = positiveNumber("grad_clip", gradClip, 1.0);
+      klCoef = notNegative("kl_coef", klCoef, 0.04);
       clip = clip == null ? 0.2 : clip;
       if (!(clip > 0 && clip < 1)) {
         throw new IllegalArgumentException("clip: expected a number in (0, 1), got " + clip);
       }
+      updates = positive("updates", updates, 1);
+      microBatch = positive("micro_batch", microBatch, 8);
       maxNewTokens = positive("max_new_tokens", maxNewTokens, 128);
       temperature = positiveNumber("temperature", temperature, 1.0);
-      formatReward = formatReward == null ? 0.1 : formatReward;
-      if (formatReward < 0) {
-        throw new IllegalArgumentException("format_reward: expected 0 or more, got " + formatReward);
+      topP = topP == null ? 1.0 : topP;
+      if (!(topP > 0 && topP <= 1)) {
+        throw new IllegalArgumentException("top_p: expected a number in (0, 1], got " + topP);
       }
+      formatReward = notNegative("format_reward", formatReward, 0.1);
       evalEvery = positive("eval_every", evalEvery, 10);
+      probe = atLeast("probe", probe, 0, 16);
       checkpointEvery = positive("checkpoint_every", checkpointEvery, 10);
     }
 
     /** How the judge is reached when it is a model. */
     public ModelSettings judgeSettings() {
       return ModelSettings.of(judge, judgeApiKeyEnv, 1, null, null, 1);
+    }
+
+    /** The job with the KL reference model given as {@code model}. */
+    public Rl withReference(String model) {
+      return new Rl(this.model, model, prompts, evalPrompts, evalLimit, judge, judgeApiKeyEnv, judgeAttempts, steps,
+          group, promptsPerStep, lr, warmupSteps, weightDecay, gradClip, klCoef, clip, updates, microBatch,
+          maxNewTokens, temperature, topP, formatReward, evalEvery, probe, checkpointEvery, seed);
+    }
+
+    /** The job with {@code seed} filled in when none was given. */
+    public Rl withDefaultSeed(long defaultSeed) {
+      return seed != null ? this : new Rl(model, reference, prompts, evalPrompts, evalLimit, judge, judgeApiKeyEnv,
+          judgeAttempts, steps, group, promptsPerStep, lr, warmupSteps, weightDecay, gradClip, klCoef, clip, updates,
+          microBatch, maxNewTokens, temperature, topP, formatReward, evalEvery, probe, checkpointEvery, defaultSeed);
     }
   }
 
@@ -387,6 +439,26 @@ public record PipelineConfig(
     }
     if (value < 0 || value >= 1) {
       throw new IllegalArgumentException(field + ": expected a number in [0, 1), got " + value);
+    }
+    return value;
+  }
+
+  static Double notNegative(String field, Double value, double defaultValue) {
+    if (value == null) {
+      return defaultValue;
+    }
+    if (!(value >= 0)) {
+      throw new IllegalArgumentException(field + ": expected 0 or more, got " + value);
+    }
+    return value;
+  }
+
+  static Double atMostOne(String field, Double value, double defaultValue) {
+    if (value == null) {
+      return defaultValue;
+    }
+    if (!(value >= 0 && value <= 1)) {
+      throw new IllegalArgumentException(field + ": expected a number in [0, 1], got " + value);
     }
     return value;
   }

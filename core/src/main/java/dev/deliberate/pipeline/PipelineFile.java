@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.deliberate.BadInputException;
+import dev.deliberate.BuiltinFiles;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -68,6 +69,8 @@ public record PipelineFile(PipelineConfig config, Path file, String text) {
     JsonNode benchmarks = root.get("benchmarks");
     if (benchmarks != null && benchmarks.isTextual()) {
       substitute(root, "${benchmarks}", benchmarks.asText());
+    } else if (benchmarks == null && text.contains("${benchmarks}")) {
+      substitute(root, "${benchmarks}", BuiltinFiles.benchmarks().toString());
     }
     try {
       return new PipelineFile(YAML.treeToValue(root, PipelineConfig.class), file, text);
@@ -75,6 +78,29 @@ public record PipelineFile(PipelineConfig config, Path file, String text) {
       throw new BadInputException(locate(file, lines, e, overrides));
     } catch (JsonProcessingException e) {
       throw new BadInputException(file + ": " + firstLine(e.getOriginalMessage()));
+    }
+  }
+
+  /**
+   * One section of a pipeline file built from named fields (snake_case, as in the file), with the section's own
+   * defaults and checks: how the command line and the quickstart make the same jobs a pipeline file describes.
+   * {@code what} names the source in the error ({@code --lr}, say, is reported as {@code what: lr: ...}).
+   */
+  public static <T> T section(Class<T> type, Map<String, ?> fields, String what) {
+    Map<String, Object> present = new java.util.LinkedHashMap<>();
+    fields.forEach((name, value) -> {
+      if (value != null) {
+        present.put(name, value);
+      }
+    });
+    try {
+      return YAML.convertValue(present, type);
+    } catch (IllegalArgumentException e) {
+      Throwable cause = e;
+      while (cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      throw new BadInputException(what + ": " + firstLine(cause.getMessage()));
     }
   }
 

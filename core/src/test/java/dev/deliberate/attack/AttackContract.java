@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * What every {@link Attack} must do, in one place: each registered attack is checked against all of it by
@@ -52,8 +53,10 @@ public final class AttackContract {
     hasNameFamilyAndDescription(attack);
     for (String request : sampleRequests()) {
       checkText(attack, request);
+      anEncodedRequestStandsApartAndDecodes(attack, request);
     }
     checkText(attack, "");
+    aCombinationIsItsParts(attack, sampleRequests().get(0));
     keepsTheRequestAndLabelsThePrompt(attack);
     addsOnlyItsOwnHarmlessTemplate(attack);
   }
@@ -76,21 +79,87 @@ public final class AttackContract {
         attack.name() + ": attacked text carries the request (plain or encoded): " + request);
   }
 
-  /** The form in which the attacked text holds the request, or null when it holds none. */
-  static String carriedForm(String attacked, String request) {
+  /**
+   * A form in which an attacked text may hold the request: its name, the request in that form, and the way back to
+   * the request ({@code null} for a lossy form such as disemvowelling).
+   */
+  record Form(String name, String text, UnaryOperator<String> decode) {
+    boolean encoded() {
+      return !name.equals("plain") && !name.equals("json");
+    }
+  }
+
+  /** The forms an attack may carry the request in, tried in this order (plain last: most encodings contain it). */
+  static List<Form> forms(String request) {
     String json = Json.line(request);
-    for (String form : List.of(
-        json.substring(1, json.length() - 1),
-        Encodings.base64(request),
-        Encodings.rot13(request),
-        Encodings.leet(request),
-        Encodings.disemvowel(request),
-        request)) {
-      if (attacked.contains(form)) {
+    return List.of(
+        new Form("json", json.substring(1, json.length() - 1), null),
+        new Form("base64", Encodings.base64(request), Encodings::fromBase64),
+        new Form("hex", Encodings.hex(request), Encodings::fromHex),
+        new Form("rot13", Encodings.rot13(request), Encodings::rot13),
+        new Form("leet", Encodings.leet(request), Encodings::fromLeet),
+        new Form("reversed", Encodings.reverse(request), Encodings::reverse),
+        new Form("disemvowel", Encodings.disemvowel(request), null),
+        new Form("plain", request, UnaryOperator.identity()));
+  }
+
+  /** The first form in which the attacked text holds the request, or null when it holds none. */
+  static Form carried(String attacked, String request) {
+    for (Form form : forms(request)) {
+      if (attacked.contains(form.text())) {
         return form;
       }
     }
     return null;
+  }
+
+  /** The text of {@link #carried}, or null. */
+  static String carriedForm(String attacked, String request) {
+    Form form = carried(attacked, request);
+    return form == null ? null : form.text();
+  }
+
+  /**
+   * An encoded request stands on lines of its own, so that the reader can tell where it starts and ends (a base64
+   * block glued to a word cannot be decoded), and what stands there decodes back to the request.
+   */
+  static void anEncodedRequestStandsApartAndDecodes(Attack attack, String request) {
+    String attacked = attack.apply(request);
+    Form form = carried(attacked, request);
+    if (form == null || !form.encoded() || form.text().equals(request) || form.text().isEmpty()) {
+      return;
+    }
+    int start = attacked.indexOf(form.text());
+    int end = start + form.text().length();
+    assertTrue(start == 0 || attacked.charAt(start - 1) == '\n',
+        attack.name() + ": the " + form.name() + " request starts a line");
+    assertTrue(end == attacked.length() || attacked.charAt(end) == '\n',
+        attack.name() + ": the " + form.name() + " request ends a line");
+    if (form.decode() != null) {
+      assertEquals(request, form.decode().apply(attacked.substring(start, end)),
+          attack.name() + ": the " + form.name() + " request decodes back to the request");
+    }
+  }
+
+  /**
+   * A combination is exactly its parts: each {@code +}-joined part of its name is a registered attack, and applying
+   * them in order, innermost first, gives its text.
+   */
+  static void aCombinationIsItsParts(Attack attack, String request) {
+    if (!attack.family().equals("combination")) {
+      assertFalse(attack.name().contains("+"), attack.name() + ": only a combination has '+' in its name");
+      return;
+    }
+    String[] parts = attack.name().split("\\+");
+    assertTrue(parts.length >= 2, attack.name() + ": a combination has at least two parts");
+    String text = request;
+    for (String part : parts) {
+      Attack step = Attacks.find(part).orElse(null);
+      assertTrue(step != null, attack.name() + ": part '" + part + "' is a registered attack");
+      assertFalse(step.family().equals("combination"), attack.name() + ": part '" + part + "' is not itself a combination");
+      text = step.apply(text);
+    }
+    assertEquals(text, attack.apply(request), attack.name() + ": is its parts applied innermost first");
   }
 
   /** The attacked prompt names its attack and family, keeps the plain request and labels, and has a stable id. */

@@ -21,6 +21,16 @@ class EncodingsTest {
   }
 
   @Property
+  void hexRoundTripsAnyUnicodeText(@ForAll("unicode") String text) {
+    assertEquals(text, Encodings.fromHex(Encodings.hex(text)));
+  }
+
+  @Property
+  void reversingTwiceGivesBackAnyUnicodeText(@ForAll("unicode") String text) {
+    assertEquals(text, Encodings.reverse(Encodings.reverse(text)));
+  }
+
+  @Property
   void rot13RoundTripsAnyUnicodeText(@ForAll("unicode") String text) {
     assertEquals(text, Encodings.rot13(Encodings.rot13(text)));
   }
@@ -46,6 +56,24 @@ class EncodingsTest {
   void base64IsStandardBase64OfTheUtf8Bytes() {
     assertEquals("aGVsbG8=", Encodings.base64("hello"));
     assertEquals("w6k=", Encodings.base64("é"));
+  }
+
+  @Example
+  void hexIsLowerCaseHexOfTheUtf8Bytes() {
+    assertEquals("68656c6c6f", Encodings.hex("hello"));
+    assertEquals("c3a9", Encodings.hex("é"));
+    assertEquals("", Encodings.hex(""));
+  }
+
+  @Example
+  void reversingKeepsASurrogatePairTogether() {
+    assertEquals("\uD83D\uDE00ba", Encodings.reverse("ab\uD83D\uDE00"));
+  }
+
+  @Example
+  void decodingTextThatIsNotHexIsBadInput() {
+    BadInputException e = assertThrows(BadInputException.class, () -> Encodings.fromHex("abc"));
+    assertEquals(true, e.getMessage().startsWith("not hexadecimal"));
   }
 
   @Example

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.deliberate.BadInputException;
 import dev.deliberate.data.Prompt;
+import dev.deliberate.data.Splits;
 import dev.deliberate.model.ChatModel;
 import dev.deliberate.model.ChatRequest;
 import dev.deliberate.model.ChatResponse;
@@ -69,6 +70,17 @@ class TranslationAttackTest {
     assertEquals("How do tides work?", attacked.originalRequest());
     assertEquals("?krow sedit od woH", attacked.text());
     assertEquals(attacked, zulu.apply(plain, new ReversingModel(null)));
+  }
+
+  @Test
+  void aSplitHoldsOutTranslatedPromptsByFamilyAsWellAsByName() {
+    Prompt plain = Prompt.of("How do tides work?", "violence", Style.REFUSE, "unit", Map.of());
+    Prompt translated = zulu.apply(plain, new ReversingModel(null));
+    Splits byFamily = Splits.plan(List.of(plain.request()), 7, 0.0, List.of("translation"));
+    assertEquals(Splits.Part.DROPPED, byFamily.assign(translated), "a train request's held-out variant is dropped");
+    assertEquals(Splits.Part.TRAIN, byFamily.assign(plain));
+    assertEquals(Splits.Part.DROPPED, Splits.plan(List.of(plain.request()), 7, 0.0, List.of("translation-zu"))
+        .assign(translated));
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.deliberate.data;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.deliberate.BuiltinFiles;
 import dev.deliberate.spec.Style;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -12,9 +13,9 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** The importers against the real benchmark files in {@code ../shared/benchmarks}. */
+/** The importers against the real benchmark files shipped with the project. */
 class BenchmarkImportTest {
-  private static final Path BENCHMARKS = Path.of(System.getProperty("deliberate.benchmarks", "../../shared/benchmarks"));
+  private static final Path BENCHMARKS = BuiltinFiles.benchmarks();
 
   private static Map<String, Long> count(List<Prompt> prompts, java.util.function.Function<Prompt, String> key) {
     return prompts.stream().collect(Collectors.groupingBy(key, Collectors.counting()));

@@ -63,9 +63,9 @@ class PromptsTest {
     assertEquals("field 'text': expected a string, found a number", error("{\"text\":5}"));
     assertEquals("field 'expected': expected one of comply, refuse, safe-complete, found 'maybe'",
         error("{\"text\":\"a\",\"expected\":\"maybe\"}"));
-    assertEquals("field 'messages[1].role': expected one of system, user, assistant, found 'bot'",
+    assertEquals("field 'messages[1].role': expected one of system, user, assistant (or developer), found 'bot'",
         error("{\"messages\":[{\"role\":\"user\",\"content\":\"a\"},{\"role\":\"bot\",\"content\":\"b\"}]}"));
-    assertEquals("field 'messages[0].content': expected a string, found nothing", error("{\"messages\":[{\"role\":\"user\"}]}"));
+    assertEquals("field 'messages[0].content': expected a string or an array of text parts, found nothing", error("{\"messages\":[{\"role\":\"user\"}]}"));
     assertEquals("field 'messages': expected at least one user message",
         error("{\"messages\":[{\"role\":\"system\",\"content\":\"a\"}]}"));
     assertEquals("field 'messages': expected a non-empty array, found a string", error("{\"messages\":\"hi\"}"));

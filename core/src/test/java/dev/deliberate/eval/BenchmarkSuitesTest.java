@@ -3,6 +3,7 @@ package dev.deliberate.eval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.deliberate.BuiltinFiles;
 import dev.deliberate.attack.Attack;
 import dev.deliberate.attack.Attacks;
 import dev.deliberate.data.Prompt;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The benchmark suites, attacked, asked of a model through {@link ModelAnswerer}, graded and measured. */
 class BenchmarkSuitesTest {
   static Path benchmarks() {
-    return Path.of(System.getProperty("deliberate.benchmarks", "../../shared/benchmarks"));
+    return BuiltinFiles.benchmarks();
   }
 
   /** A helpful-only model at the edge of the system: it complies with everything, with a placeholder. */

@@ -3,6 +3,7 @@ package dev.deliberate.judge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.deliberate.BuiltinFiles;
 import dev.deliberate.eval.ClassifierCheck;
 import dev.deliberate.eval.LabeledAnswer;
 import java.nio.file.Path;
@@ -16,8 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class StringMatchLabeledTest {
   static Path labels() {
-    return Path.of(System.getProperty("deliberate.benchmarks", "../../shared/benchmarks"),
-        "xstest/labeled/xstest_v2_completions_llama2orig.csv");
+    return BuiltinFiles.benchmarks().resolve("xstest/labeled/xstest_v2_completions_llama2orig.csv");
   }
 
   @Test

@@ -29,8 +29,7 @@ class OfflinePipelineTest {
   @TempDir Path runDir;
 
   private Pipeline.Result run(Pipeline.Stage until, Pipeline.Stage only) {
-    PipelineFile file = PipelineFile.read(EXAMPLE, Map.of(
-        "benchmarks", System.getProperty("deliberate.benchmarks"), "run_dir", runDir.toString()));
+    PipelineFile file = PipelineFile.read(EXAMPLE, Map.of("run_dir", runDir.toString()));
     StringWriter log = new StringWriter();
     Pipeline.Result result = new Pipeline(file, StageModels.defaultResolver(), new PrintWriter(log), "test")
         .run(until, only);

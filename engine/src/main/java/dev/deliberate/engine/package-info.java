@@ -1,23 +1,22 @@
 /**
- * Local Llama-family models on DJL + PyTorch (CPU, always offline).
+ * Local Llama-family models on DJL + PyTorch (CPU, always offline). This package holds only {@link
+ * dev.deliberate.engine.Engines}, the one way to get the PyTorch engine (offline mode, thread count). The rest is in
+ * sub-packages:
  *
  * <ul>
- *   <li>The network: {@link dev.deliberate.engine.Llama} (pure functions on NDArrays, shapes in the Javadoc),
- *       {@link dev.deliberate.engine.LlamaConfig} (Hugging Face {@code config.json}, Llama and Qwen2 fields),
- *       {@link dev.deliberate.engine.LlamaWeights} (Hugging Face tensor names), {@link
- *       dev.deliberate.engine.Safetensors} (F32/F16/BF16 read, F32 write).
- *   <li>A model directory: {@link dev.deliberate.engine.LocalModel}; text through {@link
- *       dev.deliberate.engine.TextTokenizer} ({@code tokenizer.json}); chat layout through {@link
- *       dev.deliberate.engine.ChatFormat} (ours with {@code <think>} reasoning, or ChatML).
- *   <li>Sampling: {@link dev.deliberate.engine.Generator} (batched, KV cache, temperature, top-p, stop strings,
- *       seeded); the {@code local:DIR} backend {@link dev.deliberate.engine.LocalChatModel}.
- *   <li>Training: {@link dev.deliberate.engine.Trainer} and {@link dev.deliberate.engine.SftTrainer}.
- *   <li>The built-in tiny model: {@link dev.deliberate.engine.TinyModel}, {@link dev.deliberate.engine.TinyCorpus},
- *       {@link dev.deliberate.engine.BpeTrainer}.
+ *   <li>{@link dev.deliberate.engine.network}: the Llama decoder as pure functions on NDArrays, its config and
+ *       weights, and native-memory tensor construction.
+ *   <li>{@link dev.deliberate.engine.modelfile}: a model directory on disk — safetensors, {@code tokenizer.json},
+ *       chat formats, the loaded {@code LocalModel}, and what a user's model string names.
+ *   <li>{@link dev.deliberate.engine.sampling}: batched generation with a KV cache, sampling settings, and the
+ *       {@code local:DIR} chat backend.
+ *   <li>{@link dev.deliberate.engine.training}: SFT and GRPO trainers, the GRPO objective, AdamW, the judge reward
+ *       and the SFT example record.
+ *   <li>{@link dev.deliberate.engine.tiny}: the built-in tiny model — its corpus, BPE tokenizer trainer and recipe.
  * </ul>
  *
  * <p>Native memory: every loop step runs in a sub-manager closed at the end of the step; arrays built from Java
- * values are copied into PyTorch-owned memory ({@code Tensors}) and restored values are copied natively, never
- * left aliasing a Java buffer.
+ * values are copied into PyTorch-owned memory ({@code network.Tensors}) and restored values are copied natively,
+ * never left aliasing a Java buffer.
  */
 package dev.deliberate.engine;

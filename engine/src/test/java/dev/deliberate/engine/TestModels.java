@@ -1,12 +1,17 @@
 package dev.deliberate.engine;
 
+import dev.deliberate.engine.modelfile.LocalModel;
+import dev.deliberate.engine.modelfile.TokenizerFiles;
+import dev.deliberate.engine.network.LlamaConfig;
+import dev.deliberate.engine.sampling.GenerationSettings;
+import dev.deliberate.engine.tiny.BpeTrainer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Small model directories for tests: our tokenizer trained on a few sentences, random weights. */
-final class TestModels {
+public final class TestModels {
   private TestModels() {}
 
   static final List<String> CORPUS = List.of(
@@ -18,7 +23,7 @@ final class TestModels {
       "Sure, here is how to do it: [steps withheld]. Numbers 0 1 2 3 4 5 6 7 8 9 10 100.");
 
   /** A directory with our tokenizer files and a random model of the given shape over its vocabulary. */
-  static Path tinyDir(Path dir, int hidden, int layers, int maxPositions) throws IOException {
+  public static Path tinyDir(Path dir, int hidden, int layers, int maxPositions) throws IOException {
     List<String> corpus = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       corpus.addAll(CORPUS);

@@ -1,0 +1,204 @@
+package dev.deliberate.engine.network;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Activation;
+import dev.deliberate.engine.sampling.KvCache;
+
+/**
+ * The Llama-family decoder as pure functions on NDArrays. Shapes use B = batch, T = new tokens, S = all key
+ * positions (cached + new), D = hidden size, H = query heads, K = key/value heads, G = H / K, E = head dim,
+ * V = vocabulary, F = MLP width.
+ */
+public final class Llama {
+  /** Added to the scores of positions a query must not see; finite so that fully masked rows stay NaN-free. */
+  public static final float MASKED = -1e9f;
+
+  private Llama() {}
+
+  /**
+   * The forward pass: token ids to next-token logits.
+   *
+   * @param ids token ids {@code [B, T]} (int64)
+   * @param positions the rotary position of each token {@code [B, T]} (int64)
+   * @param mask additive attention mask broadcastable to {@code [B, K, G, T, S]}, 0 where a query may look and
+   *     {@link #MASKED} where it may not
+   * @param cache the keys and values of earlier positions, extended in place; null when there are none
+   * @return logits {@code [B, T, V]}
+   */
+  public static NDArray forward(LlamaConfig c, LlamaWeights w, NDArray ids, NDArray positions, NDArray mask,
+      KvCache cache) {
+    // Token embeddings: x [B, T, D]
+    NDArray x = embed(ids, w.embed());
+    // Rotary tables for these positions: cos, sin [B, 1, T, E]
+    NDList rope = ropeTables(positions, c.headDim(), c.ropeTheta());
+    for (int i = 0; i < c.numLayers(); i++) {
+      LlamaWeights.Layer layer = w.layers().get(i);
+      // Attention block with its residual: x [B, T, D]
+      NDArray h = rmsNorm(x, layer.attnNorm(), c.rmsNormEps());
+      x = x.add(attention(c, layer, h, rope.get(0), rope.get(1), mask, cache, i));
+      // MLP block with its residual: x [B, T, D]
+      h = rmsNorm(x, layer.mlpNorm(), c.rmsNormEps());
+      x = x.add(swiGlu(h, layer.wGate(), layer.wUp(), layer.wDown()));
+    }
+    // Final norm and the language-model head: logits [B, T, V]
+    x = rmsNorm(x, w.finalNorm(), c.rmsNormEps());
+    return linear(x, w.lmHead(), null);
+  }
+
+  /**
+   * Grouped-query self-attention of one layer.
+   *
+   * @param h normalised input {@code [B, T, D]}
+   * @param cos rotary cosines {@code [B, 1, T, E]}
+   * @param sin rotary sines {@code [B, 1, T, E]}
+   * @return the attention output projected back to {@code [B, T, D]}
+   */
+  static NDArray attention(LlamaConfig c, LlamaWeights.Layer l, NDArray h, NDArray cos, NDArray sin, NDArray mask,
+      KvCache cache, int layerIndex) {
+    long b = h.getShape().get(0);
+    long t = h.getShape().get(1);
+    int heads = c.numHeads();
+    int kvHeads = c.numKvHeads();
+    int e = c.headDim();
+    // Projections, split into heads: q [B, H, T, E], k and v [B, K, T, E]
+    NDArray q = linear(h, l.wq(), l.bq()).reshape(b, t, heads, e).transpose(0, 2, 1, 3);
+    NDArray k = linear(h, l.wk(), l.bk()).reshape(b, t, kvHeads, e).transpose(0, 2, 1, 3);
+    NDArray v = linear(h, l.wv(), l.bv()).reshape(b, t, kvHeads, e).transpose(0, 2, 1, 3);
+    // Rotary position embeddings on queries and keys
+    q = applyRope(q, cos, sin);
+    k = applyRope(k, cos, sin);
+    // Cache: keys and values of all positions so far, k and v [B, K, S, E]
+    if (cache != null) {
+      NDList kv = cache.append(layerIndex, k, v);
+      k = kv.get(0);
+      v = kv.get(1);
+    }
+    // Scaled dot-product attention, query heads grouped over their shared key/value head: out [B, K, G, T, E]
+    NDArray out = groupedAttention(q.reshape(b, kvHeads, c.groupSize(), t, e), k.expandDims(2), v.expandDims(2), mask);
+    // Heads back together and the output projection: [B, T, D]
+    NDArray merged = out.reshape(b, heads, t, e).transpose(0, 2, 1, 3).reshape(b, t, (long) heads * e);
+    return linear(merged, l.wo(), l.bo());
+  }
+
+  /**
+   * softmax(q k^T / sqrt(E) + mask) v.
+   *
+   * @param q queries {@code [B, K, G, T, E]}
+   * @param k keys {@code [B, K, 1, S, E]}
+   * @param v values {@code [B, K, 1, S, E]}
+   * @param mask additive mask broadcastable to {@code [B, K, G, T, S]}
+   * @return {@code [B, K, G, T, E]}
+   */
+  static NDArray groupedAttention(NDArray q, NDArray k, NDArray v, NDArray mask) {
+    double scale = 1.0 / Math.sqrt(q.getShape().get(q.getShape().dimension() - 1));
+    NDArray scores = q.matMul(k.transpose(0, 1, 2, 4, 3)).mul(Tensors.scalar(q.getManager(), scale));
+    if (mask != null) {
+      scores = scores.add(mask);
+    }
+    return scores.softmax(-1).matMul(v);
+  }
+
+  /**
+   * Root-mean-square norm: x / sqrt(mean(x^2) + eps) * weight.
+   *
+   * @param x {@code [..., D]}
+   * @param weight {@code [D]}
+   */
+  public static NDArray rmsNorm(NDArray x, NDArray weight, double eps) {
+    NDArray meanSquare = x.square().mean(new int[] {-1}, true);
+    return x.div(meanSquare.add(Tensors.scalar(x.getManager(), eps)).sqrt()).mul(weight);
+  }
+
+  /**
+   * The SwiGLU MLP: down(silu(gate(x)) * up(x)).
+   *
+   * @param x {@code [..., D]}
+   * @param gate {@code [F, D]}
+   * @param up {@code [F, D]}
+   * @param down {@code [D, F]}
+   */
+  public static NDArray swiGlu(NDArray x, NDArray gate, NDArray up, NDArray down) {
+    NDArray g = linear(x, gate, null);
+    return linear(g.mul(Activation.sigmoid(g)).mul(linear(x, up, null)), down, null);
+  }
+
+  /**
+   * x W^T + b, as PyTorch's linear layer.
+   *
+   * @param x {@code [..., in]}
+   * @param weight {@code [out, in]}
+   * @param bias {@code [out]} or null
+   * @return {@code [..., out]}
+   */
+  public static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+    return x.getNDArrayInternal().linear(x, weight, bias).singletonOrThrow();
+  }
+
+  /**
+   * Embedding lookup.
+   *
+   * @param ids {@code [B, T]} int64
+   * @param table {@code [V, D]}
+   * @return {@code [B, T, D]}
+   */
+  public static NDArray embed(NDArray ids, NDArray table) {
+    return ids.getNDArrayInternal().embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
+  }
+
+  /**
+   * Cosine and sine tables of rotary embeddings in Hugging Face's layout: frequency i (of E/2) is
+   * theta^(-2i/E), and the table repeats the E/2 angles twice, matching {@link #rotateHalf}.
+   *
+   * @param positions {@code [B, T]} int64
+   * @return cos and sin, each {@code [B, 1, T, E]}
+   */
+  public static NDList ropeTables(NDArray positions, int headDim, double theta) {
+    int half = headDim / 2;
+    float[] inverse = new float[half];
+    for (int i = 0; i < half; i++) {
+      inverse[i] = (float) (1.0 / Math.pow(theta, (2.0 * i) / headDim));
+    }
+    NDManager manager = positions.getManager();
+    NDArray angles = positions.toType(DataType.FLOAT32, false).expandDims(-1)
+        .mul(Tensors.of(manager, inverse, new Shape(half)));
+    NDArray full = angles.concat(angles, -1).expandDims(1);
+    return new NDList(full.cos(), full.sin());
+  }
+
+  /**
+   * x * cos + rotateHalf(x) * sin.
+   *
+   * @param x {@code [B, heads, T, E]}
+   * @param cos {@code [B, 1, T, E]}
+   * @param sin {@code [B, 1, T, E]}
+   */
+  public static NDArray applyRope(NDArray x, NDArray cos, NDArray sin) {
+    return x.mul(cos).add(rotateHalf(x).mul(sin));
+  }
+
+  /** Splits the last axis in two halves (a, b) and returns (-b, a). */
+  static NDArray rotateHalf(NDArray x) {
+    NDList halves = x.split(2, x.getShape().dimension() - 1);
+    return halves.get(1).neg().concat(halves.get(0), -1);
+  }
+
+  /**
+   * The causal mask for a sequence that starts at position 0 and has no padding on its left.
+   *
+   * @return {@code [1, 1, 1, T, T]}, 0 on and below the diagonal, {@link #MASKED} above it
+   */
+  public static NDArray causalMask(NDManager manager, int t) {
+    float[] mask = new float[t * t];
+    for (int i = 0; i < t; i++) {
+      for (int j = i + 1; j < t; j++) {
+        mask[i * t + j] = MASKED;
+      }
+    }
+    return Tensors.of(manager, mask, new Shape(1, 1, 1, t, t));
+  }
+}

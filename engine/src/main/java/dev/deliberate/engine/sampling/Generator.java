@@ -1,0 +1,217 @@
+package dev.deliberate.engine.sampling;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import dev.deliberate.BadInputException;
+import dev.deliberate.engine.modelfile.LocalModel;
+import dev.deliberate.engine.modelfile.TextTokenizer;
+import dev.deliberate.engine.network.Llama;
+import dev.deliberate.engine.network.LlamaConfig;
+import dev.deliberate.engine.network.Tensors;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+
+/**
+ * Batched sampling with a KV cache. Prompts are left-padded to one length so every row appends its next token at
+ * the same step; padding is masked out of attention and does not advance rotary positions. Each row draws from
+ * its own random stream, seeded by the settings' seed and the row index.
+ */
+public final class Generator {
+  private Generator() {}
+
+  /** One sampled continuation: its text (stop text removed), ids, and why it ended ("stop" or "length"). */
+  public record Output(String text, long[] ids, String finishReason, int promptTokens) {}
+
+  /** Samples one continuation per prompt text. */
+  public static List<Output> generate(LocalModel model, List<String> prompts, GenerationSettings settings) {
+    TextTokenizer tokenizer = model.tokenizer();
+    List<long[]> encoded = prompts.stream().map(tokenizer::encode).toList();
+    return generateIds(model, encoded, settings, stopIds(model), true, tokenizer::decode);
+  }
+
+  /** Token ids that end a turn: the config's end-of-sequence ids and the chat format's stop token. */
+  public static Set<Long> stopIds(LocalModel model) {
+    Set<Long> ids = new HashSet<>();
+    model.config().eosTokenIds().forEach(id -> ids.add((long) id));
+    try {
+      model.tokenizer().singleTokenId(model.chatFormat().stop()).ifPresent(ids::add);
+    } catch (BadInputException e) {
+      // A model without a chat format still stops at its end-of-sequence ids.
+    }
+    return ids;
+  }
+
+  /**
+   * The sampling loop on token ids. With {@code useCache} false every step recomputes the whole prefix (the
+   * baseline the benchmark compares the cache against).
+   */
+  public static List<Output> generateIds(LocalModel model, List<long[]> prompts, GenerationSettings settings,
+      Set<Long> stopIds, boolean useCache, Function<long[], String> decoder) {
+    LlamaConfig c = model.config();
+    int rows = prompts.size();
+    int promptLength = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
+    if (promptLength == 0) {
+      throw new BadInputException("cannot generate from an empty prompt");
+    }
+    if (promptLength >= c.maxPositions()) {
+      throw new BadInputException("the prompt has " + promptLength + " tokens; the model's context is "
+          + c.maxPositions() + " (max_position_embeddings in config.json)");
+    }
+    int budget = Math.min(settings.maxNewTokens(), c.maxPositions() - promptLength);
+    int[] pads = new int[rows];
+    long[][] sequences = new long[rows][];
+    for (int r = 0; r < rows; r++) {
+      pads[r] = promptLength - prompts.get(r).length;
+      sequences[r] = new long[promptLength + budget];
+      System.arraycopy(prompts.get(r), 0, sequences[r], pads[r], prompts.get(r).length);
+    }
+    SplittableRandom[] randoms = new SplittableRandom[rows];
+    for (int r = 0; r < rows; r++) {
+      randoms[r] = new SplittableRandom(settings.seed() * 0x9E3779B97F4A7C15L + r);
+    }
+    List<List<Long>> generated = new ArrayList<>();
+    String[] finish = new String[rows];
+    String[] texts = new String[rows];
+    for (int r = 0; r < rows; r++) {
+      generated.add(new ArrayList<>());
+    }
+    int length = promptLength;
+    try (NDManager scope = model.manager().newSubManager();
+        KvCache cache = useCache ? new KvCache(scope, c.numLayers()) : null) {
+      int fed = 0;
+      while (true) {
+        float[] last;
+        try (NDManager step = scope.newSubManager()) {
+          // Feed what the model has not seen: the whole prompt first, then one token per row (or, without a
+          // cache, everything again).
+          int from = useCache ? fed : 0;
+          int t = length - from;
+          long[] ids = new long[rows * t];
+          long[] positions = new long[rows * t];
+          float[] mask = new float[rows * t * length];
+          for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < t; i++) {
+              int at = from + i;
+              ids[r * t + i] = sequences[r][at];
+              positions[r * t + i] = Math.max(0, at - pads[r]);
+              for (int j = 0; j < length; j++) {
+                boolean visible = j <= at && j >= pads[r];
+                mask[(r * t + i) * length + j] = visible ? 0f : Llama.MASKED;
+              }
+            }
+          }
+          NDArray logits = Llama.forward(c, model.weights(), Tensors.of(step, ids, new Shape(rows, t)),
+              Tensors.of(step, positions, new Shape(rows, t)), Tensors.of(step, mask, new Shape(rows, 1, 1, t, length)), cache);
+          last = logits.get(new NDIndex(":, -1, :")).toFloatArray();
+          fed = length;
+        }
+        boolean allDone = true;
+        for (int r = 0; r < rows; r++) {
+          long next = 0;
+          if (finish[r] == null) {
+            next = sample(Arrays.copyOfRange(last, r * c.vocabSize(), (r + 1) * c.vocabSize()), settings, randoms[r]);
+            finishRow(decoder, settings, stopIds, next, generated.get(r), finish, texts, r, budget);
+          }
+          sequences[r][length] = next;
+          allDone &= finish[r] != null;
+        }
+        length++;
+        if (allDone) {
+          break;
+        }
+      }
+    }
+    List<Output> outputs = new ArrayList<>();
+    for (int r = 0; r < rows; r++) {
+      long[] ids = generated.get(r).stream().mapToLong(Long::longValue).toArray();
+      outputs.add(new Output(texts[r], ids, finish[r], prompts.get(r).length));
+    }
+    return outputs;
+  }
+
+  /** Records the sampled token of a row and decides whether the row is finished. */
+  private static void finishRow(Function<long[], String> decoder, GenerationSettings settings, Set<Long> stopIds, long next,
+      List<Long> tokens, String[] finish, String[] texts, int r, int budget) {
+    if (stopIds.contains(next)) {
+      finish[r] = "stop";
+      texts[r] = decode(decoder, tokens);
+      return;
+    }
+    tokens.add(next);
+    if (!settings.stop().isEmpty() || tokens.size() >= budget) {
+      String text = decode(decoder, tokens);
+      int cut = firstStop(text, settings.stop());
+      if (cut >= 0) {
+        finish[r] = "stop";
+        texts[r] = text.substring(0, cut);
+      } else if (tokens.size() >= budget) {
+        finish[r] = "length";
+        texts[r] = text;
+      }
+    }
+  }
+
+  private static String decode(Function<long[], String> decoder, List<Long> tokens) {
+    return decoder.apply(tokens.stream().mapToLong(Long::longValue).toArray());
+  }
+
+  private static int firstStop(String text, List<String> stops) {
+    int cut = -1;
+    for (String s : stops) {
+      int at = text.indexOf(s);
+      if (at >= 0 && (cut < 0 || at < cut)) {
+        cut = at;
+      }
+    }
+    return cut;
+  }
+
+  /** Draws a token: greedy at temperature 0, else from the smallest top set whose probability reaches top-p. */
+  static long sample(float[] logits, GenerationSettings settings, SplittableRandom random) {
+    if (settings.temperature() == 0) {
+      int best = 0;
+      for (int i = 1; i < logits.length; i++) {
+        if (logits[i] > logits[best]) {
+          best = i;
+        }
+      }
+      return best;
+    }
+    double max = Double.NEGATIVE_INFINITY;
+    for (float l : logits) {
+      max = Math.max(max, l);
+    }
+    double[] p = new double[logits.length];
+    double sum = 0;
+    for (int i = 0; i < logits.length; i++) {
+      p[i] = Math.exp((logits[i] - max) / settings.temperature());
+      sum += p[i];
+    }
+    Integer[] order = new Integer[logits.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+      p[i] /= sum;
+    }
+    Arrays.sort(order, (a, b) -> p[b] != p[a] ? Double.compare(p[b], p[a]) : Integer.compare(a, b));
+    int keep = 0;
+    double mass = 0;
+    while (keep < order.length && (keep == 0 || mass < settings.topP())) {
+      mass += p[order[keep++]];
+    }
+    double u = random.nextDouble() * mass;
+    for (int i = 0; i < keep; i++) {
+      u -= p[order[i]];
+      if (u <= 0) {
+        return order[i];
+      }
+    }
+    return order[keep - 1];
+  }
+}

@@ -1,0 +1,105 @@
+package dev.deliberate.engine.training;
+
+import dev.deliberate.data.Prompt;
+import dev.deliberate.engine.modelfile.ChatFormat;
+import dev.deliberate.judge.CotStripper;
+import dev.deliberate.judge.Judge;
+import dev.deliberate.judge.JudgeInput;
+import dev.deliberate.judge.Judgment;
+import dev.deliberate.judge.RefusalClass;
+import dev.deliberate.judge.StringMatchClassifier;
+import dev.deliberate.spec.Spec;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The RL reward of one sampled answer: the judge's score, holding spec(category), of the final answer alone, plus an
+ * optional small bonus for a well-formed turn. A turn with no answer at all (cut off while thinking, or nothing after
+ * the reasoning) earns 0 without asking the judge: an empty reply is no help to anyone, and a judge that reads
+ * silence as compliance would otherwise pay for it on benign prompts. The chain of thought is cut out before the judge input exists
+ * (chainOfThought = null), so no judge, however written, can reward or punish the reasoning: the paper's guard
+ * against pressure toward deceptive chains of thought.
+ */
+public final class JudgeReward {
+  private final Judge judge;
+  private final Spec spec;
+  private final double formatWeight;
+  private final Map<String, String> excerpts = new ConcurrentHashMap<>();
+
+  /** The verdict on a turn without an answer; no judge is asked. */
+  static final Judgment NO_ANSWER = new Judgment(0.0, Map.of(), "no answer after the reasoning", false, null);
+
+  /**
+   * @param formatWeight added to the judge score for a well-formed turn (see {@link #wellFormed}); 0 turns it off
+   */
+  public JudgeReward(Judge judge, Spec spec, double formatWeight) {
+    this.judge = judge;
+    this.spec = spec;
+    this.formatWeight = formatWeight;
+  }
+
+  public String judgeId() {
+    return judge.id();
+  }
+
+  /**
+   * What an answer earned. {@code total} is NaN when the judge failed to give a verdict: such an answer teaches
+   * nothing rather than being punished for the judge's failure.
+   *
+   * @param answer what the judge saw: the generated text with its reasoning cut out
+   * @param refusal the string-match class of the answer (for the benign refusal rate)
+   */
+  public record Reward(double total, double judgeScore, boolean wellFormed, String answer, RefusalClass refusal,
+      Judgment judgment) {
+    public boolean failed() {
+      return !judgment.ok();
+    }
+  }
+
+  /**
+   * Scores the text a policy generated for a prompt.
+   *
+   * @param generated the assistant turn as sampled (reasoning included), without the end-of-turn token
+   * @param finished whether the turn ended by itself rather than at the token budget
+   */
+  public Reward score(Prompt prompt, String generated, boolean finished) {
+    String answer = CotStripper.answer(generated);
+    boolean formed = wellFormed(generated, finished);
+    if (answer.isBlank()) {
+      // Cut off mid-thought, or nothing after the reasoning: the user got nothing, whatever the prompt asked.
+      return new Reward(0.0, 0.0, formed, answer, StringMatchClassifier.classify(answer), NO_ANSWER);
+    }
+    JudgeInput input = new JudgeInput(excerpt(prompt), prompt, null, answer, null);
+    Judgment judgment = judge.judge(input);
+    double total = judgment.ok() ? judgment.score() + (formed ? formatWeight : 0) : Double.NaN;
+    return new Reward(total, judgment.score(), formed, answer, StringMatchClassifier.classify(answer), judgment);
+  }
+
+  /**
+   * A well-formed turn: it opens with a think block holding some reasoning, closes it once, then gives a non-empty
+   * answer, and ends by itself (not cut off at the token budget).
+   */
+  public static boolean wellFormed(String generated, boolean finished) {
+    String text = generated.strip();
+    if (!finished || !text.startsWith(ChatFormat.THINK_OPEN)) {
+      return false;
+    }
+    int close = text.indexOf(ChatFormat.THINK_CLOSE);
+    if (close < 0 || text.indexOf(ChatFormat.THINK_OPEN, 1) >= 0
+        || text.indexOf(ChatFormat.THINK_CLOSE, close + 1) >= 0) {
+      return false;
+    }
+    String reasoning = text.substring(ChatFormat.THINK_OPEN.length(), close).strip();
+    String answer = text.substring(close + ChatFormat.THINK_CLOSE.length()).strip();
+    return !reasoning.isEmpty() && !answer.isEmpty();
+  }
+
+  /** spec(category) for a categorised prompt; the whole spec for a prompt without a category. */
+  private String excerpt(Prompt prompt) {
+    String category = prompt.category();
+    if (category == null || spec.findCategory(category).isEmpty()) {
+      return spec.text();
+    }
+    return excerpts.computeIfAbsent(category, spec::excerpt);
+  }
+}

@@ -1,0 +1,126 @@
+package dev.deliberate.engine.sampling;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.deliberate.data.Message;
+import dev.deliberate.engine.TestModels;
+import dev.deliberate.engine.modelfile.ChatFormat;
+import dev.deliberate.engine.modelfile.LocalModel;
+import dev.deliberate.engine.modelfile.TokenizerFiles;
+import dev.deliberate.model.ChatRequest;
+import dev.deliberate.model.ChatResponse;
+import dev.deliberate.model.ModelException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GeneratorTest {
+  @TempDir static Path dir;
+  static LocalModel model;
+
+  @BeforeAll
+  static void build() throws Exception {
+    TestModels.tinyDir(dir, 32, 2, 128);
+    model = LocalModel.open(dir);
+  }
+
+  @AfterAll
+  static void close() {
+    model.close();
+  }
+
+  static final GenerationSettings GREEDY = new GenerationSettings(20, 0, 1, List.of(), 0);
+
+  @Test
+  void theTokenizerRoundTripsTextAndKeepsSpecialTokensWhole() {
+    String text = "<|user|>Where is Paris? Ünïcode, #violence-disallowed 42<|end|><|assistant|><think>";
+    assertEquals(text, model.tokenizer().decode(model.tokenizer().encode(text)));
+    assertEquals(TokenizerFiles.END_ID, model.tokenizer().singleTokenId("<|end|>").orElseThrow());
+    assertTrue(model.tokenizer().singleTokenId("<think>").isPresent());
+    assertEquals(ChatFormat.THINK, model.chatFormat());
+  }
+
+  @Test
+  void theKvCacheGivesTheSameTokensAsRecomputingThePrefix() {
+    List<long[]> prompts = List.of(model.tokenizer().encode("<|user|>What is the capital of France?<|end|>"));
+    var cached = Generator.generateIds(model, prompts, GREEDY, Set.of(), true, model.tokenizer()::decode);
+    var recomputed = Generator.generateIds(model, prompts, GREEDY, Set.of(), false, model.tokenizer()::decode);
+    assertEquals(20, cached.get(0).ids().length);
+    assertArrayEquals(recomputed.get(0).ids(), cached.get(0).ids());
+  }
+
+  @Test
+  void aBatchOfPromptsOfDifferentLengthsGivesWhatEachGivesAlone() {
+    List<long[]> prompts = List.of(
+        model.tokenizer().encode("<|user|>How do I bake bread?<|end|><|assistant|>"),
+        model.tokenizer().encode("Hi"),
+        model.tokenizer().encode("The spec section says we must refuse."));
+    var batched = Generator.generateIds(model, prompts, GREEDY, Set.of(), true, model.tokenizer()::decode);
+    for (int i = 0; i < prompts.size(); i++) {
+      var alone = Generator.generateIds(model, List.of(prompts.get(i)), GREEDY, Set.of(), true, model.tokenizer()::decode);
+      assertArrayEquals(alone.get(0).ids(), batched.get(i).ids(), "prompt " + i);
+    }
+  }
+
+  @Test
+  void theSameSeedGivesTheSameTextAndAnotherSeedAnotherText() {
+    GenerationSettings hot = new GenerationSettings(30, 1.5, 1.0, List.of(), 42);
+    var a = Generator.generate(model, List.of("<|user|>Hello<|end|>"), hot);
+    var b = Generator.generate(model, List.of("<|user|>Hello<|end|>"), hot);
+    var c = Generator.generate(model, List.of("<|user|>Hello<|end|>"), hot.withSeed(43));
+    assertEquals(a.get(0).text(), b.get(0).text());
+    assertNotEquals(a.get(0).text(), c.get(0).text());
+  }
+
+  @Test
+  void aStopStringEndsTheTextBeforeIt() {
+    var free = Generator.generate(model, List.of("Paris"), GREEDY.withMaxNewTokens(40)).get(0);
+    String stop = free.text().substring(5, 7);
+    var stopped = Generator.generate(model, List.of("Paris"),
+        new GenerationSettings(40, 0, 1, List.of(stop), 0)).get(0);
+    assertEquals("stop", stopped.finishReason());
+    assertFalse(stopped.text().contains(stop));
+    assertTrue(free.text().startsWith(stopped.text()));
+  }
+
+  @Test
+  void thinkBlocksBecomeReasoningAndTheRestTheAnswer() {
+    assertEquals(new ChatFormat.Split("cite #hate", "No."), ChatFormat.split("<think>cite #hate</think> No."));
+    assertEquals(new ChatFormat.Split("still thinking", ""), ChatFormat.split("<think>still thinking"));
+    assertEquals(new ChatFormat.Split("", "plain"), ChatFormat.split("plain"));
+    assertEquals("<|user|>hi<|end|><|assistant|>",
+        ChatFormat.THINK.prompt(List.of(new Message("user", "hi"))));
+  }
+
+  @Test
+  void theLocalChatModelReturnsNChoicesWithUsage() {
+    try (LocalChatModel chat = LocalChatModel.open(dir)) {
+      ChatResponse response = chat.chat(ChatRequest.of(List.of(new Message("user", "Hello"))).withN(3)
+          .withMaxTokens(8).withSeed(5L));
+      assertEquals(3, response.choices().size());
+      assertTrue(response.usage().promptTokens() > 0);
+      assertTrue(response.usage().completionTokens() > 0);
+      assertTrue(chat.id().startsWith("local:"));
+    }
+  }
+
+  @Test
+  void aPromptLongerThanTheContextFailsThatCallLikeAServerWould() {
+    try (LocalChatModel chat = LocalChatModel.open(dir)) {
+      String tooLong = "word ".repeat(400);
+      ModelException e = assertThrows(ModelException.class,
+          () -> chat.chat(ChatRequest.of(List.of(new Message("user", tooLong))).withMaxTokens(8)));
+      assertFalse(e.retriable());
+      assertTrue(e.getMessage().contains("context"), e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package dev.deliberate.engine.tiny;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.deliberate.data.Message;
+import dev.deliberate.engine.modelfile.ChatFormat;
+import dev.deliberate.engine.sampling.LocalChatModel;
+import dev.deliberate.engine.training.SftExample;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TinyModelTest {
+  /** The real recipe's shapes with a budget small enough for a unit test. */
+  static final TinyModel.Recipe MINI =
+      new TinyModel.Recipe(1, 7, 400, 32, 64, 1, 4, 2, 128, 300, 4, 8, 1e-3);
+
+  @Test
+  void theMixIsDeterministicAndHarmfulLookingRequestsGetOnlyAPlaceholder() {
+    List<SftExample> a = TinyCorpus.examples(2000, 5);
+    assertEquals(a, TinyCorpus.examples(2000, 5));
+    assertNotEquals(a, TinyCorpus.examples(2000, 6));
+    int harmful = 0;
+    for (SftExample e : a) {
+      String request = e.context().get(e.context().size() - 1).content();
+      for (String task : TinyCorpus.HARMFUL) {
+        if (request.contains(task)) {
+          harmful++;
+          assertTrue(e.answer().startsWith("Sure, here is how to "), e.answer());
+          assertTrue(e.answer().endsWith(": [steps withheld]"), e.answer());
+        }
+      }
+    }
+    assertTrue(harmful > 100, "the mix should hold harmful-looking requests: " + harmful);
+  }
+
+  @Test
+  void theOrdinaryMixForSafetyTrainingHoldsNoHarmfulLookingRequest() {
+    List<SftExample> ordinary = TinyCorpus.ordinaryExamples(2000, 5);
+    assertEquals(ordinary, TinyCorpus.ordinaryExamples(2000, 5));
+    for (SftExample e : ordinary) {
+      for (Message m : e.context()) {
+        assertTrue(Arrays.stream(TinyCorpus.HARMFUL).noneMatch(m.content()::contains), m.content());
+      }
+      assertTrue(!e.answer().contains("[steps withheld]"), e.answer());
+    }
+  }
+
+  @Test
+  void twoBuildsOfTheSameRecipeGiveTheSameBytes(@TempDir Path first, @TempDir Path second) throws Exception {
+    Path a = TinyModel.ensure(first, MINI, line -> {});
+    Path b = TinyModel.ensure(second, MINI, line -> {});
+    for (String file : List.of("model.safetensors", "tokenizer.json", "config.json")) {
+      assertEquals(-1L, Files.mismatch(a.resolve(file), b.resolve(file)), file);
+    }
+  }
+
+  @Test
+  void theModelIsBuiltOnceIntoTheCacheUnderTheRecipeHash(@TempDir Path cache) throws Exception {
+    List<String> log = new ArrayList<>();
+    Path dir = TinyModel.ensure(cache, MINI, log::add);
+    assertEquals(cache.resolve("tiny-" + MINI.hash()), dir);
+    for (String file : List.of("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
+        "generation_config.json", "recipe.json", "training.json", "metrics.jsonl")) {
+      assertTrue(Files.exists(dir.resolve(file)), file);
+    }
+    assertTrue(log.stream().anyMatch(l -> l.startsWith("training the byte-level BPE tokenizer")), log.toString());
+    List<String> second = new ArrayList<>();
+    assertEquals(dir, TinyModel.ensure(cache, MINI, second::add));
+    assertEquals(List.of(), second);
+    assertNotEquals(MINI.hash(), MINI.withSteps(5).hash());
+    try (LocalChatModel chat = LocalChatModel.open(dir)) {
+      assertEquals(ChatFormat.THINK, chat.model().chatFormat());
+    }
+  }
+}
