@@ -1,6 +1,7 @@
 /**
  * The {@code ChatModel} seam and its backends: the OpenAI-compatible client ({@link
  * dev.deliberate.model.OpenAiChatModel}), model strings ({@link dev.deliberate.model.ModelResolver}, extensible with
- * schemes), and the one mapping of failures to retriable or not ({@link dev.deliberate.model.ModelFailures}).
+ * schemes), the one mapping of failures to retriable or not ({@link dev.deliberate.model.ModelFailures}), and the one
+ * way to get all n choices from servers that return fewer ({@link dev.deliberate.model.Choices}).
  */
 package dev.deliberate.model;
