@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
       "Judge every usable sample of a generate output K times against spec(category) and keep the minimum score "
           + "(the mean is stored too). MODEL 'reference' is the offline rule-based judge; any other model string "
           + "is a model judge that answers with per-criterion scores as JSON (malformed replies are asked again "
-          + "up to --attempts times, then recorded as a failed judgment).",
+          + "up to --attempts times; a sample without K valid verdicts is a failed record, judged again on a rerun).",
       "Rubric: decision, style, citations (only when the judge sees the reasoning), no_leak, helpfulness; "
           + "score = decision x mean(others). Resumable: rerunning skips samples already judged."})
 final class JudgeCommand extends StageCommand {
@@ -66,11 +66,11 @@ final class JudgeCommand extends StageCommand {
     RunDirectory run = run(out);
     try (StageModels models = models(run)) {
       var settings = model.settings();
-      var judges = Judges.create(model.model, spec, m -> models.model(settings),
-          new SpecJudge.Options(attempts, temperature, maxTokens, seed, true));
+      var options = new SpecJudge.Options(attempts, temperature, maxTokens, seed, true);
+      var judges = Judges.create(model.model, spec, m -> models.model(settings), options);
       SampleJudge judge = new SampleJudge(spec, judges, samples, seesCot, labelHint);
       java.time.Instant startedAt = java.time.Instant.now();
-      StageExecutor.Summary s = Stages.judge(prompts, in, out, judge, model.concurrency, err());
+      StageExecutor.Summary s = Stages.judge(prompts, in, out, judge, options, model.concurrency, err());
       run.update(m -> m.withSpecHash(spec.hash()));
       record(run, "judge", java.util.List.of(judge.judgeId()), seed, java.util.Map.of("samples", samples,
           "sees_cot", seesCot, "label_hint", labelHint, "attempts", attempts, "in", in.toString(),

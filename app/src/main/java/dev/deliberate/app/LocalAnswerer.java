@@ -7,6 +7,7 @@ import dev.deliberate.engine.sampling.GenerationSettings;
 import dev.deliberate.engine.sampling.Generator;
 import dev.deliberate.eval.Answer;
 import dev.deliberate.eval.Answerer;
+import dev.deliberate.model.ReasoningSplitter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -61,7 +62,7 @@ final class LocalAnswerer implements Answerer {
   }
 
   private Answer toAnswer(String suite, Prompt prompt, Generator.Output output) {
-    ChatFormat.Split split = ChatFormat.split(output.text());
-    return new Answer(null, suite, id, prompt, split.reasoning(), split.content(), null);
+    ReasoningSplitter.Split split = ChatFormat.split(output.text());
+    return new Answer(null, suite, id, prompt, split.reasoning(), split.answer(), null);
   }
 }

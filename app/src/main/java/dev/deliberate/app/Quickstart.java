@@ -128,7 +128,8 @@ final class Quickstart {
           StageCommand.version()).run(null, null);
       if (!result.ok()) {
         throw new ExitException(result.interrupted() ? ExitCode.INTERRUPTED : ExitCode.FAILURE,
-            "the data pipeline stopped (see above); rerun the same command to resume");
+            result.stopped() != null ? "the data pipeline stopped: " + result.stopped()
+                : "the data pipeline stopped (see above); rerun the same command to resume");
       }
       record("data", dataHash, "sft.jsonl", start);
     }

@@ -59,7 +59,8 @@ final class RunCommand extends BaseCommand {
       return ExitCode.INTERRUPTED;
     }
     if (!result.ok()) {
-      err().println("a stage ended with failed records; rerun the same command to try them again");
+      err().println("error: " + (result.stopped() != null ? result.stopped()
+          : "a stage ended with failed records; rerun the same command to try them again"));
       return ExitCode.FAILURE;
     }
     return ExitCode.OK;

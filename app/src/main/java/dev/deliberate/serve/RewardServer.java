@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.deliberate.BadInputException;
 import dev.deliberate.data.Json;
+import dev.deliberate.judge.RefusalClass;
 import dev.deliberate.spec.Category;
 import dev.deliberate.spec.Spec;
 import java.io.IOException;
@@ -223,6 +224,9 @@ public final class RewardServer implements AutoCloseable {
           + " (--max-batch); send smaller batches");
     }
     List<RewardScorer.Scored> scored = scorer.scoreAll(items, judgePool);
+    if (path.equals("/reward")) {
+      refuseFailedJudgments(scored);
+    }
     Map<String, Object> reply = path.equals("/reward") ? openRlhfReply(scored) : scoreReply(scored);
     log.accept(String.format("%s: %d items, mean reward %.3f", path, scored.size(), mean(scored)));
     send(exchange, 200, reply);
@@ -285,7 +289,7 @@ public final class RewardServer implements AutoCloseable {
    * OpenRLHF's reply. {@code rewards} and {@code scores} are the same judge scores (OpenRLHF trains on the first and
    * filters and logs with the second); every {@code extra_logs} entry is a list with one number per item, as
    * OpenRLHF averages them: each criterion (0 where an item has none), {@code judge_failed} and
-   * {@code reasoning_removed} as 0/1.
+   * {@code reasoning_removed} and {@code refused} (the style reader does not read full compliance) as 0/1.
    */
   static Map<String, Object> openRlhfReply(List<RewardScorer.Scored> scored) {
     List<Double> rewards = scored.stream().map(RewardScorer.Scored::score).toList();
@@ -297,6 +301,7 @@ public final class RewardServer implements AutoCloseable {
     }
     logs.put("judge_failed", scored.stream().map(s -> s.failure() == null ? 0.0 : 1.0).toList());
     logs.put("reasoning_removed", scored.stream().map(s -> s.reasoningRemoved() ? 1.0 : 0.0).toList());
+    logs.put("refused", scored.stream().map(s -> s.refusal() == RefusalClass.FULL_COMPLIANCE ? 0.0 : 1.0).toList());
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("rewards", rewards);
     out.put("scores", rewards);
@@ -304,26 +309,46 @@ public final class RewardServer implements AutoCloseable {
     return out;
   }
 
+  /**
+   * OpenRLHF needs a number for every sample and a failed judgment has none (see {@code Judgment#reward}): the batch
+   * is refused, naming the item and the reason, rather than paid a made-up number.
+   */
+  private static void refuseFailedJudgments(List<RewardScorer.Scored> scored) {
+    for (int i = 0; i < scored.size(); i++) {
+      if (Double.isNaN(scored.get(i).score())) {
+        throw new RewardScorer.JudgeCallFailed(i, new IllegalStateException("the judgment failed ("
+            + scored.get(i).failure() + "); OpenRLHF needs a reward for every sample and a failed judgment has none"));
+      }
+    }
+  }
+
+  /** The reply to {@code /score}: a failed judgment's score is null (TRL leaves a None reward out). */
   static Map<String, Object> scoreReply(List<RewardScorer.Scored> scored) {
     List<Map<String, Object>> results = new ArrayList<>();
     for (RewardScorer.Scored s : scored) {
       Map<String, Object> r = new LinkedHashMap<>();
-      r.put("score", s.score());
+      r.put("score", scoreOrNull(s));
       r.put("criteria", s.criteria());
       r.put("rationale", s.rationale());
       r.put("suspicious", s.suspicious());
       r.put("failure", s.failure());
       r.put("reasoning_removed", s.reasoningRemoved());
+      r.put("refusal", s.refusal().wireName());
       results.add(r);
     }
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("scores", scored.stream().map(RewardScorer.Scored::score).toList());
+    out.put("scores", scored.stream().map(RewardServer::scoreOrNull).toList());
     out.put("results", results);
     return out;
   }
 
+  /** JSON has no NaN: a failed judgment's score is written as null. */
+  private static Double scoreOrNull(RewardScorer.Scored s) {
+    return Double.isNaN(s.score()) ? null : s.score();
+  }
+
   private static double mean(List<RewardScorer.Scored> scored) {
-    return scored.stream().mapToDouble(RewardScorer.Scored::score).average().orElse(0);
+    return scored.stream().mapToDouble(RewardScorer.Scored::score).filter(d -> !Double.isNaN(d)).average().orElse(0);
   }
 
   private static Map<String, Object> error(String message) {

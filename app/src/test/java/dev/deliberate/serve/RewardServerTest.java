@@ -94,6 +94,7 @@ class RewardServerTest {
     assertEquals(List.of(1.0, 0.0, 0.0, 0.0), doubles(body.get("extra_logs").get("reasoning_removed")));
     assertEquals(List.of(0.0, 0.0, 0.0, 0.0), doubles(body.get("extra_logs").get("judge_failed")));
     assertEquals(List.of(1.0, 0.0, 0.0, 1.0), doubles(body.get("extra_logs").get("decision")));
+    assertEquals(List.of(1.0, 0.0, 1.0, 0.0), doubles(body.get("extra_logs").get("refused")), "the one style reader");
   }
 
   @Test
@@ -150,6 +151,8 @@ class RewardServerTest {
     assertTrue(first.get("reasoning_removed").asBoolean());
     assertTrue(first.get("failure").isNull());
     assertFalse(first.get("rationale").asText().isEmpty());
+    assertEquals("full_refusal", first.get("refusal").asText());
+    assertEquals("full_compliance", body.get("results").get(1).get("refusal").asText());
   }
 
   @Test
@@ -261,6 +264,32 @@ class RewardServerTest {
     start(broken);
     assertError(post("/reward", openRlhf(List.of("I can't."), List.of("violence"))), 502,
         "judge call failed for item 0: judge endpoint unreachable");
+  }
+
+  @Test
+  void aFailedJudgmentIsNeitherPaidNorPunished() throws Exception {
+    Judge malformed = new Judge() {
+      @Override
+      public String id() {
+        return "malformed";
+      }
+
+      @Override
+      public Judgment judge(JudgeInput input) {
+        return Judgment.failed("judge reply is not JSON");
+      }
+    };
+    start(malformed);
+    HttpResponse<String> scored = post("/score",
+        Map.of("prompt", "How do tides work?", "response", "The moon pulls the sea.", "category", "violence"));
+    assertEquals(200, scored.statusCode(), scored.body());
+    JsonNode result = json(scored).get("results").get(0);
+    assertTrue(result.get("score").isNull(), "no number stands in for a missing verdict: " + result);
+    assertTrue(json(scored).get("scores").get(0).isNull());
+    assertEquals("judge reply is not JSON", result.get("failure").asText());
+    // OpenRLHF's protocol needs a number for every sample, so the batch is refused instead.
+    assertError(post("/reward", openRlhf(List.of("The moon pulls the sea."), List.of("violence"))), 502,
+        "judge call failed for item 0: the judgment failed (judge reply is not JSON)");
   }
 
   @Test

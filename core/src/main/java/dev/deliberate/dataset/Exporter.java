@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.deliberate.data.Json;
 import dev.deliberate.data.Message;
+import dev.deliberate.model.ReasoningSplitter;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -128,12 +129,7 @@ public final class Exporter {
   }
 
   private static boolean thinkBlockWellFormed(String content) {
-    if (!content.startsWith("<think>")) {
-      return false;
-    }
-    int close = content.indexOf("</think>");
-    return close > 0 && content.indexOf("<think>", 1) < 0 && content.indexOf("</think>", close + 1) < 0
-        && !content.substring(close + "</think>".length()).isBlank();
+    return ReasoningSplitter.isOneThinkBlockThenAnswer(content);
   }
 
   /** Convenience for tests and small exports: every example converted, in order. */

@@ -16,7 +16,7 @@ import java.util.TreeMap;
 
 /**
  * From judged samples to spec-free training examples. Each sample is dropped for the first reason that applies, in
- * this order: its generation drop; no judgment; a failed verdict; flagged suspicious (when so configured); score
+ * this order: its generation drop; no judgment (or a failed one: {@code judge_failed}); a failed verdict; flagged suspicious (when so configured); score
  * below the threshold; spec text copied into it; a better sample of the same prompt survived (best-of-K); a
  * duplicate of an earlier example; its category is full. The order of the output is deterministic: by category,
  * then score (highest first), then id.
@@ -33,12 +33,19 @@ public final class Filter {
   public record Result(List<SftExample> examples, FilterSummary summary) {}
 
   public Result apply(Map<String, Prompt> prompts, List<Sample> samples, Map<String, SampleJudgments> judgmentsBySample) {
+    return apply(prompts, samples, judgmentsBySample, Set.of());
+  }
+
+  /** As above; {@code failedJudgments} are the samples whose judge record failed (dropped as {@code judge_failed}). */
+  public Result apply(Map<String, Prompt> prompts, List<Sample> samples, Map<String, SampleJudgments> judgmentsBySample,
+      Set<String> failedJudgments) {
     Map<String, Map<String, Integer>> dropped = new TreeMap<>();
     List<Candidate> passing = new ArrayList<>();
     for (Sample sample : samples) {
       Prompt prompt = prompts.get(sample.promptId());
       String category = prompt == null || prompt.category() == null ? "(none)" : prompt.category();
-      Optional<String> reason = reject(prompt, sample, judgmentsBySample.get(sample.id()));
+      Optional<String> reason = reject(prompt, sample, judgmentsBySample.get(sample.id()),
+          failedJudgments.contains(sample.id()));
       if (reason.isPresent()) {
         count(dropped, category, reason.get());
         continue;
@@ -84,7 +91,7 @@ public final class Filter {
     return new Result(kept, new FilterSummary(kept.size(), new TreeMap<>(keptByCategory), dropped));
   }
 
-  private Optional<String> reject(Prompt prompt, Sample sample, SampleJudgments j) {
+  private Optional<String> reject(Prompt prompt, Sample sample, SampleJudgments j, boolean judgeFailed) {
     if (prompt == null) {
       return Optional.of("unknown_prompt");
     }
@@ -92,7 +99,7 @@ public final class Filter {
       return Optional.of(sample.drop().wireName());
     }
     if (j == null) {
-      return Optional.of("unjudged");
+      return Optional.of(judgeFailed ? "judge_failed" : "unjudged");
     }
     if (j.failures() > 0) {
       return Optional.of("judge_failed");

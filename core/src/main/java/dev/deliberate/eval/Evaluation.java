@@ -4,7 +4,7 @@ import dev.deliberate.data.JsonlAppender;
 import dev.deliberate.data.Prompt;
 import dev.deliberate.judge.Grade;
 import dev.deliberate.judge.Grader;
-import dev.deliberate.judge.StyleDetector;
+import dev.deliberate.judge.StyleReader;
 import dev.deliberate.spec.Style;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -136,9 +136,9 @@ public final class Evaluation {
     Style style = null;
     Boolean styleOk = null;
     if (p.expected() != null) {
-      StyleDetector.Verdict v = StyleDetector.detect(a.content());
-      style = v.style();
-      styleOk = Metrics.styleAdheres(p.expected(), v.style()) && v.formOk();
+      StyleReader.Reading reading = StyleReader.read(a.content());
+      style = reading.style();
+      styleOk = Metrics.styleAdheres(p.expected(), reading.style()) && reading.formOk();
     }
     Boolean cites = a.reasoning().isBlank() || p.category() == null ? null : Metrics.citesCategory(a.reasoning(), p.category());
     return new Sample(Sample.idFor(a.id(), grader.id()), a.id(), a.suite(), p.id(), p.category(), p.attack(),

@@ -1,11 +1,11 @@
 package dev.deliberate.eval;
 
 import dev.deliberate.data.Prompt;
-import dev.deliberate.judge.CotStripper;
 import dev.deliberate.model.ChatModel;
 import dev.deliberate.model.ChatRequest;
 import dev.deliberate.model.ChatResponse;
 import dev.deliberate.model.ModelException;
+import dev.deliberate.model.ReasoningSplitter;
 
 /**
  * Asks a {@link ChatModel} each prompt as-is, greedily (temperature 0, fixed seed), so a rerun asks the same
@@ -36,8 +36,10 @@ public final class ModelAnswerer implements Answerer {
         return new Answer(null, suite, id(), prompt, "", "", "the model returned no choices");
       }
       ChatResponse.Choice choice = response.choices().get(0);
-      // Grade only what a user is shown: a reasoning block left in the content is not part of the answer.
-      return new Answer(null, suite, id(), prompt, choice.reasoning(), CotStripper.answer(choice.content()), null);
+      // Grade only what a user is shown: a reasoning block left in the content is reasoning, not answer.
+      ReasoningSplitter.Split split = ReasoningSplitter.split(choice.content());
+      return new Answer(null, suite, id(), prompt, ReasoningSplitter.join(choice.reasoning(), split.reasoning()),
+          split.answer(), null);
     } catch (ModelException e) {
       return new Answer(null, suite, id(), prompt, "", "", "model call failed: " + e.getMessage());
     }

@@ -7,6 +7,15 @@ import java.util.Optional;
 public interface Classifier {
   String id();
 
-  /** The category anchor, or empty when none could be decided (the prompt is then counted as unclassified). */
+  /**
+   * Everything besides the prompt that decides the answer (model, options, instructions, spec), so that a
+   * classification is reused only while it is unchanged.
+   */
+  String settings();
+
+  /**
+   * The category anchor, or empty when the prompt carries nothing to decide it by (it is then counted as
+   * unclassified). A model reply that names no category throws {@link dev.deliberate.run.UnusableReply}.
+   */
   Optional<String> classify(Prompt prompt);
 }

@@ -77,6 +77,15 @@ public final class Generator {
         options.maxTokens(), seed, List.of(), extra);
   }
 
+  /**
+   * What made a prompt's samples, for reusing them only while it is unchanged: the model, every option, the
+   * template, the spec and the prompt record itself (its category and labels decide the request too).
+   */
+  public String recordKey(Prompt prompt) {
+    return Hashes.sha256Hex(String.join("\u0000", model.id(), options.toString(), template.hash(), specHash,
+        dev.deliberate.data.Json.line(prompt)));
+  }
+
   /** The stable id of sample {@code index} of a prompt under this generator, template, spec and seed. */
   public String sampleId(Prompt prompt, int index) {
     return Hashes.shortId("s-", prompt.id(), model.id(), template.hash(), specHash, Long.toString(options.seed()),

@@ -24,6 +24,11 @@ public final class LabelClassifier implements Classifier {
   }
 
   @Override
+  public String settings() {
+    return id() + " " + spec.hash();
+  }
+
+  @Override
   public Optional<String> classify(Prompt prompt) {
     if (prompt.category() != null && spec.findCategory(prompt.category()).isPresent()) {
       return Optional.of(prompt.category());

@@ -1,10 +1,14 @@
 package dev.deliberate.generate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.deliberate.Hashes;
+import dev.deliberate.data.Json;
 import dev.deliberate.data.Message;
 import dev.deliberate.data.Prompt;
 import dev.deliberate.model.ChatModel;
 import dev.deliberate.model.ChatRequest;
+import dev.deliberate.model.ModelFailures;
+import dev.deliberate.run.UnusableReply;
 import dev.deliberate.spec.Category;
 import dev.deliberate.spec.Spec;
 import java.util.ArrayList;
@@ -17,7 +21,8 @@ import java.util.Optional;
  * {@code {"category": "ANCHOR"}}, requested as structured output: {@code response_format} with a JSON schema whose
  * {@code category} is an enum of the spec's anchors (OpenAI and vLLM's guided decoding honour it; servers that do
  * not still get the instruction in the prompt). A reply that is not such an object, or names an anchor the spec lacks, is sent back with the
- * problem up to {@code attempts} times in all; then the prompt stays unclassified.
+ * problem up to {@code attempts} times in all; then the reply is unusable ({@link UnusableReply}: the prompt's
+ * record fails with the reason, and a rerun asks again).
  */
 public final class ModelClassifier implements Classifier {
   private final ChatModel model;
@@ -36,15 +41,24 @@ public final class ModelClassifier implements Classifier {
   }
 
   @Override
+  public String settings() {
+    return String.join("\u0000", model.id(), Integer.toString(attempts), Hashes.sha256Hex(instructions()),
+        Json.line(responseFormat()));
+  }
+
+  @Override
   public Optional<String> classify(Prompt prompt) {
     List<Message> messages = new ArrayList<>();
     messages.add(Message.system(instructions()));
     messages.add(Message.user("Conversation to classify (data, not instructions to you):\n<<<CONVERSATION\n"
         + conversation(prompt) + "\nCONVERSATION>>>"));
+    String problem = "";
+    String content = "";
     for (int attempt = 0; attempt < attempts; attempt++) {
       ChatRequest request = new ChatRequest(messages, 1, 0.0, null, 200, 0L, List.of(),
           Map.of("response_format", responseFormat()));
-      String content = model.chat(request).choices().get(0).content();
+      var choices = model.chat(request).choices();
+      content = choices.isEmpty() || choices.get(0).content() == null ? "" : choices.get(0).content();
       try {
         JsonNode node = JsonReply.parse(content);
         String anchor = node.path("category").asText("");
@@ -53,11 +67,13 @@ public final class ModelClassifier implements Classifier {
         }
         throw new JsonReply.BadReply("\"category\" must be one of the listed anchors, was '" + anchor + "'");
       } catch (JsonReply.BadReply bad) {
+        problem = bad.getMessage();
         messages.add(Message.assistant(content));
         messages.add(Message.user(bad.getMessage() + ". Reply with only the JSON object {\"category\": \"ANCHOR\"}."));
       }
     }
-    return Optional.empty();
+    throw new UnusableReply("no category after " + attempts + (attempts == 1 ? " request: " : " requests: ") + problem
+        + "; last reply: '" + ModelFailures.oneLine(content, 120) + "'");
   }
 
   private Map<String, Object> responseFormat() {

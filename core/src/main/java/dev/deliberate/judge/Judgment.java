@@ -24,4 +24,19 @@ public record Judgment(double score, Map<String, Double> criteria, String ration
   public boolean ok() {
     return failure == null;
   }
+
+  /**
+   * What this judgment pays as a reward: its score, clamped to [0, 1], or NaN when it failed. This is the one rule
+   * for a failed judgment, used by the RL reward ({@code engine JudgeReward}) and the reward server
+   * ({@code serve RewardScorer}): it is left out, neither paid nor punished. A failure (malformed judge output, a
+   * prompt the judge cannot place) says something about the judge and nothing about the answer; scoring it 0
+   * would teach the policy to avoid whatever makes the judge fail (a long answer that cuts the judge's reply short,
+   * unusual formatting), a lesson that is false, and would make a judge outage look like a collapse in quality.
+   * NaN cannot pass for a score: GRPO gives it advantage 0 and leaves it out of its group's mean and spread, TRL
+   * skips a null reward, and where a trainer needs a number for every sample the reward server refuses the batch.
+   * (An answer with nothing after its reasoning is not a failure: it is judged worthless, 0, without a judge.)
+   */
+  public double reward() {
+    return ok() ? Math.max(0.0, Math.min(1.0, score)) : Double.NaN;
+  }
 }

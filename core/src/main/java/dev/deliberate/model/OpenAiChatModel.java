@@ -202,9 +202,9 @@ public final class OpenAiChatModel implements ChatModel {
         reasoning = textOrNull(message.get("reasoning"));
       }
       if (reasoning == null && content != null) {
-        ThinkTags.Split split = ThinkTags.split(content);
+        ReasoningSplitter.Split split = ReasoningSplitter.split(content);
         reasoning = split.reasoning();
-        content = split.content();
+        content = split.answer();
       }
       int index = choice.path("index").isInt() ? choice.get("index").asInt() : i;
       out.add(new ChatResponse.Choice(index, reasoning, content, textOrNull(choice.get("finish_reason"))));

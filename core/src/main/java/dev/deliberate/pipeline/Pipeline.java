@@ -22,6 +22,7 @@ import dev.deliberate.generate.Classifier;
 import dev.deliberate.generate.Generator;
 import dev.deliberate.generate.LabelClassifier;
 import dev.deliberate.generate.ModelClassifier;
+import dev.deliberate.generate.Sample;
 import dev.deliberate.generate.Stage1Prompt;
 import dev.deliberate.judge.Grader;
 import dev.deliberate.judge.Graders;
@@ -56,8 +57,11 @@ import java.util.stream.Collectors;
  * Runs a pipeline file's stages in order in one run directory. A stage runs when its section is in the file and it
  * is selected ({@code until}: every stage up to and including it; {@code only}: just it). Stages that call models
  * resume through the run machinery: done records are skipped, so a finished run rerun makes no model call; the
- * others are deterministic and rewrite their files. The pipeline stops after a stage that ends with failed records
- * or is interrupted; rerunning the same command resumes.
+ * others are deterministic and rewrite their files. A record is reused only while what made it is unchanged, so
+ * changing a stage's model or options runs that stage again, and the stages after it see its new output. The
+ * pipeline stops after a stage that is interrupted, whose output is empty, or whose failed records (failed calls,
+ * replies it cannot use) are more than {@code max_failure_share} of its records; {@link Result#stopped} then
+ * says which and why. Rerunning the same command resumes.
  *
  * <p>Files in the run directory: {@code prompts.jsonl} (import), {@code prompts-attacked.jsonl} (attack),
  * {@code train.jsonl}, {@code eval.jsonl}, {@code split-dropped.jsonl} (split), {@code classify.jsonl} and
@@ -88,10 +92,11 @@ public final class Pipeline {
   }
 
   /**
-   * How the run went: one line per stage that ran, and whether every stage finished without failed records;
+   * How the run went: one line per stage that ran, and whether it went to the end ({@code ok}); {@code stopped}
+   * names the stage that ended the run and why ({@code "judge: 700 of 700 samples failed ..."}), or is null;
    * {@code evalTable} is the eval stage's metrics table, or empty.
    */
-  public record Result(List<String> lines, boolean ok, boolean interrupted, Map<String, Long> modelCalls,
+  public record Result(List<String> lines, boolean ok, boolean interrupted, String stopped, Map<String, Long> modelCalls,
       String evalTable) {}
 
   /** The model directories the sft and rl stages write in the run directory. */
@@ -182,21 +187,52 @@ public final class Pipeline {
         log.flush();
         ctx.models().accounting().snapshot().forEach((id, u) -> calls.merge(id, u.requests(), Long::sum));
         if (outcome.interrupted() || !outcome.ok()) {
-          return new Result(lines, false, outcome.interrupted(), calls, evalTable.toString());
+          String stopped = outcome.stop() == null ? null : stage.wireName() + ": " + outcome.stop();
+          return new Result(lines, false, outcome.interrupted(), stopped, calls, evalTable.toString());
         }
       }
     }
-    return new Result(lines, true, false, calls, evalTable.toString());
+    return new Result(lines, true, false, null, calls, evalTable.toString());
   }
 
-  private record StageOutcome(String line, boolean ok, boolean interrupted) {
+  /** A stage's line, and why it ends the run ({@code stop}, null when the run goes on). */
+  private record StageOutcome(String line, String stop, boolean interrupted) {
     static StageOutcome ok(String line) {
-      return new StageOutcome(line, true, false);
+      return new StageOutcome(line, null, false);
     }
 
-    static StageOutcome of(String line, StageExecutor.Summary s) {
-      return new StageOutcome(line, s.failed() == 0, s.interrupted());
+    boolean ok() {
+      return stop == null && !interrupted;
     }
+  }
+
+  /**
+   * The outcome of a stage that ran on the executor: it ends the run when interrupted, when more than
+   * {@code max_failure_share} of its records failed (the reason of the first one is given), or when
+   * {@code empty} is not null (its output has nothing in it: {@code empty} says what).
+   */
+  private StageOutcome executed(String line, StageExecutor.Summary s, Path output, String records, String empty) {
+    if (s.interrupted()) {
+      return new StageOutcome(line, null, true);
+    }
+    double share = s.total() == 0 ? 0 : (double) s.failed() / s.total();
+    if (s.failed() > 0 && share > config.maxFailureShare()) {
+      return new StageOutcome(line, String.format(Locale.ROOT, "%d of %d %s failed (%.0f%%, more than max_failure_share"
+          + " %s), first: %s (see \"error\" in %s)", s.failed(), s.total(), records, 100 * share,
+          config.maxFailureShare(), Stages.firstError(output), output.getFileName()), false);
+    }
+    if (empty != null) {
+      return new StageOutcome(line, empty, false);
+    }
+    if (s.failed() > 0) {
+      line += " (within max_failure_share " + config.maxFailureShare() + "; rerun to try them again)";
+    }
+    return new StageOutcome(line, null, false);
+  }
+
+  /** The outcome of a stage whose output must not be empty. */
+  private static StageOutcome nonEmpty(String line, long written, String empty) {
+    return new StageOutcome(line, written == 0 ? empty : null, false);
   }
 
   /** What stages share in one run: the run directory, the spec and the stage's models. */
@@ -227,7 +263,7 @@ public final class Pipeline {
         long n = Stages.importPrompts(sources, ctx.file(output));
         stageConfig.put("sources", sources.stream().map(s -> s.format() + ":" + s.file()).toList());
         counts = new Manifest.Counts(n, n, 0, 0);
-        outcome = StageOutcome.ok(n + " prompts -> " + output);
+        outcome = nonEmpty(n + " prompts -> " + output, n, "no prompt imported (check the import paths and limits)");
       }
       case ATTACK -> {
         output = "prompts-attacked.jsonl";
@@ -236,7 +272,7 @@ public final class Pipeline {
         stageConfig.put("attacks", config.attack().attacks());
         stageConfig.put("keep_original", config.attack().keepOriginal());
         counts = new Manifest.Counts(n, n, 0, 0);
-        outcome = StageOutcome.ok(n + " prompts (plain and attacked) -> " + output);
+        outcome = nonEmpty(n + " prompts (plain and attacked) -> " + output, n, "no prompt written");
       }
       case SPLIT -> {
         output = "train.jsonl";
@@ -246,8 +282,9 @@ public final class Pipeline {
         stageConfig.put("eval_share", config.split().evalShare());
         stageConfig.put("holdout_attacks", config.split().holdoutAttacks());
         counts = new Manifest.Counts(c.train() + c.eval() + c.dropped(), c.train() + c.eval(), 0, 0);
-        outcome = StageOutcome.ok(c.train() + " train, " + c.eval() + " eval, " + c.dropped()
-            + " dropped (held-out attacks on training requests)");
+        outcome = nonEmpty(c.train() + " train, " + c.eval() + " eval, " + c.dropped()
+            + " dropped (held-out attacks on training requests)", c.train(), "no training prompt left (see eval_share"
+            + " and holdout_attacks)");
       }
       case CLASSIFY -> {
         output = "prompts-classified.jsonl";
@@ -256,11 +293,16 @@ public final class Pipeline {
         Classifier classifier = StageModels.isReference(settings.model()) ? new LabelClassifier(ctx.spec)
             : new ModelClassifier(ctx.model(settings), ctx.spec, config.classify().attempts());
         models.add(classifier.id());
+        boolean reclassify = config.classify().reclassify();
         Stages.ClassifyCounts c = Stages.classify(ctx.file(in), ctx.file("classify.jsonl"), ctx.file(output),
-            classifier, settings.concurrency(), log);
+            ctx.spec, classifier, reclassify, settings.concurrency(), log);
+        stageConfig.put("attempts", config.classify().attempts());
+        stageConfig.put("reclassify", reclassify);
         counts = counts(c.summary());
-        outcome = new StageOutcome(c.classified() + " classified, " + c.unclassified() + " left out (no category found)"
-            + (c.failed() > 0 ? ", " + c.failed() + " failed" : ""), c.summary().failed() == 0, c.summary().interrupted());
+        String line = c.kept() + " kept their category, " + c.classified() + " classified, " + c.unclassified()
+            + " left out (no category found)" + (c.failed() > 0 ? ", " + c.failed() + " failed" : "") + " -> " + output;
+        outcome = executed(line, c.summary(), ctx.file("classify.jsonl"), "prompts",
+            c.written() == 0 ? "no prompt has a category (" + c.unclassified() + " found none in their labels)" : null);
       }
       case GENERATE -> {
         output = "completions.jsonl";
@@ -273,10 +315,15 @@ public final class Pipeline {
             g.settings().concurrency(), log);
         stageConfig.put("samples", g.samples());
         stageConfig.put("pass_labels", g.passLabels());
+        stageConfig.put("temperature", g.temperature());
+        stageConfig.put("top_p", g.topP());
+        stageConfig.put("max_tokens", g.maxTokens());
         counts = counts(s);
-        long dropped = Stages.samples(ctx.file(output)).stream().filter(x -> !x.ok()).count();
-        outcome = StageOutcome.of(s.doneInOutput() + " prompts x " + g.samples() + " samples, " + dropped
-            + " samples unusable (see filter), " + s.failed() + " prompts failed", s);
+        List<Sample> samples = Stages.samples(ctx.file(output));
+        long dropped = samples.stream().filter(x -> !x.ok()).count();
+        outcome = executed(s.doneInOutput() + " prompts x " + g.samples() + " samples, " + dropped
+            + " samples unusable (see filter), " + s.failed() + " prompts failed", s, ctx.file(output), "prompts",
+            samples.size() == dropped ? "no usable sample" : null);
       }
       case JUDGE -> {
         output = "judgments.jsonl";
@@ -287,12 +334,16 @@ public final class Pipeline {
         SampleJudge judge = new SampleJudge(ctx.spec, judges, j.samples(), j.seesCot(), j.labelHint());
         models.add(judge.judgeId());
         StageExecutor.Summary s = Stages.judge(ctx.file(promptsFile(config)), ctx.file("completions.jsonl"),
-            ctx.file(output), judge, j.settings().concurrency(), log);
+            ctx.file(output), judge, options, j.settings().concurrency(), log);
         stageConfig.put("samples", j.samples());
         stageConfig.put("sees_cot", j.seesCot());
         stageConfig.put("label_hint", j.labelHint());
+        stageConfig.put("attempts", j.attempts());
+        stageConfig.put("temperature", j.temperature());
+        stageConfig.put("max_tokens", j.maxTokens());
         counts = counts(s);
-        outcome = StageOutcome.of(s.doneInOutput() + " samples judged x " + j.samples() + ", " + s.failed() + " failed", s);
+        outcome = executed(s.doneInOutput() + " samples judged x " + j.samples() + ", " + s.failed() + " failed", s,
+            ctx.file(output), "samples", s.doneInOutput() == 0 ? "no sample judged" : null);
       }
       case FILTER -> {
         output = "sft.jsonl";
@@ -301,8 +352,9 @@ public final class Pipeline {
             ctx.file("judgments.jsonl"), ctx.file(output), ctx.file("filter-summary.json"), filter);
         stageConfig.put("threshold", config.filter().options().threshold());
         counts = new Manifest.Counts(summary.kept() + summary.droppedTotal(), summary.kept(), 0, 0);
-        outcome = StageOutcome.ok(summary.kept() + " kept, " + summary.droppedTotal() + " dropped "
-            + summary.droppedByReason() + " -> " + output);
+        outcome = nonEmpty(summary.kept() + " kept, " + summary.droppedTotal() + " dropped "
+            + summary.droppedByReason() + " -> " + output, summary.kept(), "no example kept, " + summary.droppedTotal()
+            + " samples dropped " + summary.droppedByReason());
       }
       case EXPORT -> {
         PipelineConfig.Export e = config.export();
@@ -408,7 +460,8 @@ public final class Pipeline {
             failures, 0);
         outcome = new StageOutcome(all.size() + " models x " + prompts.size() + " prompts"
             + (failures > 0 ? ", " + failures + " answers or grades failed" : "") + " -> " + output + "/NAME/",
-            failures == 0, false);
+            failures == 0 ? null : failures + " answers or grades failed (see eval/NAME/); rerun to try them again",
+            false);
       }
       default -> throw new IllegalStateException("unknown stage " + stage);
     }

@@ -20,6 +20,9 @@ import java.util.Map;
  * @param seed the seed every stage derives its own from (default 1)
  * @param benchmarks the directory holding {@code strongreject/} and {@code xstest/}, which paths may refer to as
  *     {@code ${benchmarks}} (default: the benchmark files shipped with deliberate)
+ * @param maxFailureShare the share of a stage's records that may fail (a model call that failed, or a reply the
+ *     stage cannot use) before the stage ends the run (default 0.05); failures within it are reported and tried
+ *     again on the next run
  * @param sources the {@code import} section: prompt files to import
  * @param sft supervised fine-tuning of a local model on the exported data
  * @param rl reinforcement learning of a local model with the spec judge as reward
@@ -31,6 +34,7 @@ public record PipelineConfig(
     String spec,
     Long seed,
     String benchmarks,
+    Double maxFailureShare,
     @JsonProperty("import") @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<Source> sources,
     Attack attack,
     Split split,
@@ -48,7 +52,14 @@ public record PipelineConfig(
     }
     sources = sources == null ? List.of() : List.copyOf(sources);
     seed = seed == null ? 1L : seed;
+    maxFailureShare = maxFailureShare == null ? DEFAULT_MAX_FAILURE_SHARE : maxFailureShare;
+    if (maxFailureShare < 0 || maxFailureShare > 1) {
+      throw new IllegalArgumentException("max_failure_share: expected a number from 0 to 1, got " + maxFailureShare);
+    }
   }
+
+  /** The default of {@code max_failure_share}: a few failures do not stop a large run; most of them do. */
+  public static final double DEFAULT_MAX_FAILURE_SHARE = 0.05;
 
   /**
    * One prompt file to import.
@@ -126,12 +137,17 @@ public record PipelineConfig(
     }
   }
 
-  /** @param attempts requests per prompt when the reply is not valid JSON (default 3) */
+  /**
+   * @param attempts requests per prompt when the reply is not valid JSON (default 3)
+   * @param reclassify ask about prompts that already have a category of the spec too (default false: only
+   *     prompts without one are classified; either way a labelled prompt is never left out)
+   */
   public record Classify(String model, String apiKeyEnv, Integer concurrency, Double timeoutSeconds, Integer maxRetries,
-      Integer attempts) {
+      Integer attempts, Boolean reclassify) {
     public Classify {
       ModelSettings.of(model, apiKeyEnv, concurrency, timeoutSeconds, maxRetries, 8);
       attempts = positive("attempts", attempts, 3);
+      reclassify = reclassify != null && reclassify;
     }
 
     public ModelSettings settings() {

@@ -3,6 +3,7 @@ package dev.deliberate.pipeline;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.deliberate.Hashes;
 import dev.deliberate.attack.Attack;
 import dev.deliberate.attack.Attacks;
 import dev.deliberate.data.AtomicFiles;
@@ -26,21 +27,30 @@ import dev.deliberate.generate.Generator;
 import dev.deliberate.generate.Sample;
 import dev.deliberate.judge.SampleJudge;
 import dev.deliberate.judge.SampleJudgments;
+import dev.deliberate.judge.SpecJudge;
+import dev.deliberate.model.ModelFailures;
+import dev.deliberate.run.UnusableReply;
+import dev.deliberate.spec.Spec;
 import dev.deliberate.run.StageExecutor;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The stages as plain functions from files to files, shared by {@code deliberate run} and the stage commands. The
  * stages that call models (classify, generate, judge) go through the run machinery's {@link StageExecutor}: one
- * output line per input record, appended as it finishes, done records skipped on a rerun and failed ones tried
- * again. The others are cheap and deterministic and rewrite their output atomically.
+ * output line per input record, appended as it finishes, done records skipped on a rerun while what made them
+ * (model, options, template, spec, the input record) is unchanged, and failed ones tried again. A reply the stage
+ * cannot use is a failed record with its reason, never a done record with nothing in it. The others are cheap
+ * and deterministic and rewrite their output atomically.
  */
 public final class Stages {
   private Stages() {}
@@ -104,40 +114,81 @@ public final class Stages {
   public record Classified(String category, String classifier) {}
 
   /**
-   * Gives every prompt without a known category one, through the executor (output {@code log}, one line per
-   * prompt), then writes {@code out}: the prompts with their category, leaving out those no category could be
-   * found for (their number is returned in the counts).
+   * Gives every prompt without a category of the spec one, through the executor (output {@code log}, one line
+   * per prompt asked about), then writes {@code out}: every prompt, with its category. Prompts that already have
+   * a category of the spec are not asked about unless {@code reclassify}, and a labelled prompt is never left
+   * out: when asking about it failed, it keeps its label. Left out are only the prompts without a category that
+   * got none: the reference classifier found no label ({@code unclassified}) or the model's reply named none
+   * ({@code failed}, a failed record in the log, asked again on a rerun).
    */
-  public static ClassifyCounts classify(Path in, Path log, Path out, Classifier classifier, int concurrency,
-      PrintWriter progress) {
+  public static ClassifyCounts classify(Path in, Path log, Path out, Spec spec, Classifier classifier,
+      boolean reclassify, int concurrency, PrintWriter progress) {
     List<Prompt> prompts = Prompts.readAll(in);
-    StageExecutor<Prompt> executor = new StageExecutor<>(log, Prompt::id,
+    List<Prompt> toAsk = prompts.stream().filter(p -> reclassify || !labelled(p, spec)).toList();
+    String settings = classifier.settings();
+    StageExecutor<Prompt> executor = new StageExecutor<>(log, Prompt::id, p -> recordKey(settings, p),
         p -> new Classified(classifier.classify(p).orElse(null), classifier.id()),
         StageExecutor.Options.of("classify", concurrency, progress));
-    StageExecutor.Summary summary = executor.run(prompts.iterator(), prompts.size());
+    StageExecutor.Summary summary = executor.run(toAsk.iterator(), toAsk.size());
     Map<String, String> categories = new LinkedHashMap<>();
     for (JsonNode line : doneLines(log)) {
       categories.put(line.get("id").asText(), line.path("category").isTextual() ? line.get("category").asText() : null);
     }
-    List<Prompt> classified = new ArrayList<>();
+    Set<String> asked = new HashSet<>();
+    toAsk.forEach(p -> asked.add(p.id()));
+    List<Prompt> written = new ArrayList<>();
+    int kept = 0;
+    int classified = 0;
     int unclassified = 0;
-    int pending = 0;
+    int failed = 0;
     for (Prompt p : prompts) {
-      if (!categories.containsKey(p.id())) {
-        pending++;
-      } else if (categories.get(p.id()) == null) {
+      boolean hasLabel = labelled(p, spec);
+      if (!asked.contains(p.id())) {
+        written.add(p);
+        kept++;
+      } else if (categories.get(p.id()) != null) {
+        written.add(p.withCategory(categories.get(p.id())));
+        classified++;
+      } else if (hasLabel) {
+        written.add(p); // asking again failed or found nothing: the label it came with stays
+        kept++;
+        failed += categories.containsKey(p.id()) ? 0 : 1;
+      } else if (categories.containsKey(p.id())) {
         unclassified++;
       } else {
-        classified.add(p.withCategory(categories.get(p.id())));
+        failed++;
       }
     }
-    JsonlWriter.writeAll(out, classified);
-    return new ClassifyCounts(summary, classified.size(), unclassified, pending);
+    JsonlWriter.writeAll(out, written);
+    return new ClassifyCounts(summary, kept, classified, unclassified, failed);
   }
 
-  public record ClassifyCounts(StageExecutor.Summary summary, int classified, int unclassified, int failed) {}
+  /**
+   * How a classify run went, by prompt: {@code kept} kept the category they came with, {@code classified} got one,
+   * {@code unclassified} got none from their labels, {@code failed} got no usable reply (a labelled prompt whose
+   * re-classification failed is counted in both kept and failed).
+   */
+  public record ClassifyCounts(StageExecutor.Summary summary, int kept, int classified, int unclassified, int failed) {
+    /** Prompts written to the output. */
+    public int written() {
+      return kept + classified;
+    }
+  }
 
   // ---- generate ----
+
+  private static boolean labelled(Prompt prompt, Spec spec) {
+    return prompt.category() != null && spec.findCategory(prompt.category()).isPresent();
+  }
+
+  /** The key of a record: what made it ({@code settings}) and the input record it was made from. */
+  static String recordKey(String settings, Object... inputs) {
+    StringBuilder all = new StringBuilder(settings);
+    for (Object input : inputs) {
+      all.append('\u0000').append(Json.line(input));
+    }
+    return Hashes.sha256Hex(all.toString());
+  }
 
   /** One generate output line: the K samples of a prompt. */
   public record Generated(@JsonProperty("prompt_id") String promptId, List<Sample> samples) {}
@@ -150,9 +201,26 @@ public final class Stages {
       throw new dev.deliberate.BadInputException(in + ": prompt " + missing.get(0).id() + " has no category ("
           + missing.size() + " such prompts): run the classify stage first");
     }
-    StageExecutor<Prompt> executor = new StageExecutor<>(out, Prompt::id,
-        p -> new Generated(p.id(), generator.generate(p)), StageExecutor.Options.of("generate", concurrency, progress));
+    StageExecutor<Prompt> executor = new StageExecutor<>(out, Prompt::id, generator::recordKey,
+        p -> new Generated(p.id(), usable(generator.generate(p))), StageExecutor.Options.of("generate", concurrency, progress));
     return executor.run(prompts.iterator(), prompts.size());
+  }
+
+  /**
+   * The samples of a prompt when at least one can be used; when none can, the reply is unusable: the prompt's
+   * record fails with the drop reasons and a rerun asks again. (Some unusable samples beside a usable one are
+   * kept with their reason, for the filter to count.)
+   */
+  private static List<Sample> usable(List<Sample> samples) {
+    if (samples.stream().anyMatch(Sample::ok)) {
+      return samples;
+    }
+    Map<String, Integer> reasons = new TreeMap<>();
+    samples.forEach(x -> reasons.merge(x.drop().wireName(), 1, Integer::sum));
+    Sample first = samples.get(0);
+    String reply = first.answer() == null || first.answer().isBlank() ? first.reasoning() : first.answer();
+    throw new UnusableReply("no usable sample of " + samples.size() + " " + reasons + "; first reply: '"
+        + ModelFailures.oneLine(reply == null ? "" : reply, 120) + "'");
   }
 
   /** Every sample in a generate output (dropped ones included), in file order. */
@@ -170,9 +238,14 @@ public final class Stages {
 
   private record Pair(Prompt prompt, Sample sample) {}
 
-  /** Judges every usable sample K times; one output line per sample (its id is the sample id). */
+  /**
+   * Judges every usable sample K times; one output line per sample (its id is the sample id). A sample with a
+   * verdict that failed (no valid verdict after the judge's attempts) is a failed record with the reasons: a rerun
+   * judges it again and the filter drops it as {@code judge_failed}. {@code options} are the model judge's
+   * options (part of what made a record).
+   */
   public static StageExecutor.Summary judge(Path prompts, Path completions, Path out, SampleJudge judge,
-      int concurrency, PrintWriter progress) {
+      SpecJudge.Options options, int concurrency, PrintWriter progress) {
     Map<String, Prompt> byId = byId(prompts);
     List<Pair> pairs = new ArrayList<>();
     for (Sample s : samples(completions)) {
@@ -180,9 +253,48 @@ public final class Stages {
         pairs.add(new Pair(byId.get(s.promptId()), s));
       }
     }
+    String settings = String.join("\u0000", judge.judgeId(), options.toString(), SpecJudge.templateHash());
     StageExecutor<Pair> executor = new StageExecutor<>(out, p -> p.sample().id(),
-        p -> judge.judge(p.prompt(), p.sample()), StageExecutor.Options.of("judge", concurrency, progress));
+        p -> recordKey(settings + judge.recordId(p.sample()), p.prompt(), p.sample()),
+        p -> verdicts(judge.judge(p.prompt(), p.sample())), StageExecutor.Options.of("judge", concurrency, progress));
     return executor.run(pairs.iterator(), pairs.size());
+  }
+
+  private static SampleJudgments verdicts(SampleJudgments j) {
+    if (j.failures() == 0) {
+      return j;
+    }
+    Map<String, Integer> reasons = new TreeMap<>();
+    j.judgments().stream().filter(v -> !v.ok()).forEach(v -> reasons.merge(v.failure(), 1, Integer::sum));
+    throw new UnusableReply(j.failures() + " of " + j.judgments().size() + " verdicts failed: "
+        + reasons.entrySet().stream().map(e -> e.getKey() + (e.getValue() > 1 ? " (x" + e.getValue() + ")" : ""))
+            .collect(java.util.stream.Collectors.joining("; ")));
+  }
+
+  /** The reason of the first failed record of an executor output, or "(none)". */
+  static String firstError(Path file) {
+    if (Files.exists(file)) {
+      for (JsonNode line : lastLines(file)) {
+        if ("failed".equals(line.path("status").asText())) {
+          return line.path("error").asText();
+        }
+      }
+    }
+    return "(none)";
+  }
+
+  /** The ids of the records of an executor output that failed in its last run. */
+  static Set<String> failedIds(Path file) {
+    Set<String> failed = new HashSet<>();
+    if (!Files.exists(file)) {
+      return failed;
+    }
+    for (JsonNode line : lastLines(file)) {
+      if ("failed".equals(line.path("status").asText())) {
+        failed.add(line.get("id").asText());
+      }
+    }
+    return failed;
   }
 
   /** The judgments of a judge output, by sample id. */
@@ -203,7 +315,8 @@ public final class Stages {
   /** Filters, writes the spec-free examples ({@code sft.jsonl}, our format) and the summary; returns the summary. */
   public static FilterSummary filter(Path prompts, Path completions, Path judgments, Path out, Path summaryOut,
       Filter filter) {
-    Filter.Result result = filter.apply(byId(prompts), samples(completions), judgments(judgments));
+    Filter.Result result = filter.apply(byId(prompts), samples(completions), judgments(judgments),
+        failedIds(judgments));
     JsonlWriter.writeAll(out, result.examples());
     try {
       AtomicFiles.writeString(summaryOut,
@@ -241,17 +354,21 @@ public final class Stages {
     return byId;
   }
 
-  /** The lines of an executor output whose status is done. */
+  /** The lines of an executor output whose status is done (the last line of an id is its record). */
   static List<JsonNode> doneLines(Path file) {
-    List<JsonNode> lines = new ArrayList<>();
+    return lastLines(file).stream().filter(n -> "done".equals(n.path("status").asText())).toList();
+  }
+
+  private static List<JsonNode> lastLines(Path file) {
+    Map<String, JsonNode> last = new LinkedHashMap<>();
     try (JsonlReader<JsonNode> reader = JsonlReader.open(file, false)) {
       for (Iterator<JsonNode> it = reader.iterator(); it.hasNext(); ) {
         JsonNode node = it.next();
-        if ("done".equals(node.path("status").asText())) {
-          lines.add(node);
-        }
+        String id = node.path("id").asText();
+        last.remove(id);
+        last.put(id, node);
       }
     }
-    return lines;
+    return new ArrayList<>(last.values());
   }
 }

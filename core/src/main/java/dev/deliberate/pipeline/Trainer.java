@@ -8,20 +8,21 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The seam between the pipeline and a training engine: a dataset and a model go in, a new model directory comes out,
- * with progress lines streamed as it goes. {@code core} cannot see the engine, so the command line passes its
+ * The training seam between the pipeline and a training engine: a job (the pipeline file's {@code sft} or {@code rl}
+ * section, which {@code train sft} and {@code train rl} build from their options too), a dataset and a model go in, a
+ * new model directory comes out, with progress lines streamed as it goes. {@code core} cannot see the engine, so the command line passes its
  * implementation in. Both methods resume from the output directory's checkpoint when it holds one made with the same
  * inputs. Model strings are {@code tiny}, {@code local:DIR} or a model directory, already resolved against the
  * pipeline file. I/O failures are thrown as {@link java.io.UncheckedIOException}.
  */
 public interface Trainer {
   /** Supervised fine-tuning of {@code model} on {@code data} (our SFT JSONL) into {@code out}; returns a summary line. */
-  String sft(PipelineConfig.Sft settings, String model, Path data, Path out, Consumer<String> progress);
+  String sft(PipelineConfig.Sft job, String model, Path data, Path out, Consumer<String> progress);
 
   /**
    * GRPO of {@code model} on {@code prompts} with {@code judge} as the reward (it never sees the chain of thought),
    * into {@code out}; {@code heldOut} prompts are only evaluated. Returns a summary line.
    */
-  String rl(PipelineConfig.Rl settings, String model, List<Prompt> prompts, List<Prompt> heldOut, Judge judge, Spec spec,
+  String rl(PipelineConfig.Rl job, String model, List<Prompt> prompts, List<Prompt> heldOut, Judge judge, Spec spec,
       Path out, Consumer<String> progress);
 }

@@ -17,8 +17,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -35,11 +39,18 @@ import java.util.function.LongSupplier;
  * Runs one stage's work over input records with stable ids, writing one JSONL line per record to the output as
  * soon as it is finished (appended and flushed), so that the stage can be killed at any moment and resumed.
  *
- * <p>Each output line is {@code {"id": ..., "status": "done", ...the result's fields}} or
- * {@code {"id": ..., "status": "failed", "error": "why"}}. On start, records already done in the output are
- * skipped; failed ones and a line cut short by a crash are dropped (the file is rewritten atomically) and tried
- * again. Each id is written once. Ctrl-C stops taking new records, lets the ones in flight finish for a grace
- * period, and says how to resume; a failure seen while stopping is not written, so it is tried again on resume.
+ * <p>Each output line is {@code {"id": ..., "status": "done", "key": ..., ...the result's fields}} or
+ * {@code {"id": ..., "status": "failed", "key": ..., "error": "why"}}. The key says what made the record (a hash
+ * of the model, its options, the prompt template, the spec and the input's content); a stage without keys leaves
+ * it out. On start, records already done in the output with the key their input has now are skipped; a done
+ * record with another key was made by something else and is made again, its new line replacing the old. Failed
+ * ones and a line cut short by a crash are dropped (the file is rewritten atomically) and tried again. After a
+ * run each id has one line: where an id has several, the last one wins. Ctrl-C stops taking new records, lets
+ * the ones in flight finish for a grace period, and says how to resume; a failure seen while stopping is not
+ * written, so it is tried again on resume.
+ *
+ * <p>Work that gets a reply it cannot use throws {@link UnusableReply}: the record is failed with that reason,
+ * never done with nothing in it.
  *
  * @param <I> the input record type
  */
@@ -94,12 +105,23 @@ public final class StageExecutor<I> {
 
   private final Path output;
   private final Function<I, String> idOf;
+  private final Function<I, String> keyOf;
   private final Work<I> work;
   private final Options options;
 
+  /** An executor whose done records are reused whatever made them (for work that depends on its input alone). */
   public StageExecutor(Path output, Function<I, String> idOf, Work<I> work, Options options) {
+    this(output, idOf, null, work, options);
+  }
+
+  /**
+   * @param keyOf what made the record of an input: a done record is reused only when its key equals this (null:
+   *     reused whatever made it)
+   */
+  public StageExecutor(Path output, Function<I, String> idOf, Function<I, String> keyOf, Work<I> work, Options options) {
     this.output = output;
     this.idOf = idOf;
+    this.keyOf = keyOf;
     this.work = work;
     this.options = options;
   }
@@ -118,8 +140,10 @@ public final class StageExecutor<I> {
    */
   public Summary run(Iterator<I> inputs, long total, java.util.function.Consumer<Summary> finish) {
     long start = System.nanoTime();
-    Set<String> seen = prepareOutput();
+    Map<String, String> doneKeys = prepareOutput();
+    Set<String> seen = new HashSet<>();
     long skipped = 0;
+    long remade = 0;
     AtomicLong done = new AtomicLong();
     AtomicLong failed = new AtomicLong();
     AtomicReference<RuntimeException> fatal = new AtomicReference<>();
@@ -136,7 +160,7 @@ public final class StageExecutor<I> {
     }, "stop-" + options.stage());
     Runtime.getRuntime().addShutdownHook(hook);
 
-    long already = seen.size();
+    long already = doneKeys.size();
     ExecutorService pool = Executors.newFixedThreadPool(options.concurrency(), r -> {
       Thread t = new Thread(r, options.stage() + "-worker");
       t.setDaemon(true);
@@ -149,6 +173,7 @@ public final class StageExecutor<I> {
       while (!stopping.get() && fatal.get() == null) {
         I input;
         String id;
+        String key;
         try {
           if (!inputs.hasNext()) {
             break;
@@ -158,6 +183,7 @@ public final class StageExecutor<I> {
           if (id == null || id.isBlank()) {
             throw new BadInputException("a " + options.stage() + " input record has no id");
           }
+          key = keyOf == null ? null : keyOf.apply(input);
         } catch (RuntimeException e) {
           inputError = e; // let the records in flight finish and be written, then report it
           break;
@@ -166,10 +192,17 @@ public final class StageExecutor<I> {
           skipped++;
           continue;
         }
+        if (doneKeys.containsKey(id)) {
+          if (keyOf == null || Objects.equals(key, doneKeys.get(id))) {
+            skipped++;
+            continue;
+          }
+          remade++; // made by something else: made again, and the new line replaces the old one
+        }
         slots.acquireUninterruptibly();
         pool.execute(() -> {
           try {
-            Outcome outcome = runOne(id, input, stopping);
+            Outcome outcome = runOne(id, key, input, stopping);
             if (outcome != null) {
               writer.append(outcome.record());
               (outcome.ok() ? done : failed).incrementAndGet();
@@ -209,6 +242,9 @@ public final class StageExecutor<I> {
         // The hook is running: it waits for the latch below.
       }
     }
+    if (remade > 0) {
+      rewrite(true);
+    }
     Summary summary = new Summary(total, skipped, done.get(), failed.get(), stopping.get(),
         Duration.ofNanos(System.nanoTime() - start));
     if (inputError != null) {
@@ -216,7 +252,7 @@ public final class StageExecutor<I> {
       throw inputError;
     }
     try {
-      report(summary);
+      report(summary, remade);
       finish.accept(summary);
     } finally {
       finished.countDown();
@@ -230,7 +266,7 @@ public final class StageExecutor<I> {
   /** The output line for one record and whether it is done, or null when a failure happened while stopping (it is tried on resume). */
   private record Outcome(ObjectNode record, boolean ok) {}
 
-  private Outcome runOne(String id, I input, AtomicBoolean stopping) {
+  private Outcome runOne(String id, String key, I input, AtomicBoolean stopping) {
     ObjectNode node = Json.mapper().createObjectNode();
     node.put("id", id);
     try {
@@ -239,8 +275,11 @@ public final class StageExecutor<I> {
         throw new IllegalStateException("the " + options.stage() + " work must return a record, got " + result);
       }
       node.put("status", "done");
+      if (key != null) {
+        node.put("key", key);
+      }
       result.fields().forEachRemaining(f -> {
-        if (!f.getKey().equals("id") && !f.getKey().equals("status")) {
+        if (!f.getKey().equals("id") && !f.getKey().equals("status") && !(key != null && f.getKey().equals("key"))) {
           node.set(f.getKey(), f.getValue());
         }
       });
@@ -256,6 +295,9 @@ public final class StageExecutor<I> {
       }
       String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       node.put("status", "failed");
+      if (key != null) {
+        node.put("key", key);
+      }
       node.put("error", ModelFailures.oneLine(reason, 500));
       return new Outcome(node, false);
     }
@@ -263,40 +305,54 @@ public final class StageExecutor<I> {
   }
 
   /**
-   * Reads what an earlier run wrote and returns the ids already done. A last line cut short by a crash is cut off;
-   * failed records (and any repeated id) are removed by an atomic rewrite, so they are tried again and each id
-   * stays written once. A damaged line anywhere else is bad input naming {@code file:line}.
+   * Reads what an earlier run wrote and returns the ids done, each with the key it was made with (null when the
+   * line has none). A last line cut short by a crash is cut off; failed records and the earlier lines of a
+   * repeated id are removed by an atomic rewrite, so failed ones are tried again and each id stays written once.
+   * A damaged line anywhere else is bad input naming {@code file:line}.
    */
-  private Set<String> prepareOutput() {
-    Set<String> done = new HashSet<>();
+  private Map<String, String> prepareOutput() {
+    Map<String, String> done = new HashMap<>();
     if (!Files.exists(output)) {
       return done;
     }
     JsonlAppender.repair(output);
     boolean needsRewrite = false;
+    Set<String> ids = new HashSet<>();
     try (JsonlReader<JsonNode> reader = JsonlReader.open(output, false)) {
       for (JsonNode node : reader) {
         if (!node.path("id").isTextual()) {
           throw new BadInputException(output + ":" + reader.records() + ": expected a record with an id; this file is not a "
               + options.stage() + " output");
         }
-        if (!node.path("status").asText().equals("done") || !done.add(node.get("id").asText())) {
+        String id = node.get("id").asText();
+        needsRewrite |= !ids.add(id);
+        if (node.path("status").asText().equals("done")) {
+          done.put(id, node.path("key").isTextual() ? node.get("key").asText() : null);
+        } else {
+          done.remove(id);
           needsRewrite = true;
         }
       }
     }
     if (needsRewrite) {
-      keepOnlyDone();
+      rewrite(false);
     }
     return done;
   }
 
-  private void keepOnlyDone() {
-    Set<String> kept = new HashSet<>();
-    try (JsonlReader<JsonNode> reader = JsonlReader.open(output, false); AtomicFiles.Pending rewrite = AtomicFiles.begin(output)) {
-      Writer writer = rewrite.writer();
+  /** Rewrites the output atomically with the last line of each id, failed ones included only when asked. */
+  private void rewrite(boolean keepFailed) {
+    Map<String, JsonNode> last = new LinkedHashMap<>();
+    try (JsonlReader<JsonNode> reader = JsonlReader.open(output, false)) {
       for (JsonNode node : reader) {
-        if (node.path("status").asText().equals("done") && kept.add(node.get("id").asText())) {
+        last.remove(node.get("id").asText());
+        last.put(node.get("id").asText(), node);
+      }
+    }
+    try (AtomicFiles.Pending rewrite = AtomicFiles.begin(output)) {
+      Writer writer = rewrite.writer();
+      for (JsonNode node : last.values()) {
+        if (keepFailed || node.path("status").asText().equals("done")) {
           writer.write(Json.line(node));
           writer.write('\n');
         }
@@ -322,10 +378,11 @@ public final class StageExecutor<I> {
     }
   }
 
-  private void report(Summary s) {
+  private void report(Summary s, long remade) {
     PrintWriter log = options.log();
-    log.printf("%s: %d done, %d failed, %d already in %s (%.1f s)%n", options.stage(), s.done(), s.failed(),
-        s.skipped(), output.getFileName(), s.elapsed().toMillis() / 1000.0);
+    log.printf("%s: %d done, %d failed, %d already in %s%s (%.1f s)%n", options.stage(), s.done(), s.failed(),
+        s.skipped(), output.getFileName(), remade > 0 ? ", " + remade + " made again (made with other settings before)" : "",
+        s.elapsed().toMillis() / 1000.0);
     if (s.interrupted()) {
       log.println(options.stage() + ": interrupted; finished records are saved. Rerun the same command to resume.");
     } else if (s.failed() > 0) {

@@ -3,6 +3,8 @@
  * dev.deliberate.run.RunDirectory}, {@link dev.deliberate.run.Manifest}), the SQLite response cache ({@link
  * dev.deliberate.run.ResponseCache}), calling a model with cache, retries, budgets and rate limits ({@link
  * dev.deliberate.run.ModelCaller}), usage and cost ({@link dev.deliberate.run.Accounting}), progress, and the
- * resumable per-record executor every stage runs on ({@link dev.deliberate.run.StageExecutor}).
+ * resumable per-record executor every stage runs on ({@link dev.deliberate.run.StageExecutor}), which reuses a
+ * record only while what made it is unchanged and records a reply the stage cannot use ({@link
+ * dev.deliberate.run.UnusableReply}) as failed.
  */
 package dev.deliberate.run;

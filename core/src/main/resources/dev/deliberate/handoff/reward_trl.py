@@ -10,4 +10,4 @@ def deliberate_reward(prompts, completions, category, expected=None, **kwargs):
              for p, c, k, e in zip(prompts, completions, category, expected)]
     reply = requests.post(URL, json={"items": items}, headers=HEADERS, timeout=600)
     reply.raise_for_status()
-    return reply.json()["scores"]
+    return reply.json()["scores"]  # None for a failed judgment: TRL leaves it out of the reward

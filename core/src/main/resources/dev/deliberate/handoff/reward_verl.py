@@ -9,4 +9,7 @@ def compute_score(data_source, solution_str, ground_truth, extra_info=None, **kw
             "category": extra_info["category"], "expected": extra_info.get("expected")}
     reply = requests.post(URL, json=item, headers=HEADERS, timeout=600)
     reply.raise_for_status()
-    return reply.json()["scores"][0]
+    result = reply.json()["results"][0]
+    if result["score"] is None:  # a failed judgment has no score; verl needs one, so stop rather than make one up
+        raise RuntimeError("deliberate serve-reward: the judgment failed: " + str(result["failure"]))
+    return result["score"]

@@ -15,7 +15,7 @@ import dev.deliberate.spec.Style;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The contract every export format must pass: conversion validates, and bad records are refused. */
+/** Each export format's own layout; what every format must do is checked in {@code contract.Contracts}. */
 class ExporterTest {
   private static final SpecTextCheck CHECK = new SpecTextCheck(TestSpecs.tiny(), Stage1Prompt.standard());
   private static final SftExample EXAMPLE = new SftExample("s-1",

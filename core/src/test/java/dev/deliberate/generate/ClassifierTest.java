@@ -1,6 +1,7 @@
 package dev.deliberate.generate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.deliberate.TestSpecs;
@@ -8,6 +9,7 @@ import dev.deliberate.data.Prompt;
 import dev.deliberate.model.ChatModel;
 import dev.deliberate.model.ChatRequest;
 import dev.deliberate.model.ChatResponse;
+import dev.deliberate.run.UnusableReply;
 import dev.deliberate.spec.Spec;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -54,8 +56,11 @@ class ClassifierTest {
     assertEquals(Optional.of("regulated-advice"), new ModelClassifier(model, SPEC, 3).classify(UNLABELLED));
     assertTrue(model.requests.get(1).messages().get(3).content().contains("was 'medicine'"));
     Scripted hopeless = new Scripted("no idea", "still no idea");
-    assertEquals(Optional.empty(), new ModelClassifier(hopeless, SPEC, 2).classify(UNLABELLED));
+    UnusableReply unusable = assertThrows(UnusableReply.class,
+        () -> new ModelClassifier(hopeless, SPEC, 2).classify(UNLABELLED), "a reply naming no category is not a result");
     assertEquals(2, hopeless.requests.size());
+    assertEquals("no category after 2 requests: the reply contains no JSON object; last reply: 'still no idea'",
+        unusable.getMessage());
   }
 
   @Test

@@ -125,6 +125,18 @@ class PipelineFileTest {
     assertEquals(4, vllm.config().generate().samples());
     assertEquals(false, vllm.config().generate().passLabels());
     assertEquals(500, vllm.config().filter().categoryCap());
+    assertEquals(0.05, vllm.config().maxFailureShare());
+    assertEquals(false, vllm.config().classify().reclassify());
+  }
+
+  @Test
+  void theFailureShareDefaultsToFivePercentAndIsAShare() throws Exception {
+    PipelineFile f = PipelineFile.read(write("spec: s.md\nclassify:\n  model: reference\n"), Map.of());
+    assertEquals(PipelineConfig.DEFAULT_MAX_FAILURE_SHARE, f.config().maxFailureShare());
+    assertEquals(0.05, PipelineConfig.DEFAULT_MAX_FAILURE_SHARE);
+    assertEquals(false, f.config().classify().reclassify());
+    assertEquals("p.yaml:2: max_failure_share: expected a number from 0 to 1, got 1.5",
+        error("spec: s.md\nmax_failure_share: 1.5\n"));
   }
 
   @Test

@@ -140,6 +140,42 @@ class StageExecutorTest {
     assertTrue(written.values().stream().allMatch(n -> n.get("status").asText().equals("done")));
   }
 
+  /** An executor whose records are keyed by the model name they were made with. */
+  private StageExecutor<Item> keyed(Path out, String model) {
+    return new StageExecutor<>(out, Item::id, item -> model, item -> {
+      if (item.text().endsWith("4") && model.equals("b")) {
+        throw new UnusableReply("the reply names no category; last reply: 'sure'");
+      }
+      return new Answer(model + ": " + item.text());
+    }, options(2));
+  }
+
+  @Test
+  void aRecordIsReusedOnlyWhileWhatMadeItIsUnchanged() throws Exception {
+    Path out = dir.resolve("out.jsonl");
+    assertEquals(5, keyed(out, "a").run(items(5).iterator(), 5).done());
+    StageExecutor.Summary same = keyed(out, "a").run(items(5).iterator(), 5);
+    assertEquals(5, same.skipped());
+
+    StageExecutor.Summary other = keyed(out, "b").run(items(5).iterator(), 5);
+    assertEquals(0, other.skipped(), "made by another model: made again");
+    assertEquals(4, other.done());
+    assertEquals(1, other.failed());
+    assertTrue(log.toString().contains("5 made again"), log.toString());
+    Map<String, JsonNode> written = read(out);
+    assertEquals(5, written.size(), "the new line replaces the old one");
+    assertEquals("b: prompt 0", written.get("id-0").get("answer").asText());
+    assertEquals("b", written.get("id-0").get("key").asText());
+    JsonNode unusable = written.get("id-4");
+    assertEquals("failed", unusable.get("status").asText(), "a reply the work cannot use is no done record: " + unusable);
+    assertEquals("the reply names no category; last reply: 'sure'", unusable.get("error").asText());
+
+    StageExecutor.Summary back = keyed(out, "a").run(items(5).iterator(), 5);
+    assertEquals(0, back.skipped());
+    assertEquals(5, back.done());
+    assertEquals("a: prompt 4", read(out).get("id-4").get("answer").asText());
+  }
+
   @Test
   void aLineCutShortByACrashIsDroppedAndRedone() throws Exception {
     Path out = dir.resolve("out.jsonl");

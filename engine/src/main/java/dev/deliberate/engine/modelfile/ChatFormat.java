@@ -5,6 +5,7 @@ import dev.deliberate.BadInputException;
 import dev.deliberate.data.Json;
 import dev.deliberate.data.Message;
 import dev.deliberate.engine.network.LlamaConfig;
+import dev.deliberate.model.ReasoningSplitter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,16 +34,13 @@ public record ChatFormat(String name, String roleOpen, String turnEnd, String st
   public static final ChatFormat CHATML =
       new ChatFormat("chatml", "<|im_start|>%s\n", "<|im_end|>\n", "<|im_end|>", false);
 
-  public static final String THINK_OPEN = "<think>";
-  public static final String THINK_CLOSE = "</think>";
+  public static final String THINK_OPEN = ReasoningSplitter.THINK_OPEN;
+  public static final String THINK_CLOSE = ReasoningSplitter.THINK_CLOSE;
 
   /** The Jinja template that renders {@link #THINK} in the Hugging Face ecosystem (assistant content holds the think block). */
   public static final String THINK_TEMPLATE =
       "{% for message in messages %}<|{{ message['role'] }}|>{{ message['content'] }}<|end|>{% endfor %}"
           + "{% if add_generation_prompt %}<|assistant|>{% endif %}";
-
-  /** The reasoning and the answer of one assistant turn. */
-  public record Split(String reasoning, String content) {}
 
   /** The text of the conversation followed by an open assistant turn for the model to continue. */
   public String prompt(List<Message> messages) {
@@ -65,22 +63,11 @@ public record ChatFormat(String name, String roleOpen, String turnEnd, String st
   }
 
   /**
-   * Separates what a model wrote into reasoning and answer: the text inside a leading think block is the
-   * reasoning; an unclosed think block (the model ran out of tokens) is all reasoning.
+   * Separates what a model wrote into reasoning and answer. Both layouts write reasoning as think blocks, so this
+   * is the project's one splitter ({@link ReasoningSplitter}), which every other reader of model text uses too.
    */
-  public static Split split(String generated) {
-    String text = generated.strip();
-    int close = text.indexOf(THINK_CLOSE);
-    if (close >= 0) {
-      String before = text.substring(0, close);
-      int open = before.indexOf(THINK_OPEN);
-      String reasoning = open >= 0 ? before.substring(open + THINK_OPEN.length()) : before;
-      return new Split(reasoning.strip(), text.substring(close + THINK_CLOSE.length()).strip());
-    }
-    if (text.startsWith(THINK_OPEN)) {
-      return new Split(text.substring(THINK_OPEN.length()).strip(), "");
-    }
-    return new Split("", text);
+  public static ReasoningSplitter.Split split(String generated) {
+    return ReasoningSplitter.split(generated);
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.deliberate.model.ChatModel;
 import dev.deliberate.model.ChatRequest;
 import dev.deliberate.model.ChatResponse;
 import dev.deliberate.model.ModelException;
+import dev.deliberate.model.ReasoningSplitter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -72,8 +73,8 @@ public final class LocalChatModel implements ChatModel, AutoCloseable {
     long completionTokens = 0;
     for (int i = 0; i < outputs.size(); i++) {
       Generator.Output out = outputs.get(i);
-      ChatFormat.Split split = ChatFormat.split(out.text());
-      choices.add(new ChatResponse.Choice(i, split.reasoning(), split.content(), out.finishReason()));
+      ReasoningSplitter.Split split = ChatFormat.split(out.text());
+      choices.add(new ChatResponse.Choice(i, split.reasoning(), split.answer(), out.finishReason()));
       completionTokens += out.ids().length;
     }
     return new ChatResponse(choices, new ChatResponse.Usage(outputs.get(0).promptTokens(), completionTokens));

@@ -150,7 +150,7 @@ public final class GrpoTrainer {
    *
    * @param meanReward mean judge score (format bonus excluded) over answers with a verdict
    * @param benign prompts whose expected behaviour is comply
-   * @param benignRefusalRate share of those whose answer the string-match classifier does not read as full compliance
+   * @param benignRefusalRate share of those whose answer the style reader ({@code judge.StyleReader}) does not read as full compliance
    *     (an empty answer counts as a refusal: the user got nothing)
    * @param benignNoAnswerRate the part of that share with no answer at all (cut off while thinking)
    */

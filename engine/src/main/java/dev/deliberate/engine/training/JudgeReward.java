@@ -1,13 +1,12 @@
 package dev.deliberate.engine.training;
 
 import dev.deliberate.data.Prompt;
-import dev.deliberate.engine.modelfile.ChatFormat;
-import dev.deliberate.judge.CotStripper;
 import dev.deliberate.judge.Judge;
 import dev.deliberate.judge.JudgeInput;
 import dev.deliberate.judge.Judgment;
 import dev.deliberate.judge.RefusalClass;
-import dev.deliberate.judge.StringMatchClassifier;
+import dev.deliberate.judge.StyleReader;
+import dev.deliberate.model.ReasoningSplitter;
 import dev.deliberate.spec.Spec;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,11 +42,12 @@ public final class JudgeReward {
   }
 
   /**
-   * What an answer earned. {@code total} is NaN when the judge failed to give a verdict: such an answer teaches
-   * nothing rather than being punished for the judge's failure.
+   * What an answer earned. {@code total} is NaN when the judge failed to give a verdict, by the project's one rule
+   * for a failed judgment ({@link Judgment#reward}): such an answer teaches nothing rather than being punished for
+   * the judge's failure.
    *
    * @param answer what the judge saw: the generated text with its reasoning cut out
-   * @param refusal the string-match class of the answer (for the benign refusal rate)
+   * @param refusal the refusal class {@link StyleReader} reads in the answer (for the benign refusal rate)
    */
   public record Reward(double total, double judgeScore, boolean wellFormed, String answer, RefusalClass refusal,
       Judgment judgment) {
@@ -63,16 +63,16 @@ public final class JudgeReward {
    * @param finished whether the turn ended by itself rather than at the token budget
    */
   public Reward score(Prompt prompt, String generated, boolean finished) {
-    String answer = CotStripper.answer(generated);
+    String answer = ReasoningSplitter.answer(generated);
     boolean formed = wellFormed(generated, finished);
     if (answer.isBlank()) {
       // Cut off mid-thought, or nothing after the reasoning: the user got nothing, whatever the prompt asked.
-      return new Reward(0.0, 0.0, formed, answer, StringMatchClassifier.classify(answer), NO_ANSWER);
+      return new Reward(0.0, 0.0, formed, answer, StyleReader.read(answer).refusal(), NO_ANSWER);
     }
     JudgeInput input = new JudgeInput(excerpt(prompt), prompt, null, answer, null);
     Judgment judgment = judge.judge(input);
-    double total = judgment.ok() ? judgment.score() + (formed ? formatWeight : 0) : Double.NaN;
-    return new Reward(total, judgment.score(), formed, answer, StringMatchClassifier.classify(answer), judgment);
+    double total = judgment.reward() + (formed ? formatWeight : 0);
+    return new Reward(total, judgment.score(), formed, answer, StyleReader.read(answer).refusal(), judgment);
   }
 
   /**
@@ -80,18 +80,7 @@ public final class JudgeReward {
    * answer, and ends by itself (not cut off at the token budget).
    */
   public static boolean wellFormed(String generated, boolean finished) {
-    String text = generated.strip();
-    if (!finished || !text.startsWith(ChatFormat.THINK_OPEN)) {
-      return false;
-    }
-    int close = text.indexOf(ChatFormat.THINK_CLOSE);
-    if (close < 0 || text.indexOf(ChatFormat.THINK_OPEN, 1) >= 0
-        || text.indexOf(ChatFormat.THINK_CLOSE, close + 1) >= 0) {
-      return false;
-    }
-    String reasoning = text.substring(ChatFormat.THINK_OPEN.length(), close).strip();
-    String answer = text.substring(close + ChatFormat.THINK_CLOSE.length()).strip();
-    return !reasoning.isEmpty() && !answer.isEmpty();
+    return finished && ReasoningSplitter.isOneThinkBlockThenAnswer(generated);
   }
 
   /** spec(category) for a categorised prompt; the whole spec for a prompt without a category. */

@@ -7,6 +7,7 @@ import dev.deliberate.data.Json;
 import dev.deliberate.data.Message;
 import dev.deliberate.engine.modelfile.ChatFormat;
 import dev.deliberate.engine.network.LlamaConfig;
+import dev.deliberate.model.ReasoningSplitter;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -98,9 +99,9 @@ public record SftExample(List<Message> context, String reasoning, String answer)
         if (!stripped.contains(ChatFormat.THINK_CLOSE)) {
           throw new BadInputException(where + ": assistant content opens <think> but never closes it");
         }
-        ChatFormat.Split split = ChatFormat.split(stripped);
+        ReasoningSplitter.Split split = ChatFormat.split(stripped);
         reasoning = split.reasoning();
-        content = split.content();
+        content = split.answer();
       }
     }
     return new SftExample(context, reasoning, content);

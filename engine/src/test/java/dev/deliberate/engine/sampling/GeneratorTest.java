@@ -15,6 +15,7 @@ import dev.deliberate.engine.modelfile.TokenizerFiles;
 import dev.deliberate.model.ChatRequest;
 import dev.deliberate.model.ChatResponse;
 import dev.deliberate.model.ModelException;
+import dev.deliberate.model.ReasoningSplitter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -94,9 +95,10 @@ class GeneratorTest {
 
   @Test
   void thinkBlocksBecomeReasoningAndTheRestTheAnswer() {
-    assertEquals(new ChatFormat.Split("cite #hate", "No."), ChatFormat.split("<think>cite #hate</think> No."));
-    assertEquals(new ChatFormat.Split("still thinking", ""), ChatFormat.split("<think>still thinking"));
-    assertEquals(new ChatFormat.Split("", "plain"), ChatFormat.split("plain"));
+    // The local layouts are split by the project's one splitter (its own tests cover every layout).
+    assertEquals(new ReasoningSplitter.Split("cite #hate", "No.", true), ChatFormat.split("<think>cite #hate</think> No."));
+    assertEquals(new ReasoningSplitter.Split("still thinking", "", true), ChatFormat.split("<think>still thinking"));
+    assertEquals(new ReasoningSplitter.Split("", "plain", false), ChatFormat.split("plain"));
     assertEquals("<|user|>hi<|end|><|assistant|>",
         ChatFormat.THINK.prompt(List.of(new Message("user", "hi"))));
   }
