@@ -48,7 +48,7 @@ final class ClassifyCommand extends StageCommand {
       Classifier classifier = StageModels.isReference(model.model) ? new LabelClassifier(spec)
           : new ModelClassifier(models.model(model.settings()), spec, attempts);
       Path logFile = log != null ? log : out.toAbsolutePath().resolveSibling("classify.jsonl");
-      Stages.ClassifyCounts c = Stages.classify(in, logFile, out, spec, classifier, reclassify, model.concurrency, err());
+      Stages.ClassifyCounts c = Stages.classify(in, logFile, out, spec, classifier, reclassify, model.concurrency(), err());
       out().printf("classify: %d prompts with a category -> %s (%d kept theirs, %d classified); %d left out (no "
           + "category found), %d failed%n", c.written(), out, c.kept(), c.classified(), c.unclassified(), c.failed());
       printUsage(models);

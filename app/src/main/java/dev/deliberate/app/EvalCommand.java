@@ -3,20 +3,21 @@ package dev.deliberate.app;
 import dev.deliberate.BadInputException;
 import dev.deliberate.attack.Attack;
 import dev.deliberate.attack.Attacks;
-import dev.deliberate.data.Prompt;
-import dev.deliberate.eval.Answerer;
-import dev.deliberate.eval.EvalMetrics;
 import dev.deliberate.eval.Evaluation;
 import dev.deliberate.eval.Evaluation.SuitePrompt;
-import dev.deliberate.eval.ModelAnswerer;
 import dev.deliberate.eval.PrecomputedAnswers;
 import dev.deliberate.eval.Suites;
 import dev.deliberate.judge.Graders;
+import dev.deliberate.pipeline.EvalStage;
+import dev.deliberate.pipeline.StageModels;
 import dev.deliberate.report.Summary;
-import java.nio.file.Files;
+import dev.deliberate.run.Manifest;
+import dev.deliberate.run.RunDirectory;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,8 +29,10 @@ import picocli.CommandLine.Option;
       "Evaluate a model on safety suites: StrongREJECT under jailbreak attacks (goodness@0.1, not_unsafe),"
           + " XSTest (not_overrefuse on its 250 safe prompts, not_unsafe on its 200 unsafe ones), style adherence,"
           + " spec-citation accuracy, and custom suites from prompt JSONL files with expected behaviours.",
-      "Writes answers.jsonl, grades.jsonl and metrics.json under --out; rerunning resumes where it stopped and"
-          + " makes no model call for work already done. 'deliberate report DIR' turns the directory into a page.",
+      "Writes answers.jsonl, grades.jsonl and metrics.json under --out (with manifest.json and the response cache);"
+          + " --concurrency prompts are answered at once (a local model answers them as one batch), failed calls are"
+          + " retried, and rerunning resumes where it stopped, making no model call for work already done."
+          + " 'deliberate report DIR' turns the directory into a page.",
       ""
     })
 final class EvalCommand extends BaseCommand {
@@ -71,6 +74,8 @@ final class EvalCommand extends BaseCommand {
   @Option(names = "--max-tokens", paramLabel = "N", description = "Longest answer to ask for.")
   Integer maxTokens;
 
+  @Mixin ModelCallOptions call;
+
   @Override
   protected int run() throws Exception {
     if ((model == null) == (answers == null)) {
@@ -82,52 +87,73 @@ final class EvalCommand extends BaseCommand {
     if (limit != null && limit < 1) {
       throw new BadInputException("--limit must be at least 1, was " + limit);
     }
-    Answerer answerer;
-    List<SuitePrompt> prompts;
-    if (answers != null) {
-      PrecomputedAnswers precomputed = new PrecomputedAnswers(answers);
-      answerer = precomputed;
-      prompts = precomputed.prompts();
-    } else {
-      answerer = new ModelAnswerer(ModelStrings.resolve(model), seed, maxTokens);
-      prompts = suitePrompts();
-    }
-    Files.createDirectories(out);
-    Evaluation evaluation = new Evaluation(out, Graders.named(grader, ModelStrings::resolve), seed, err()::println);
-    err().println("evaluating " + answerer.id() + " on " + prompts.size() + " prompts, grader " + grader);
-    EvalMetrics metrics = evaluation.run(prompts, answerer);
-    out().print(Summary.table(List.of(metrics)));
-    out().println("wrote " + out.resolve(Evaluation.METRICS));
-    return metrics.counts().get("answer_failures") + metrics.counts().get("grade_failures") > 0
-        ? ExitCode.FAILURE : ExitCode.OK;
-  }
-
-  private List<SuitePrompt> suitePrompts() throws Exception {
-    List<Attack> chosen = attacks.strip().equals("none") ? List.of() : Attacks.parse(attacks);
-    List<SuitePrompt> prompts = new ArrayList<>();
-    for (String suite : suites) {
-      String name = suite.strip();
-      if (name.equals(Suites.STRONGREJECT)) {
-        for (Prompt plain : limited(Suites.strongReject(benchmarks.path()))) {
-          for (Prompt p : Attacks.expand(plain, chosen, true)) {
-            prompts.add(new SuitePrompt(Suites.STRONGREJECT, p));
-          }
-        }
-      } else if (name.equals(Suites.XSTEST)) {
-        limited(Suites.xsTest(benchmarks.path())).forEach(p -> prompts.add(new SuitePrompt(Suites.XSTEST, p)));
+    Instant startedAt = Instant.now();
+    // The eval directory is a run directory: its manifest records the evaluation, its cache the model replies.
+    RunDirectory run = RunDirectory.open(out, StageCommand.version());
+    Evaluation.Result result;
+    String answering;
+    int prompts;
+    try (StageModels models = new StageModels(run, ModelStrings.resolver())) {
+      if (answers != null) {
+        PrecomputedAnswers precomputed = new PrecomputedAnswers(answers);
+        answering = precomputed.id();
+        List<SuitePrompt> these = precomputed.prompts();
+        prompts = these.size();
+        err().println("evaluating " + answering + " on " + prompts + " prompts, grader " + grader);
+        Evaluation evaluation = new Evaluation(out, Graders.named(grader, m -> models.model(call.settings(m))), seed,
+            call.concurrency, err());
+        result = evaluation.run(these, precomputed);
       } else {
-        Path file = Path.of(name);
-        if (!Files.isRegularFile(file)) {
-          throw new BadInputException("--suite " + name + ": expected strongreject, xstest or a prompt JSONL file");
-        }
-        String suiteName = Suites.customName(file);
-        limited(Suites.custom(file)).forEach(p -> prompts.add(new SuitePrompt(suiteName, p)));
+        answering = model;
+        List<SuitePrompt> these = suitePrompts();
+        prompts = these.size();
+        err().println("evaluating " + model + " on " + prompts + " prompts, grader " + grader);
+        result = EvalStage.run(new EvalStage.Job(out, call.settings(model), grader, call.settings(grader), maxTokens,
+            seed, these), models, err());
       }
+      record(run, models, answering, prompts, result, startedAt);
+      printUsage(models);
     }
-    return prompts;
+    if (result.interrupted()) {
+      return ExitCode.INTERRUPTED;
+    }
+    out().print(Summary.table(List.of(result.metrics())));
+    out().println("wrote " + out.resolve(Evaluation.METRICS));
+    if (result.failures() > 0) {
+      err().println("eval: " + result.failures() + " answers or grades failed (see \"error\" in "
+          + Evaluation.ANSWERS + " and " + Evaluation.GRADES + "); rerun the same command to try them again");
+      return ExitCode.FAILURE;
+    }
+    return ExitCode.OK;
   }
 
-  private List<Prompt> limited(List<Prompt> prompts) {
-    return limit == null ? prompts : Suites.spread(prompts, limit);
+  private void record(RunDirectory run, StageModels models, String answering, int prompts, Evaluation.Result r,
+      Instant startedAt) {
+    Map<String, Object> config = new LinkedHashMap<>();
+    config.put("suites", suites);
+    config.put("attacks", attacks);
+    config.put("grader", grader);
+    config.put("limit", limit == null ? "all" : limit);
+    config.put("max_tokens", maxTokens);
+    config.put("concurrency", call.concurrency);
+    long failures = r.failures();
+    String status = r.interrupted() ? "interrupted" : failures > 0 ? "failed" : "done";
+    Manifest.Stage stage = new Manifest.Stage("eval", status, List.of(answering, grader), seed, config, null,
+        out.toString(), new Manifest.Counts(prompts, r.interrupted() ? 0 : prompts - failures, failures, 0),
+        startedAt.toString(), Instant.now().toString(), (System.currentTimeMillis() - startedAt.toEpochMilli()) / 1000.0,
+        models.accounting().snapshot());
+    run.update(m -> m.withStage(stage));
+  }
+
+  private void printUsage(StageModels models) {
+    models.accounting().snapshot().forEach((id, u) -> err().printf("usage: %s: %d calls, %d cache hits, %d retries, "
+        + "%d prompt + %d completion tokens%n", id, u.requests(), u.cacheHits(), u.retries(), u.promptTokens(),
+        u.completionTokens()));
+    err().flush();
+  }
+
+  private List<SuitePrompt> suitePrompts() {
+    List<Attack> chosen = attacks.strip().equals("none") ? List.of() : Attacks.parse(attacks);
+    return Suites.prompts(suites, chosen, limit, benchmarks.path(), Map.of(), Path::of, "--suite");
   }
 }

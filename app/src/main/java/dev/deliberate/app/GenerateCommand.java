@@ -61,7 +61,7 @@ final class GenerateCommand extends StageCommand {
       Generator generator = new Generator(chat, spec, Stage1Prompt.standard(),
           new Generator.Options(samples, temperature, topP, maxTokens, seed, labels));
       java.time.Instant startedAt = java.time.Instant.now();
-      StageExecutor.Summary s = Stages.generate(in, out, generator, model.concurrency, err());
+      StageExecutor.Summary s = Stages.generate(in, out, generator, model.concurrency(), err());
       run.update(m -> m.withSpecHash(spec.hash()));
       record(run, "generate", java.util.List.of(chat.id()), seed, java.util.Map.of("samples", samples,
           "pass_labels", labels, "in", in.toString(), "stage1_template_version", Stage1Prompt.standard().version(),

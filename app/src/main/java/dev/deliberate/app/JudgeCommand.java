@@ -70,7 +70,7 @@ final class JudgeCommand extends StageCommand {
       var judges = Judges.create(model.model, spec, m -> models.model(settings), options);
       SampleJudge judge = new SampleJudge(spec, judges, samples, seesCot, labelHint);
       java.time.Instant startedAt = java.time.Instant.now();
-      StageExecutor.Summary s = Stages.judge(prompts, in, out, judge, options, model.concurrency, err());
+      StageExecutor.Summary s = Stages.judge(prompts, in, out, judge, options, model.concurrency(), err());
       run.update(m -> m.withSpecHash(spec.hash()));
       record(run, "judge", java.util.List.of(judge.judgeId()), seed, java.util.Map.of("samples", samples,
           "sees_cot", seesCot, "label_hint", labelHint, "attempts", attempts, "in", in.toString(),

@@ -1,6 +1,7 @@
 package dev.deliberate.app;
 
 import dev.deliberate.pipeline.PipelineConfig;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options every model-calling stage command shares: which model, and how to call it. */
@@ -9,24 +10,13 @@ final class ModelMixin {
       description = "Model string: reference (offline, rule-based), openai:NAME, http(s)://HOST:PORT/v1#NAME or local:DIR.")
   String model;
 
-  @Option(names = "--api-key-env", paramLabel = "VAR",
-      description = "Environment variable holding the API key (default: OPENAI_API_KEY for openai:, none for URLs).")
-  String apiKeyEnv;
+  @Mixin ModelCallOptions call;
 
-  @Option(names = "--concurrency", defaultValue = "8", paramLabel = "C", description = "Records in flight at once (default: ${DEFAULT-VALUE}).")
-  int concurrency;
-
-  @Option(names = "--timeout", defaultValue = "600", paramLabel = "SECONDS", description = "Longest one request may take (default: ${DEFAULT-VALUE}).")
-  double timeoutSeconds;
-
-  @Option(names = "--max-retries", defaultValue = "5", paramLabel = "N", description = "Retries of one request after the first try (default: ${DEFAULT-VALUE}).")
-  int maxRetries;
+  int concurrency() {
+    return call.concurrency;
+  }
 
   PipelineConfig.ModelSettings settings() {
-    try {
-      return PipelineConfig.ModelSettings.of(model, apiKeyEnv, concurrency, timeoutSeconds, maxRetries, concurrency);
-    } catch (IllegalArgumentException e) {
-      throw new ExitException(ExitCode.BAD_INPUT, "--" + e.getMessage().replace('_', '-'));
-    }
+    return call.settings(model);
   }
 }

@@ -18,6 +18,9 @@ import dev.deliberate.engine.training.GrpoTrainer;
 import dev.deliberate.engine.training.JudgeReward;
 import dev.deliberate.engine.training.SftExample;
 import dev.deliberate.engine.training.SftTrainer;
+import dev.deliberate.engine.sampling.LocalChatModel;
+import dev.deliberate.eval.ModelAnswerer;
+import dev.deliberate.run.BatchingChatModel;
 import dev.deliberate.eval.EvalMetrics;
 import dev.deliberate.eval.Evaluation;
 import dev.deliberate.eval.Evaluation.SuitePrompt;
@@ -43,6 +46,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -413,10 +417,12 @@ final class Quickstart {
     String output = run.dir().relativize(dir.resolve(Evaluation.METRICS)).toString();
     if (!done(step, hash, output)) {
       prepareOutput(dir, hash);
-      try (LocalModel model = LocalModel.open(modelDir)) {
-        LocalAnswerer answerer = new LocalAnswerer(name, model, prompts.stream().map(SuitePrompt::prompt).toList(),
-            plan.evalMaxNewTokens(), EVAL_BATCH);
-        new Evaluation(dir, Graders.named("reference", ModelStrings::resolve), options.seed(), log).run(prompts, answerer);
+      try (LocalChatModel model = LocalChatModel.open(modelDir)) {
+        // The prompts come sorted by length, so each batch of the executor's concurrency holds similar lengths.
+        ModelAnswerer answerer = new ModelAnswerer(new BatchingChatModel(model, EVAL_BATCH, Duration.ofMillis(50)),
+            options.seed(), plan.evalMaxNewTokens(), "").named(name);
+        new Evaluation(dir, Graders.named("reference", ModelStrings::resolve), options.seed(), EVAL_BATCH,
+            new PrintWriter(new LogWriter(log), true)).run(prompts, answerer);
       }
       record(step, hash, output, start);
     }

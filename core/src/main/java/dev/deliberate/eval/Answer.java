@@ -1,6 +1,5 @@
 package dev.deliberate.eval;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.deliberate.Hashes;
@@ -8,40 +7,36 @@ import dev.deliberate.data.Prompt;
 import java.util.Objects;
 
 /**
- * One model answer to one evaluation prompt, as stored in {@code answers.jsonl}. The prompt travels with the
- * answer so that grading and the report need no other file.
+ * One model answer to one evaluation prompt, as stored in a done line of {@code answers.jsonl}. The prompt
+ * travels with the answer so that grading and the report need no other file. A prompt the model could not answer
+ * has no {@code Answer}: its line is {@code {"id", "status": "failed", "error"}}, asked again on the next run.
  *
- * @param id stable: derived from the model and the prompt id, see {@link #idFor}
+ * @param id stable: derived from everything the answer depends on, see {@link #idFor}
  * @param suite the suite the prompt belongs to ({@code strongreject}, {@code xstest}, or a custom suite's name)
  * @param model the answering model's id
  * @param prompt the prompt as sent
  * @param reasoning the chain of thought, empty when the model wrote none
  * @param content the final answer
- * @param failure null when the model answered, else why it could not
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Answer(
-    String id, String suite, String model, Prompt prompt, String reasoning, String content, String failure) {
+public record Answer(String id, String suite, String model, Prompt prompt, String reasoning, String content) {
   public Answer {
     Objects.requireNonNull(prompt, "prompt");
     reasoning = reasoning == null ? "" : reasoning;
     content = content == null ? "" : content;
-    if (id == null) {
-      id = idFor(model, prompt.id());
-    }
   }
 
-  public static String idFor(String model, String promptId) {
-    return Hashes.shortId("a-", String.valueOf(model), promptId);
+  /** The id of the answer made from {@code key} (an {@link Answerer#key}): equal keys, equal answers. */
+  public static String idFor(String key) {
+    return Hashes.shortId("a-", key);
+  }
+
+  public Answer withId(String newId) {
+    return new Answer(newId, suite, model, prompt, reasoning, content);
   }
 
   @JsonProperty("prompt_id")
   public String promptId() {
     return prompt.id();
-  }
-
-  @JsonIgnore
-  public boolean ok() {
-    return failure == null;
   }
 }

@@ -62,6 +62,15 @@ public record EvalMetrics(
 
   /** Computes every metric that the samples support; a metric with no units is left out rather than reported as 0. */
   public static EvalMetrics compute(String model, String grader, long seed, List<Sample> all, int answerFailures) {
+    return compute(model, grader, seed, all, answerFailures, 0);
+  }
+
+  /**
+   * As above, where {@code gradeFailures} answers have no sample at all (the evaluation records a failed grade as a
+   * failed line, not a sample); samples whose grade failed count as grade failures too.
+   */
+  public static EvalMetrics compute(String model, String grader, long seed, List<Sample> all, int answerFailures,
+      int gradeFailures) {
     List<Sample> graded = all.stream().filter(s -> s.grade().ok()).toList();
     Map<String, Estimate> metrics = new LinkedHashMap<>();
     Map<String, Map<String, Map<String, Estimate>>> breakdowns = new LinkedHashMap<>();
@@ -113,10 +122,10 @@ public record EvalMetrics(
     putShare(metrics, "citation_accuracy", cited, Sample::citesCategory, seed);
 
     Map<String, Integer> counts = new LinkedHashMap<>();
-    counts.put("answers", all.size() + answerFailures);
+    counts.put("answers", all.size() + gradeFailures + answerFailures);
     counts.put("answer_failures", answerFailures);
     counts.put("graded", graded.size());
-    counts.put("grade_failures", all.size() - graded.size());
+    counts.put("grade_failures", all.size() - graded.size() + gradeFailures);
     breakdowns.values().removeIf(Map::isEmpty);
     return new EvalMetrics(VERSION, model, grader, seed, standardDefinitions(), metrics, breakdowns, counts);
   }

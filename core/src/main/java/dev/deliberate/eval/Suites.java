@@ -59,6 +59,42 @@ public final class Suites {
     return prompts;
   }
 
+  /**
+   * The prompts to evaluate, each in its suite: for every suite name in order, StrongREJECT (each prompt asked
+   * plain and under every one of {@code attacks}), XSTest, or a custom suite, at most {@code limit} prompts per
+   * suite spread over it (before attacks). A custom name is looked up in {@code named} (e.g. the pipeline's
+   * {@code split}), else resolved as a prompt JSONL file by {@code files}; {@code field} names the setting in errors.
+   */
+  public static List<Evaluation.SuitePrompt> prompts(List<String> suites, List<dev.deliberate.attack.Attack> attacks,
+      Integer limit, Path benchmarks, java.util.Map<String, Path> named, java.util.function.Function<String, Path> files,
+      String field) {
+    List<Evaluation.SuitePrompt> out = new ArrayList<>();
+    for (String suite : suites) {
+      String name = suite.strip();
+      if (name.equals(STRONGREJECT)) {
+        for (Prompt plain : limited(strongReject(benchmarks), limit)) {
+          dev.deliberate.attack.Attacks.expand(plain, attacks, true)
+              .forEach(p -> out.add(new Evaluation.SuitePrompt(STRONGREJECT, p)));
+        }
+      } else if (name.equals(XSTEST)) {
+        limited(xsTest(benchmarks), limit).forEach(p -> out.add(new Evaluation.SuitePrompt(XSTEST, p)));
+      } else {
+        Path file = named.containsKey(name) ? named.get(name) : files.apply(name);
+        if (!Files.isRegularFile(file)) {
+          throw new BadInputException(field + " " + name + ": expected strongreject, xstest or a prompt JSONL file ("
+              + file + ": no such file" + (named.containsKey(name) ? "; did the stage that writes it run?)" : ")"));
+        }
+        String suiteName = named.containsKey(name) ? name : customName(file);
+        limited(custom(file), limit).forEach(p -> out.add(new Evaluation.SuitePrompt(suiteName, p)));
+      }
+    }
+    return out;
+  }
+
+  private static <T> List<T> limited(List<T> items, Integer limit) {
+    return limit == null ? items : spread(items, limit);
+  }
+
   /** The name of a custom suite: its file name without the extension. */
   public static String customName(Path file) {
     String name = file.getFileName().toString();

@@ -3,6 +3,8 @@
  *
  * <p>{@link dev.deliberate.eval.Metrics} holds every definition once (harm, goodness@0.1, the partial-refusal
  * rule, citation accuracy). {@link dev.deliberate.eval.Evaluation} runs one model in three resumable steps that
- * each write a file under the eval directory: {@code answers.jsonl} → {@code grades.jsonl} → {@code metrics.json}.
+ * each write a file under the eval directory: {@code answers.jsonl} → {@code grades.jsonl} → {@code metrics.json};
+ * answers and grades are stage-executor records ({@code {"id", "status": "done", ...}} or {@code {"id", "status":
+ * "failed", "error"}}) whose ids derive from what made them.
  */
 package dev.deliberate.eval;

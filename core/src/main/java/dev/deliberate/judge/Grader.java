@@ -9,6 +9,14 @@ package dev.deliberate.judge;
 public interface Grader {
   String id();
 
+  /**
+   * Everything a grade depends on besides the answer: the grader's id, and for a model grader its instructions.
+   * A stored grade is reused only under the same key.
+   */
+  default String key() {
+    return id();
+  }
+
   Grade rubric(String request, String answer);
 
   Grade classify(String request, String answer);

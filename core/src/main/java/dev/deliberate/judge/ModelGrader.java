@@ -74,6 +74,12 @@ public final class ModelGrader implements Grader {
     return model.id();
   }
 
+  /** The model, the attempts and both instructions: new wording grades again. */
+  @Override
+  public String key() {
+    return id() + "\n" + attempts + "\n" + Hashes.sha256Hex(RUBRIC_INSTRUCTIONS + "\u0000" + CLASSIFIER_INSTRUCTIONS);
+  }
+
   @Override
   public Grade rubric(String request, String answer) {
     return ask(RUBRIC_INSTRUCTIONS, request, answer, this::readRubric);

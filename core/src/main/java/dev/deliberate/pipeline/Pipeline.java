@@ -16,7 +16,6 @@ import dev.deliberate.dataset.FilterSummary;
 import dev.deliberate.dataset.SpecTextCheck;
 import dev.deliberate.eval.EvalMetrics;
 import dev.deliberate.eval.Evaluation;
-import dev.deliberate.eval.ModelAnswerer;
 import dev.deliberate.eval.Suites;
 import dev.deliberate.generate.Classifier;
 import dev.deliberate.generate.Generator;
@@ -24,13 +23,10 @@ import dev.deliberate.generate.LabelClassifier;
 import dev.deliberate.generate.ModelClassifier;
 import dev.deliberate.generate.Sample;
 import dev.deliberate.generate.Stage1Prompt;
-import dev.deliberate.judge.Grader;
-import dev.deliberate.judge.Graders;
 import dev.deliberate.judge.Judges;
 import dev.deliberate.judge.SampleJudge;
 import dev.deliberate.judge.SpecJudge;
 import dev.deliberate.model.ChatModel;
-import dev.deliberate.model.ModelOptions;
 import dev.deliberate.model.ModelResolver;
 import dev.deliberate.run.Manifest;
 import dev.deliberate.run.RunDirectory;
@@ -426,34 +422,20 @@ public final class Pipeline {
         List<Evaluation.SuitePrompt> prompts = evalPrompts(e, ctx);
         List<EvalMetrics> all = new ArrayList<>();
         long failures = 0;
-        Grader grader = Graders.named(e.grader(), m -> ctx.model(settings(m)));
+        boolean interrupted = false;
         for (Map.Entry<String, String> m : e.models().entrySet()) {
           String model = evalModel(m.getValue(), ctx);
           models.add(m.getKey() + "=" + model);
           Path dir = ctx.file(EVAL_DIR).resolve(m.getKey());
-          try {
-            forgetIfRetrained(dir, model);
-            Evaluation evaluation = new Evaluation(dir, grader, seed(e.seed()), progress(stage));
-            log.println("eval: " + m.getKey() + " (" + model + ") on " + prompts.size() + " prompts, grader " + e.grader());
-            // Local models are free and keep their id across retraining, so they bypass the response cache.
-            boolean local = model.startsWith("local:");
-            ChatModel chat = local ? resolver.resolve(model, ModelOptions.defaults()) : ctx.model(settings(model));
-            try {
-              EvalMetrics metrics = evaluation.run(prompts, new ModelAnswerer(chat, seed(e.seed()), e.maxTokens()));
-              all.add(metrics);
-              failures += metrics.counts().get("answer_failures") + metrics.counts().get("grade_failures");
-            } finally {
-              if (chat instanceof AutoCloseable closeable) {
-                closeable.close();
-              }
-            }
-          } catch (IOException x) {
-            throw new UncheckedIOException(x);
-          } catch (RuntimeException x) {
-            throw x;
-          } catch (Exception x) {
-            throw new IllegalStateException(x);
+          log.println("eval: " + m.getKey() + " (" + model + ") on " + prompts.size() + " prompts, grader " + e.grader());
+          Evaluation.Result r = EvalStage.run(new EvalStage.Job(dir, e.settings(model), e.grader(), e.settings(e.grader()),
+              e.maxTokens(), seed(e.seed()), prompts), ctx.models(), log);
+          if (r.interrupted()) {
+            interrupted = true;
+            break;
           }
+          all.add(r.metrics());
+          failures += r.failures();
         }
         evalTable.append(Summary.table(all));
         counts = new Manifest.Counts((long) prompts.size() * all.size(), (long) prompts.size() * all.size() - failures,
@@ -461,7 +443,7 @@ public final class Pipeline {
         outcome = new StageOutcome(all.size() + " models x " + prompts.size() + " prompts"
             + (failures > 0 ? ", " + failures + " answers or grades failed" : "") + " -> " + output + "/NAME/",
             failures == 0 ? null : failures + " answers or grades failed (see eval/NAME/); rerun to try them again",
-            false);
+            interrupted);
       }
       default -> throw new IllegalStateException("unknown stage " + stage);
     }
@@ -570,53 +552,12 @@ public final class Pipeline {
     };
   }
 
-  /**
-   * A local model directory's answers are only valid for the weights that gave them: when its
-   * {@code training.json} changed since the last evaluation (it was trained again), the old results go.
-   */
-  private static void forgetIfRetrained(Path dir, String model) throws IOException {
-    Files.createDirectories(dir);
-    Path training = model.startsWith("local:") ? Path.of(model.substring("local:".length())).resolve("training.json") : null;
-    if (training == null || !Files.isRegularFile(training)) {
-      return;
-    }
-    String hash = Hashes.sha256Hex(Files.readAllBytes(training));
-    Path marker = dir.resolve("model-training.sha256");
-    if (Files.isRegularFile(marker) && !Files.readString(marker).strip().equals(hash)) {
-      for (String f : List.of(Evaluation.ANSWERS, Evaluation.GRADES, Evaluation.METRICS)) {
-        Files.deleteIfExists(dir.resolve(f));
-      }
-    }
-    AtomicFiles.writeString(marker, hash + "\n");
-  }
-
-  private PipelineConfig.ModelSettings settings(String model) {
-    return PipelineConfig.ModelSettings.of(model, config.eval().apiKeyEnv(), null, null, null, 4);
-  }
-
   private List<Evaluation.SuitePrompt> evalPrompts(PipelineConfig.Eval e, Context ctx) {
     String selection = String.join(",", e.attacks());
     List<Attack> attacks = selection.strip().equals("none") ? List.of() : Attacks.parse(selection);
-    List<Evaluation.SuitePrompt> prompts = new ArrayList<>();
-    for (String suite : e.suites()) {
-      String name = suite.strip();
-      if (name.equals(Suites.STRONGREJECT) || name.equals(Suites.XSTEST)) {
-        Path benchmarks = config.benchmarks() == null ? BuiltinFiles.benchmarks() : file.resolve(config.benchmarks());
-        if (name.equals(Suites.STRONGREJECT)) {
-          for (Prompt plain : limited(Suites.strongReject(benchmarks), e.limit())) {
-            Attacks.expand(plain, attacks, true).forEach(p -> prompts.add(new Evaluation.SuitePrompt(Suites.STRONGREJECT, p)));
-          }
-        } else {
-          limited(Suites.xsTest(benchmarks), e.limit()).forEach(p -> prompts.add(new Evaluation.SuitePrompt(Suites.XSTEST, p)));
-        }
-      } else {
-        Path path = name.equals("split") ? ctx.file("eval.jsonl") : file.resolve(name);
-        requireFile(path, "eval.suites: " + name);
-        String suiteName = name.equals("split") ? "split" : Suites.customName(path);
-        limited(Suites.custom(path), e.limit()).forEach(p -> prompts.add(new Evaluation.SuitePrompt(suiteName, p)));
-      }
-    }
-    return prompts;
+    Path benchmarks = config.benchmarks() == null ? BuiltinFiles.benchmarks() : file.resolve(config.benchmarks());
+    return Suites.prompts(e.suites(), attacks, e.limit(), benchmarks, Map.of("split", ctx.file("eval.jsonl")),
+        file::resolve, "eval.suites:");
   }
 
   private static <T> List<T> limited(List<T> items, Integer limit) {

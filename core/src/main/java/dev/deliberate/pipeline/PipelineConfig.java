@@ -398,12 +398,18 @@ public record PipelineConfig(
    * @param maxTokens longest answer to ask for (default: the model's)
    * @param seed answering and bootstrap seed (default: the pipeline's)
    * @param apiKeyEnv environment variable holding the API key of the endpoint models and a model grader
+   * @param concurrency prompts answered (and answers graded) at once: parallel requests to an endpoint, the batch
+   *     of a local model (default 8)
+   * @param timeoutSeconds longest one request may take (default 600)
+   * @param maxRetries retries of one request after the first try (default 5)
    */
   public record Eval(Map<String, String> models,
       @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> suites,
       @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> attacks, String grader,
-      Integer limit, Integer maxTokens, Long seed, String apiKeyEnv) {
+      Integer limit, Integer maxTokens, Long seed, String apiKeyEnv, Integer concurrency, Double timeoutSeconds,
+      Integer maxRetries) {
     public Eval {
+      settings("reference", apiKeyEnv, concurrency, timeoutSeconds, maxRetries);
       if (models == null || models.isEmpty()) {
         throw new IllegalArgumentException("models: required: a mapping NAME: MODEL_STRING (sft and rl name the run's models)");
       }
@@ -426,6 +432,16 @@ public record PipelineConfig(
       if (maxTokens != null && maxTokens < 1) {
         throw new IllegalArgumentException("max_tokens: expected at least 1, got " + maxTokens);
       }
+    }
+
+    /** How to call {@code model}, an evaluated model or the grader, with this section's settings. */
+    public ModelSettings settings(String model) {
+      return settings(model, apiKeyEnv, concurrency, timeoutSeconds, maxRetries);
+    }
+
+    private static ModelSettings settings(String model, String apiKeyEnv, Integer concurrency, Double timeoutSeconds,
+        Integer maxRetries) {
+      return ModelSettings.of(model, apiKeyEnv, concurrency, timeoutSeconds, maxRetries, 8);
     }
   }
 

@@ -1,10 +1,12 @@
 package dev.deliberate.pipeline;
 
 import dev.deliberate.generate.ReferenceGenerator;
+import dev.deliberate.model.BatchChatModel;
 import dev.deliberate.model.ChatModel;
 import dev.deliberate.model.ModelOptions;
 import dev.deliberate.model.ModelResolver;
 import dev.deliberate.run.Accounting;
+import dev.deliberate.run.BatchingChatModel;
 import dev.deliberate.run.CallPolicy;
 import dev.deliberate.run.ModelCaller;
 import dev.deliberate.run.ResponseCache;
@@ -71,6 +73,34 @@ public final class StageModels implements AutoCloseable {
     }
     return new ModelCaller(model, reference ? null : cache, CallPolicy.defaults().withMaxRetries(settings.maxRetries()),
         accounting);
+  }
+
+  /**
+   * A model on this machine ({@code local:DIR}) as the run machinery calls it: retries and accounting, but no
+   * response cache (a local model is free, and keeps its id when its directory is trained again). When the
+   * backend batches ({@link BatchChatModel}), the requests of up to {@code settings.concurrency()} concurrent
+   * callers are sampled as one batch. The caller closes the returned backend when the stage is over.
+   */
+  public Local local(PipelineConfig.ModelSettings settings) {
+    ChatModel backend = resolver.resolve(settings.model(), ModelOptions.defaults());
+    ChatModel batched = backend instanceof BatchChatModel b
+        ? new BatchingChatModel(b, settings.concurrency(), Duration.ofMillis(50)) : backend;
+    return new Local(new ModelCaller(batched, null, CallPolicy.defaults().withMaxRetries(settings.maxRetries()), accounting),
+        backend);
+  }
+
+  /** A local model: {@code model} to call, {@code backend} to close. */
+  public record Local(ChatModel model, ChatModel backend) implements AutoCloseable {
+    @Override
+    public void close() throws Exception {
+      if (backend instanceof AutoCloseable closeable) {
+        closeable.close();
+      }
+    }
+  }
+
+  public static boolean isLocal(String modelString) {
+    return modelString.startsWith("local:");
   }
 
   @Override

@@ -42,7 +42,7 @@ public record EvalResult(Path dir, String label, EvalMetrics metrics, List<Sampl
 
   static EvalResult loadOne(Path dir) throws IOException {
     EvalMetrics metrics = EvalMetrics.read(dir.resolve(Evaluation.METRICS));
-    List<Sample> samples = EvalFiles.readJsonl(dir.resolve(Evaluation.GRADES), Sample.class);
+    List<Sample> samples = EvalFiles.readDoneList(dir.resolve(Evaluation.GRADES), Sample.class);
     return new EvalResult(dir, metrics.model(), metrics, samples);
   }
 

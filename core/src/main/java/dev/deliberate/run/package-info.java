@@ -5,6 +5,7 @@
  * dev.deliberate.run.ModelCaller}), usage and cost ({@link dev.deliberate.run.Accounting}), progress, and the
  * resumable per-record executor every stage runs on ({@link dev.deliberate.run.StageExecutor}), which reuses a
  * record only while what made it is unchanged and records a reply the stage cannot use ({@link
- * dev.deliberate.run.UnusableReply}) as failed.
+ * dev.deliberate.run.UnusableReply}) as failed, and the gathering of concurrent calls into batches for a model
+ * that batches ({@link dev.deliberate.run.BatchingChatModel}).
  */
 package dev.deliberate.run;

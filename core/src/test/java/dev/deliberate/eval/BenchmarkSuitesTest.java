@@ -61,7 +61,8 @@ class BenchmarkSuitesTest {
     Suites.spread(Suites.xsTest(benchmarks()), 10).forEach(p -> prompts.add(new Evaluation.SuitePrompt(Suites.XSTEST, p)));
     HelpfulOnly model = new HelpfulOnly();
 
-    EvalMetrics m = new Evaluation(dir, new ReferenceGrader(), 1, s -> {}).run(prompts, new ModelAnswerer(model, 1, null));
+    EvalMetrics m = new Evaluation(dir, new ReferenceGrader(), 1, 4, new java.io.PrintWriter(java.io.Writer.nullWriter()))
+        .run(prompts, new ModelAnswerer(model, 1, null)).metrics();
 
     assertEquals(6 * 3 + 10, model.calls);
     assertEquals(6, m.metrics().get("goodness@0.1").n());

@@ -9,6 +9,8 @@ import dev.deliberate.eval.Suites;
 import dev.deliberate.judge.ReferenceGrader;
 import dev.deliberate.spec.SpecParser;
 import dev.deliberate.spec.Style;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,12 +51,17 @@ final class ReportFixtures {
       }
 
       @Override
+      public String key(Prompt p) {
+        return name + "\n" + p.id();
+      }
+
+      @Override
       public Answer answer(String suite, Prompt p) {
         boolean harmful = p.expected() != Style.COMPLY;
         String cot = p.category() == null ? "" : "This falls under #" + p.category() + "-disallowed and #not-in-spec.";
         String answer = harmful && safe ? "I'm sorry, but I can't help with that."
             : harmful ? HOSTILE : "Here is how: use the kill command with the process id.";
-        return new Answer(null, suite, name, p, safe ? cot : "", answer, null);
+        return new Answer(null, suite, name, p, safe ? cot : "", answer);
       }
     };
   }
@@ -63,7 +70,7 @@ final class ReportFixtures {
     List<EvalResult> results = new ArrayList<>();
     for (Answerer m : List.of(model("helpful-only", false), model("deliberative", true))) {
       Path dir = root.resolve(m.id());
-      new Evaluation(dir, new ReferenceGrader(), 1, s -> {}).run(prompts(), m);
+      new Evaluation(dir, new ReferenceGrader(), 1, 1, new PrintWriter(Writer.nullWriter())).run(prompts(), m);
       results.addAll(EvalResult.load(dir));
     }
     return EvalResult.labelled(results);

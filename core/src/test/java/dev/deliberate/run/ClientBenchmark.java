@@ -38,7 +38,9 @@ import javax.management.openmbean.CompositeData;
  *       heap in use after any collection (the live set) and the peak sampled heap use (target at most 256 MB; the
  *       script also caps the heap at 256 MB, so going over fails the run).
  * </ol>
- * Arguments (all optional): N, M, L in ms, C.
+ * Arguments (all optional): N, M, L in ms, C, and the base URL of a loopback server already answering after L ms
+ * in another process ({@link LatencyServer}, as {@code bench/run-client.sh} starts it); without it the server runs
+ * in this JVM.
  */
 public final class ClientBenchmark {
   public static void main(String[] args) throws Exception {
@@ -48,16 +50,21 @@ public final class ClientBenchmark {
     int concurrency = args.length > 3 ? Integer.parseInt(args[3]) : 256;
     Path work = Files.createTempDirectory("deliberate-bench");
     PrintWriter quiet = new PrintWriter(java.io.OutputStream.nullOutputStream());
-    try (ScriptedServer server = ScriptedServer.start()) {
-      server.logging(false).script(call -> Reply.delayed(Duration.ofMillis(latencyMs), Reply.echo()));
-      ChatModel model = ModelResolver.standard().resolve(server.modelString("bench"),
+    String external = args.length > 4 ? args[4] : null;
+    try (ScriptedServer server = external == null ? ScriptedServer.start() : null) {
+      String baseUrl = external != null ? external : server.baseUrl();
+      if (server != null) {
+        server.logging(false).script(call -> Reply.delayed(Duration.ofMillis(latencyMs), Reply.echo()));
+      }
+      System.out.println("server: " + (external != null ? "separate process at " + external : "in this JVM"));
+      ChatModel model = ModelResolver.standard().resolve(baseUrl + "#bench",
           ModelOptions.defaults().withTimeout(Duration.ofSeconds(30)).withMaxInFlightPerEndpoint(concurrency));
 
       // Warm the JIT and the connection pool so the measurement sees the steady state.
       run(model, work.resolve("warm"), generated(2_000, "warm"), 2_000, concurrency, quiet);
 
       double ideal = n * latencyMs / 1000.0 / concurrency;
-      double baseline = rawHttp(server, n, concurrency);
+      double baseline = rawHttp(baseUrl, n, concurrency);
       long cpuBefore = cpuNanos();
       long start = System.nanoTime();
       StageExecutor.Summary s = run(model, work.resolve("throughput"), generated(n, "t"), n, concurrency, quiet);
@@ -70,8 +77,8 @@ public final class ClientBenchmark {
         printThreadCpu();
       }
       System.out.printf("baseline: bare HTTP calls from %d threads to the same server took %.2f s (ratio to ideal %.3f); "
-          + "the stage path reaches %.3f of the baseline; process CPU per prompt %.0f us (server included); "
-          + "%d bare-call errors%n", concurrency, baseline, ideal / baseline, baseline / seconds, cpuPerCall, rawErrors.get());
+          + "the stage path reaches %.3f of the baseline; process CPU per prompt %.0f us (%s); "
+          + "%d bare-call errors%n", concurrency, baseline, ideal / baseline, baseline / seconds, cpuPerCall, external == null ? "server included" : "client only", rawErrors.get());
 
       Path prompts = work.resolve("prompts.jsonl");
       try (BufferedWriter w = Files.newBufferedWriter(prompts)) {
@@ -133,12 +140,12 @@ public final class ClientBenchmark {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
-  private static final AtomicLong rawErrors = new AtomicLong();
+  public static final AtomicLong rawErrors = new AtomicLong();
 
   /** The same number of calls with nothing but java.net.http and fixed threads: what this machine allows. */
-  private static double rawHttp(ScriptedServer server, int count, int concurrency) throws Exception {
+  public static double rawHttp(String baseUrl, int count, int concurrency) throws Exception {
     java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
-    java.net.URI uri = java.net.URI.create(server.baseUrl() + "/chat/completions");
+    java.net.URI uri = java.net.URI.create(baseUrl + "/chat/completions");
     java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(concurrency);
     long start = System.nanoTime();

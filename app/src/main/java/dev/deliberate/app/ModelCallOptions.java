@@ -1,0 +1,29 @@
+package dev.deliberate.app;
+
+import dev.deliberate.pipeline.PipelineConfig;
+import picocli.CommandLine.Option;
+
+/** How to call a model, whichever model it is: shared by every model-calling command, eval included. */
+final class ModelCallOptions {
+  @Option(names = "--api-key-env", paramLabel = "VAR",
+      description = "Environment variable holding the API key (default: OPENAI_API_KEY for openai:, none for URLs).")
+  String apiKeyEnv;
+
+  @Option(names = "--concurrency", defaultValue = "8", paramLabel = "C",
+      description = "Records in flight at once: parallel requests to an endpoint, the batch of a local model (default: ${DEFAULT-VALUE}).")
+  int concurrency;
+
+  @Option(names = "--timeout", defaultValue = "600", paramLabel = "SECONDS", description = "Longest one request may take (default: ${DEFAULT-VALUE}).")
+  double timeoutSeconds;
+
+  @Option(names = "--max-retries", defaultValue = "5", paramLabel = "N", description = "Retries of one request after the first try (default: ${DEFAULT-VALUE}).")
+  int maxRetries;
+
+  PipelineConfig.ModelSettings settings(String model) {
+    try {
+      return PipelineConfig.ModelSettings.of(model, apiKeyEnv, concurrency, timeoutSeconds, maxRetries, concurrency);
+    } catch (IllegalArgumentException e) {
+      throw new ExitException(ExitCode.BAD_INPUT, "--" + e.getMessage().replace('_', '-'));
+    }
+  }
+}
