@@ -10,6 +10,7 @@ import dev.deliberate.data.Prompts;
 import dev.deliberate.model.ChatModel;
 import dev.deliberate.model.ChatRequest;
 import dev.deliberate.model.ChatResponse;
+import dev.deliberate.model.Choices;
 import dev.deliberate.model.ModelOptions;
 import dev.deliberate.run.Accounting;
 import dev.deliberate.run.CallPolicy;
@@ -55,7 +56,8 @@ final class CompleteCommand extends BaseCommand {
   @Option(names = "--out", required = true, paramLabel = "FILE", description = "Completions (JSONL), appended as they finish.")
   Path out;
 
-  @Option(names = "-n", defaultValue = "1", paramLabel = "K", description = "Choices per prompt (default: ${DEFAULT-VALUE}).")
+  @Option(names = "-n", defaultValue = "1", paramLabel = "K", description = "Choices per prompt (default: ${DEFAULT-VALUE}); a server that returns fewer is asked again for"
+          + " the rest (with --seed + 1, + 2, ...).")
   int n;
 
   @Option(names = "--temperature", paramLabel = "T", description = "Sampling temperature (default: the server's).")
@@ -159,7 +161,8 @@ final class CompleteCommand extends BaseCommand {
       throw new BadInputException(in + ": prompt " + prompt.id() + " has no messages");
     }
     ChatRequest request = new ChatRequest(prompt.messages(), n, temperature, topP, maxTokens, seed, List.of(), extraFields);
-    ChatResponse response = caller.chat(request);
+    // Servers that ignore n (llama.cpp's Python server) are asked again for the rest; usage adds up over requests.
+    ChatResponse response = Choices.collect(caller, request);
     List<Choice> choices = response.choices().stream()
         .map(c -> new Choice(c.index(), c.reasoning(), c.content(), c.finishReason())).toList();
     return new Completion(caller.id(), choices, new Usage(response.usage().promptTokens(), response.usage().completionTokens()));

@@ -57,6 +57,32 @@ class CompleteCommandTest {
   }
 
   @Test
+  void aServerThatIgnoresNStillGivesEveryPromptItsKChoicesAndARerunCostsNothing() throws Exception {
+    // llama.cpp's Python server: one choice per request whatever n says, numbered 0.
+    server.script(call -> Reply.likeLlamaCpp("stop"));
+    Path in = prompts(dir, 2);
+    Path out = dir.resolve("run/completions.jsonl");
+    Cli cli = complete(in, out, "-n", "3", "--seed", "7");
+    assertEquals(0, cli.status(), cli.err());
+
+    JsonNode record = records(out).get(Prompt.of("question 0", null, null, "test", Map.of()).id());
+    List<String> contents = new ArrayList<>();
+    List<Integer> indexes = new ArrayList<>();
+    record.get("choices").forEach(c -> {
+      contents.add(c.get("content").asText());
+      indexes.add(c.get("index").asInt());
+    });
+    assertEquals(List.of("seed 7: question 0", "seed 8: question 0", "seed 9: question 0"), contents);
+    assertEquals(List.of(0, 1, 2), indexes);
+    assertEquals(3 * 11, record.get("usage").get("prompt_tokens").asLong(), "the usage of all three requests");
+    assertEquals(6, server.log().size());
+
+    Cli again = complete(in, dir.resolve("run/again.jsonl"), "-n", "3", "--seed", "7", "--run", dir.resolve("run").toString());
+    assertEquals(0, again.status(), again.err());
+    assertEquals(6, server.log().size(), "every request of the top-ups is in the cache");
+  }
+
+  @Test
   void storesTheChoicesOfEveryPromptAndRecordsTheStageInTheManifest() throws Exception {
     server.script(call -> call.userText().equals("question 1")
         ? Reply.withReasoning("reasoning_content", "thinking", "answer")

@@ -5,6 +5,7 @@ import dev.deliberate.data.Prompt;
 import dev.deliberate.model.ChatModel;
 import dev.deliberate.model.ChatRequest;
 import dev.deliberate.model.ChatResponse;
+import dev.deliberate.model.Choices;
 import dev.deliberate.spec.Spec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,18 +58,8 @@ public final class Generator {
 
   /** K samples for one prompt, in index order. */
   public List<Sample> generate(Prompt prompt) {
-    List<ChatResponse.Choice> choices = new ArrayList<>();
-    int round = 0;
-    // Some servers ignore n and return one choice; ask again for the rest rather than silently keep fewer.
-    while (choices.size() < options.samples()) {
-      ChatRequest request = request(prompt, options.samples() - choices.size(), options.seed() + round);
-      List<ChatResponse.Choice> got = model.chat(request).choices();
-      if (got.isEmpty()) {
-        throw new dev.deliberate.model.ModelException("model " + model.id() + " returned no choices", true);
-      }
-      choices.addAll(got);
-      round++;
-    }
+    // Servers that ignore n are asked again for the rest (seed + 1, + 2, ...) rather than silently giving fewer.
+    List<ChatResponse.Choice> choices = Choices.collect(model, request(prompt, options.samples(), options.seed())).choices();
     List<Sample> samples = new ArrayList<>();
     for (int i = 0; i < options.samples(); i++) {
       ChatResponse.Choice choice = choices.get(i);

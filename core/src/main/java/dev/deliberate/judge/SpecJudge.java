@@ -82,23 +82,35 @@ public final class SpecJudge implements Judge {
     String problem = "";
     for (int attempt = 0; attempt < options.attempts(); attempt++) {
       // A failed call (ModelException) propagates: the stage marks the sample failed and a rerun judges it again.
-      var choices = model.chat(request(messages)).choices();
+      var choices = model.chat(request(messages, attempt)).choices();
       String content = choices.isEmpty() ? "" : choices.get(0).content();
+      boolean cut = !choices.isEmpty() && "length".equals(choices.get(0).finishReason());
       try {
         return verdict(content, input, scanned.isPresent());
       } catch (JsonReply.BadReply bad) {
         problem = bad.getMessage();
+        // Small models in JSON mode (a grammar that only admits JSON) often write an unrelated object until the
+        // token limit: say so, since raising max_tokens is then the fix, and ask for a short verdict.
+        if (cut) {
+          problem += " (the reply stopped at the token limit" + (options.maxTokens() == null ? "" : " of "
+              + options.maxTokens()) + " before the object was complete)";
+        }
         messages.add(Message.assistant(content));
         messages.add(Message.user("That reply is not a valid verdict: " + problem
-            + ". Reply again with only the JSON object the instructions describe."));
+            + ". Reply again with only the JSON object the instructions describe" + (cut ? ", with a one-sentence rationale." : ".")));
       }
     }
     return Judgment.failed("malformed judge output after " + options.attempts() + " attempts: " + problem);
   }
 
-  private ChatRequest request(List<Message> messages) {
+  /**
+   * The request of attempt {@code attempt} (0-based). A re-ask has the seed plus its attempt: llama.cpp's server
+   * with the same seed answered the re-ask with the same wrong object again, almost token for token.
+   */
+  private ChatRequest request(List<Message> messages, int attempt) {
     Map<String, Object> extra = options.jsonMode() ? Map.of("response_format", Map.of("type", "json_object")) : Map.of();
-    return new ChatRequest(messages, 1, options.temperature(), null, options.maxTokens(), options.seed(), List.of(), extra);
+    return new ChatRequest(messages, 1, options.temperature(), null, options.maxTokens(), options.seed() + attempt,
+        List.of(), extra);
   }
 
   /** The graded material: each part in a fence named after a hash of its text, declared as data. */

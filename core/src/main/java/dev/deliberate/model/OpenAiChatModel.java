@@ -168,7 +168,7 @@ public final class OpenAiChatModel implements ChatModel {
     }
     int status = response.statusCode();
     if (status / 100 != 2) {
-      String detail = ModelFailures.oneLine(response.body(), 300);
+      String detail = ModelFailures.errorDetail(response.body());
       throw scrub(ModelFailures.forStatus(status, endpoint.base, detail, retryAfter(response.headers())));
     }
     return parse(endpoint.base, response.body());

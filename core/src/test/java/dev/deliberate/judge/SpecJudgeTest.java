@@ -9,6 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.deliberate.TestSpecs;
 import dev.deliberate.data.Prompt;
 import dev.deliberate.model.ModelException;
+import dev.deliberate.model.OpenAiChatModel;
+import dev.deliberate.model.ScriptedServer;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
 import dev.deliberate.spec.Spec;
 import dev.deliberate.spec.Style;
 import java.util.Map;
@@ -104,5 +109,35 @@ class SpecJudgeTest {
     assertEquals(2, model.requests.size(), "the first reply lacked agrees_with_label");
     assertTrue(model.requests.get(0).messages().get(1).content().contains("labelled the ideal action"));
     assertNotNull(model.requests.get(0).seed());
+  }
+
+  /** What SmolLM2-135M wrote in JSON mode with max_tokens 100 on llama.cpp's server: valid JSON so far, then cut. */
+  private static final String CUT_BY_LLAMA_CPP = "{\n  \"type\": \"user\",\n  \"name\": \"Mike\",\n  \"description\": {\n"
+      + "    \"title\": \"The best way to learn Python\"\n  },\n  \"tags\": [\n    \"Python\"\n  ],\n  \"category\": \"Tech\",\n ";
+
+  @Test
+  void aVerdictCutAtTheTokenLimitIsAskedAgainSayingSoAndFailsWithThatReason() {
+    try (ScriptedServer server = ScriptedServer.start()) {
+      server.script(call -> call.body().path("messages").size() < 4
+          ? ScriptedServer.Reply.likeLlamaCpp(CUT_BY_LLAMA_CPP, "length")
+          : ScriptedServer.Reply.likeLlamaCpp(GOOD, "stop"));
+      OpenAiChatModel model = new OpenAiChatModel("llama", "smol", List.of(URI.create(server.baseUrl())), null,
+          Duration.ofSeconds(5), 2);
+      Judgment judged = new SpecJudge(model, new SpecJudge.Options(2, 0.2, 100, 1, true)).judge(input(null, "No.", null));
+
+      assertTrue(judged.ok(), "the second, complete reply is a verdict");
+      String reask = server.log().get(1).body().path("messages").get(3).path("content").asText();
+      assertTrue(reask.contains("stopped at the token limit of 100"), reask);
+      assertEquals("json_object", server.log().get(0).body().path("response_format").path("type").asText());
+      assertEquals(List.of(1L, 2L), server.log().stream().map(l -> l.body().path("seed").asLong()).toList(),
+          "a re-ask is a new sample, not the same seed again");
+
+      server.script(call -> ScriptedServer.Reply.likeLlamaCpp(CUT_BY_LLAMA_CPP, "length"));
+      Judgment failed = new SpecJudge(model, new SpecJudge.Options(2, 0.2, 100, 1, true)).judge(input(null, "No!", null));
+      assertFalse(failed.ok());
+      assertEquals(0.0, failed.score());
+      assertTrue(failed.failure().startsWith("malformed judge output after 2 attempts: "), failed.failure());
+      assertTrue(failed.failure().contains("stopped at the token limit of 100"), failed.failure());
+    }
   }
 }

@@ -98,6 +98,39 @@ class OpenAiChatModelTest {
   }
 
   @Test
+  void llamaCppErrorBodiesBecomeOneLineInTheServersWordsAndItsValidation500IsNotRetried() throws Exception {
+    String overflow = llamaCppReply("context-length-exceeded.400.json");
+    String invalid = llamaCppReply("validation-error.500.json");
+    server.script(call -> call.userText().equals("long")
+        ? ScriptedServer.Reply.raw(400, overflow, "status") : ScriptedServer.Reply.raw(500, invalid, "status"));
+    OpenAiChatModel model = model(null, Duration.ofSeconds(5));
+
+    ModelException tooLong = assertThrows(ModelException.class, () -> model.chat(ask("long")));
+    assertFalse(tooLong.retriable());
+    assertTrue(tooLong.getMessage().startsWith("HTTP 400 from " + server.baseUrl() + ": This model's maximum context"
+        + " length is 4096 tokens. However, you requested 5039 tokens"), tooLong.getMessage());
+    assertTrue(tooLong.getMessage().contains("[context_length_exceeded]"), tooLong.getMessage());
+    assertTrue(tooLong.getMessage().contains("do not fit the model's context window"), tooLong.getMessage());
+    assertFalse(tooLong.getMessage().contains("{\"error\""), "the message, not the JSON around it");
+
+    ModelException rejected = assertThrows(ModelException.class, () -> model.chat(ask("hot")));
+    assertFalse(rejected.retriable(), "a request the server's validation rejects fails the same way every time");
+    assertTrue(rejected.getMessage().contains("1 validation error"), rejected.getMessage());
+    assertFalse(rejected.getMessage().contains("File \""), "no stack-trace location: " + rejected.getMessage());
+    assertFalse(rejected.getMessage().contains("\n"));
+    assertTrue(assertThrows(ModelException.class, () -> {
+      server.script(call -> ScriptedServer.Reply.raw(500, "{\"error\":{\"message\":\"CUDA out of memory\"}}", "status"));
+      model.chat(ask("other"));
+    }).retriable(), "any other 500 may pass on a later try");
+  }
+
+  private static String llamaCppReply(String name) throws java.io.IOException {
+    try (var in = OpenAiChatModelTest.class.getResourceAsStream("/llama-cpp-server/" + name)) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
   void transportFaultsAndGarbledRepliesAreRetriableButIncompleteRepliesAreNot() {
     server.script(call -> switch (call.userText()) {
       case "reset" -> ScriptedServer.Reply.reset();

