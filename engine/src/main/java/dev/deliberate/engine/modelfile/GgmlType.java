@@ -198,33 +198,20 @@ public enum GgmlType {
   // Q4_K: f16 d, f16 dmin, 12 bytes of sub-block scales/minimums, 128 bytes of nibbles. Each 64 values take 32
   // bytes: the low nibbles are the first 32 values (sub-block 2i), the high nibbles the next 32 (sub-block 2i+1).
   private static void q4_k(ByteBuffer in, int at, float[] out, int o) {
-    float d = half(in, at);
-    float dmin = half(in, at + 2);
-    int scales = at + 4;
-    int qs = at + 16;
-    for (int group = 0; group < 4; group++) {
-      int[] lo = scaleAndMin(in, scales, 2 * group);
-      int[] hi = scaleAndMin(in, scales, 2 * group + 1);
-      float d1 = d * lo[0];
-      float m1 = dmin * lo[1];
-      float d2 = d * hi[0];
-      float m2 = dmin * hi[1];
-      for (int l = 0; l < 32; l++) {
-        int q = u8(in, qs + 32 * group + l);
-        out[o + 64 * group + l] = d1 * (q & 0x0f) - m1;
-        out[o + 64 * group + 32 + l] = d2 * (q >> 4) - m2;
-      }
-    }
+    kQuant(in, at, -1, at + 16, out, o);
   }
 
   // Q5_K: as Q4_K with 32 extra bytes before the nibbles; bit s of byte l is the fifth bit of value l of
   // sub-block s.
   private static void q5_k(ByteBuffer in, int at, float[] out, int o) {
+    kQuant(in, at, at + 16, at + 48, out, o);
+  }
+
+  /** Q4_K and Q5_K: nibbles at {@code qs}, and fifth bits at {@code qh} unless it is -1. */
+  private static void kQuant(ByteBuffer in, int at, int qh, int qs, float[] out, int o) {
     float d = half(in, at);
     float dmin = half(in, at + 2);
     int scales = at + 4;
-    int qh = at + 16;
-    int qs = at + 48;
     for (int group = 0; group < 4; group++) {
       int[] lo = scaleAndMin(in, scales, 2 * group);
       int[] hi = scaleAndMin(in, scales, 2 * group + 1);
@@ -234,7 +221,7 @@ public enum GgmlType {
       float m2 = dmin * hi[1];
       for (int l = 0; l < 32; l++) {
         int q = u8(in, qs + 32 * group + l);
-        int h = u8(in, qh + l);
+        int h = qh < 0 ? 0 : u8(in, qh + l);
         int q1 = (q & 0x0f) | (((h >> (2 * group)) & 1) << 4);
         int q2 = (q >> 4) | (((h >> (2 * group + 1)) & 1) << 4);
         out[o + 64 * group + l] = d1 * q1 - m1;
