@@ -1,9 +1,10 @@
 package dev.deliberate.app;
 
+import dev.deliberate.generate.ReferenceGenerator;
 import dev.deliberate.generate.Classifier;
 import dev.deliberate.generate.LabelClassifier;
 import dev.deliberate.generate.ModelClassifier;
-import dev.deliberate.pipeline.StageModels;
+import dev.deliberate.run.StageModels;
 import dev.deliberate.pipeline.Stages;
 import dev.deliberate.run.RunDirectory;
 import dev.deliberate.spec.Spec;
@@ -45,7 +46,7 @@ final class ClassifyCommand extends StageCommand {
     Spec spec = spec();
     RunDirectory run = run(out);
     try (StageModels models = models(run)) {
-      Classifier classifier = StageModels.isReference(model.model) ? new LabelClassifier(spec)
+      Classifier classifier = ReferenceGenerator.isReference(model.model) ? new LabelClassifier(spec)
           : new ModelClassifier(models.model(model.settings()), spec, attempts);
       Path logFile = log != null ? log : out.toAbsolutePath().resolveSibling("classify.jsonl");
       Stages.ClassifyCounts c = Stages.classify(in, logFile, out, spec, classifier, reclassify, model.concurrency(), err());

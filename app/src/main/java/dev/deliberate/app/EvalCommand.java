@@ -9,7 +9,7 @@ import dev.deliberate.eval.PrecomputedAnswers;
 import dev.deliberate.eval.Suites;
 import dev.deliberate.judge.Graders;
 import dev.deliberate.pipeline.EvalStage;
-import dev.deliberate.pipeline.StageModels;
+import dev.deliberate.run.StageModels;
 import dev.deliberate.report.Summary;
 import dev.deliberate.run.Manifest;
 import dev.deliberate.run.RunDirectory;

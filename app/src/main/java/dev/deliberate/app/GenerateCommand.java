@@ -1,8 +1,9 @@
 package dev.deliberate.app;
 
+import dev.deliberate.generate.ReferenceGenerator;
 import dev.deliberate.generate.Generator;
 import dev.deliberate.generate.Stage1Prompt;
-import dev.deliberate.pipeline.StageModels;
+import dev.deliberate.run.StageModels;
 import dev.deliberate.pipeline.Stages;
 import dev.deliberate.run.RunDirectory;
 import dev.deliberate.run.StageExecutor;
@@ -57,7 +58,7 @@ final class GenerateCommand extends StageCommand {
     RunDirectory run = run(out);
     try (StageModels models = models(run)) {
       var chat = models.model(model.settings());
-      boolean labels = passLabels != null ? passLabels : StageModels.isReference(model.model);
+      boolean labels = passLabels != null ? passLabels : ReferenceGenerator.isReference(model.model);
       Generator generator = new Generator(chat, spec, Stage1Prompt.standard(),
           new Generator.Options(samples, temperature, topP, maxTokens, seed, labels));
       java.time.Instant startedAt = java.time.Instant.now();

@@ -3,7 +3,7 @@ package dev.deliberate.app;
 import dev.deliberate.judge.Judges;
 import dev.deliberate.judge.SampleJudge;
 import dev.deliberate.judge.SpecJudge;
-import dev.deliberate.pipeline.StageModels;
+import dev.deliberate.run.StageModels;
 import dev.deliberate.pipeline.Stages;
 import dev.deliberate.run.RunDirectory;
 import dev.deliberate.run.StageExecutor;

@@ -1,5 +1,6 @@
 package dev.deliberate.app;
 
+import dev.deliberate.run.ModelSettings;
 import dev.deliberate.pipeline.PipelineConfig;
 import picocli.CommandLine.Option;
 
@@ -19,9 +20,9 @@ final class ModelCallOptions {
   @Option(names = "--max-retries", defaultValue = "5", paramLabel = "N", description = "Retries of one request after the first try (default: ${DEFAULT-VALUE}).")
   int maxRetries;
 
-  PipelineConfig.ModelSettings settings(String model) {
+  ModelSettings settings(String model) {
     try {
-      return PipelineConfig.ModelSettings.of(model, apiKeyEnv, concurrency, timeoutSeconds, maxRetries, concurrency);
+      return ModelSettings.of(model, apiKeyEnv, concurrency, timeoutSeconds, maxRetries, concurrency);
     } catch (IllegalArgumentException e) {
       throw new ExitException(ExitCode.BAD_INPUT, "--" + e.getMessage().replace('_', '-'));
     }

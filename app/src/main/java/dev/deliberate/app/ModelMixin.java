@@ -1,5 +1,6 @@
 package dev.deliberate.app;
 
+import dev.deliberate.run.ModelSettings;
 import dev.deliberate.pipeline.PipelineConfig;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,7 +17,7 @@ final class ModelMixin {
     return call.concurrency;
   }
 
-  PipelineConfig.ModelSettings settings() {
+  ModelSettings settings() {
     return call.settings(model);
   }
 }

@@ -1,11 +1,11 @@
 package dev.deliberate.app;
 
+import dev.deliberate.generate.ReferenceGenerator;
 import dev.deliberate.engine.modelfile.ModelDirs;
 import dev.deliberate.engine.sampling.LocalChatModel;
 import dev.deliberate.model.ChatModel;
 import dev.deliberate.model.ModelOptions;
 import dev.deliberate.model.ModelResolver;
-import dev.deliberate.pipeline.StageModels;
 
 /**
  * The one place the command line turns model strings into {@link ChatModel}s: {@code openai:MODEL},
@@ -17,7 +17,7 @@ final class ModelStrings {
 
   /** Every scheme the command line knows. */
   static ModelResolver resolver() {
-    return StageModels.defaultResolver().register("local:", ModelStrings::local);
+    return ReferenceGenerator.resolver().register("local:", ModelStrings::local);
   }
 
   /** {@code local:DIR} loads a model directory; {@code local:tiny} is the built-in tiny model (built on first use). */

@@ -1,6 +1,6 @@
 package dev.deliberate.app;
 
-import dev.deliberate.pipeline.StageModels;
+import dev.deliberate.run.StageModels;
 import dev.deliberate.run.RunDirectory;
 import dev.deliberate.run.StageExecutor;
 import dev.deliberate.spec.Spec;

@@ -1,5 +1,6 @@
 package dev.deliberate.app;
 
+import dev.deliberate.run.ModelSettings;
 import dev.deliberate.BadInputException;
 import dev.deliberate.data.Prompt;
 import dev.deliberate.data.Prompts;
@@ -10,7 +11,7 @@ import dev.deliberate.judge.Judges;
 import dev.deliberate.judge.ReferenceJudge;
 import dev.deliberate.judge.SpecJudge;
 import dev.deliberate.pipeline.PipelineConfig;
-import dev.deliberate.pipeline.StageModels;
+import dev.deliberate.run.StageModels;
 import dev.deliberate.spec.Spec;
 import java.nio.file.Path;
 import java.util.List;
@@ -179,7 +180,7 @@ final class TrainRlCommand extends StageCommand {
     return ExitCode.OK;
   }
 
-  private static PipelineConfig.ModelSettings judgeSettings(PipelineConfig.Rl job) {
+  private static ModelSettings judgeSettings(PipelineConfig.Rl job) {
     try {
       return job.judgeSettings();
     } catch (IllegalArgumentException e) {

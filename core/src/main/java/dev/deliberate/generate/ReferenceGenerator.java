@@ -6,6 +6,7 @@ import dev.deliberate.data.Message;
 import dev.deliberate.model.ChatModel;
 import dev.deliberate.model.ChatRequest;
 import dev.deliberate.model.ChatResponse;
+import dev.deliberate.model.ModelResolver;
 import dev.deliberate.spec.Style;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -49,6 +50,33 @@ import java.util.regex.Pattern;
 public final class ReferenceGenerator implements ChatModel {
   public static final String ID = "reference";
   public static final String BRIEF_ID = "reference:brief";
+
+  /** The standard resolver ({@code openai:}, {@code http(s)://}) with the reference models registered. */
+  public static ModelResolver resolver() {
+    return registerOn(ModelResolver.standard());
+  }
+
+  /** Registers {@code reference} and {@code reference:brief} on a resolver; returns it. */
+  public static ModelResolver registerOn(ModelResolver resolver) {
+    return resolver.register(ID, (string, options) -> {
+      if (!string.equals(ID) && !string.equals(BRIEF_ID)) {
+        throw new dev.deliberate.BadInputException("unknown model '" + string + "': the offline models are '" + ID
+            + "' and '" + BRIEF_ID + "'");
+      }
+      return new ReferenceGenerator(string.equals(BRIEF_ID));
+    });
+  }
+
+  /** Whether a model string names one of the reference models. */
+  public static boolean isReference(String modelString) {
+    return modelString.startsWith(ID);
+  }
+
+  /** Free and deterministic: asking again gives the same reply. */
+  @Override
+  public boolean cacheable() {
+    return false;
+  }
 
   private static final Pattern ANCHOR = Pattern.compile("\\{#([a-z0-9-]+)}");
   private static final Pattern DEFAULT_STYLE =

@@ -10,4 +10,12 @@ public interface ChatModel {
 
   /** Sends one request and returns all its choices; throws {@link ModelException} when the call failed. */
   ChatResponse chat(ChatRequest request);
+
+  /**
+   * Whether the run machinery keeps this model's replies in the response cache: true unless asking again is free
+   * and gives the same reply (the offline reference models).
+   */
+  default boolean cacheable() {
+    return true;
+  }
 }

@@ -1,5 +1,7 @@
 package dev.deliberate.pipeline;
 
+import dev.deliberate.run.StageModels;
+import dev.deliberate.run.ModelSettings;
 import dev.deliberate.Hashes;
 import dev.deliberate.eval.Evaluation;
 import dev.deliberate.eval.ModelAnswerer;
@@ -32,12 +34,12 @@ public final class EvalStage {
    * @param maxTokens the longest answer to ask for, or null for the model's default
    * @param seed the answering and bootstrap seed
    */
-  public record Job(Path dir, PipelineConfig.ModelSettings answering, String grader,
-      PipelineConfig.ModelSettings grading, Integer maxTokens, long seed, List<Evaluation.SuitePrompt> prompts) {}
+  public record Job(Path dir, ModelSettings answering, String grader,
+      ModelSettings grading, Integer maxTokens, long seed, List<Evaluation.SuitePrompt> prompts) {}
 
   public static Evaluation.Result run(Job job, StageModels models, PrintWriter log) {
     String model = job.answering().model();
-    Grader grader = Graders.named(job.grader(), m -> models.model(PipelineConfig.ModelSettings.of(m,
+    Grader grader = Graders.named(job.grader(), m -> models.model(ModelSettings.of(m,
         job.grading().apiKeyEnv(), job.grading().concurrency(), job.grading().timeoutSeconds(),
         job.grading().maxRetries(), job.grading().concurrency())));
     // Grading runs as wide as its model allows; the offline graders are CPU-bound.

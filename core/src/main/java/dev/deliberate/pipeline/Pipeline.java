@@ -1,5 +1,8 @@
 package dev.deliberate.pipeline;
 
+import dev.deliberate.generate.ReferenceGenerator;
+import dev.deliberate.run.StageModels;
+import dev.deliberate.run.ModelSettings;
 import dev.deliberate.BadInputException;
 import dev.deliberate.BuiltinFiles;
 import dev.deliberate.Hashes;
@@ -237,7 +240,7 @@ public final class Pipeline {
       return run.file(name);
     }
 
-    ChatModel model(PipelineConfig.ModelSettings settings) {
+    ChatModel model(ModelSettings settings) {
       return models.model(settings);
     }
   }
@@ -285,8 +288,8 @@ public final class Pipeline {
       case CLASSIFY -> {
         output = "prompts-classified.jsonl";
         String in = config.split() != null ? "train.jsonl" : config.attack() != null ? "prompts-attacked.jsonl" : "prompts.jsonl";
-        PipelineConfig.ModelSettings settings = config.classify().settings();
-        Classifier classifier = StageModels.isReference(settings.model()) ? new LabelClassifier(ctx.spec)
+        ModelSettings settings = config.classify().settings();
+        Classifier classifier = ReferenceGenerator.isReference(settings.model()) ? new LabelClassifier(ctx.spec)
             : new ModelClassifier(ctx.model(settings), ctx.spec, config.classify().attempts());
         models.add(classifier.id());
         boolean reclassify = config.classify().reclassify();

@@ -1,5 +1,7 @@
 package dev.deliberate.pipeline;
 
+import dev.deliberate.generate.ReferenceGenerator;
+import dev.deliberate.run.ModelSettings;
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.deliberate.dataset.FilterOptions;
@@ -111,32 +113,6 @@ public record PipelineConfig(
     }
   }
 
-  /** How a stage reaches its model; see the models documentation for model strings. */
-  public record ModelSettings(String model, String apiKeyEnv, Integer concurrency, Double timeoutSeconds,
-      Integer maxRetries) {
-    /**
-     * Validated settings with defaults filled in (concurrency {@code defaultConcurrency}, timeout 600 s, 5
-     * retries); a bad value throws {@link IllegalArgumentException} naming the field.
-     */
-    public static ModelSettings of(String model, String apiKeyEnv, Integer concurrency, Double timeoutSeconds,
-        Integer maxRetries, int defaultConcurrency) {
-      if (model == null || model.isBlank()) {
-        throw new IllegalArgumentException("model: required: a model string such as reference or http://HOST:PORT/v1#NAME");
-      }
-      if (concurrency != null && concurrency < 1) {
-        throw new IllegalArgumentException("concurrency: expected at least 1, got " + concurrency);
-      }
-      if (timeoutSeconds != null && !(timeoutSeconds > 0)) {
-        throw new IllegalArgumentException("timeout_seconds: expected a positive number, got " + timeoutSeconds);
-      }
-      if (maxRetries != null && maxRetries < 0) {
-        throw new IllegalArgumentException("max_retries: expected 0 or more, got " + maxRetries);
-      }
-      return new ModelSettings(model, apiKeyEnv, concurrency == null ? defaultConcurrency : concurrency,
-          timeoutSeconds == null ? 600.0 : timeoutSeconds, maxRetries == null ? 5 : maxRetries);
-    }
-  }
-
   /**
    * @param attempts requests per prompt when the reply is not valid JSON (default 3)
    * @param reclassify ask about prompts that already have a category of the spec too (default false: only
@@ -173,7 +149,7 @@ public record PipelineConfig(
       if (topP != null && (topP <= 0 || topP > 1)) {
         throw new IllegalArgumentException("top_p: expected a number in (0, 1], got " + topP);
       }
-      passLabels = passLabels == null ? StageModels.isReference(model) : passLabels;
+      passLabels = passLabels == null ? ReferenceGenerator.isReference(model) : passLabels;
     }
 
     public ModelSettings settings() {

@@ -1,5 +1,6 @@
 /**
- * What every stage shares: the run directory and its versioned {@code manifest.json} ({@link
+ * What every stage shares: the one model factory ({@link dev.deliberate.run.StageModels}: a model string and its
+ * {@link dev.deliberate.run.ModelSettings} in, a model with the machinery below around it out), the run directory and its versioned {@code manifest.json} ({@link
  * dev.deliberate.run.RunDirectory}, {@link dev.deliberate.run.Manifest}), the SQLite response cache ({@link
  * dev.deliberate.run.ResponseCache}), calling a model with cache, retries, budgets and rate limits ({@link
  * dev.deliberate.run.ModelCaller}), usage and cost ({@link dev.deliberate.run.Accounting}), progress, and the

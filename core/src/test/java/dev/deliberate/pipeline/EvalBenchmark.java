@@ -1,5 +1,8 @@
 package dev.deliberate.pipeline;
 
+import dev.deliberate.generate.ReferenceGenerator;
+import dev.deliberate.run.StageModels;
+import dev.deliberate.run.ModelSettings;
 import dev.deliberate.data.Prompt;
 import dev.deliberate.eval.Evaluation;
 import dev.deliberate.eval.Suites;
@@ -67,8 +70,8 @@ public final class EvalBenchmark {
   private static Evaluation.Result eval(String url, Path dir, List<Evaluation.SuitePrompt> prompts, int c,
       PrintWriter log) {
     RunDirectory run = RunDirectory.open(dir, "bench");
-    try (StageModels models = new StageModels(run, StageModels.defaultResolver())) {
-      PipelineConfig.ModelSettings settings = PipelineConfig.ModelSettings.of(url + "#bench", null, c, 60.0, 5, c);
+    try (StageModels models = new StageModels(run, ReferenceGenerator.resolver())) {
+      ModelSettings settings = ModelSettings.of(url + "#bench", null, c, 60.0, 5, c);
       return EvalStage.run(new EvalStage.Job(dir, settings, "reference", settings, null, 1, prompts), models, log);
     }
   }

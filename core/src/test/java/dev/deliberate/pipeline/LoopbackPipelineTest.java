@@ -162,7 +162,7 @@ class LoopbackPipelineTest {
             formats: [jsonl, openai, hf]
           """.formatted(specFile, server.modelString("gen"), server.modelString("judge")));
       StringWriter log = new StringWriter();
-      Pipeline.Result result = new Pipeline(PipelineFile.read(pipeline, Map.of()), StageModels.defaultResolver(),
+      Pipeline.Result result = new Pipeline(PipelineFile.read(pipeline, Map.of()), ReferenceGenerator.resolver(),
           new PrintWriter(log), "test").run(null, null);
       assertTrue(result.ok(), log::toString);
       Path run = dir.resolve("run");
@@ -194,7 +194,7 @@ class LoopbackPipelineTest {
       assertEquals(2 * 2 * 2 + 2 * 2, reAsks, "BADJUDGE asked again twice per verdict, REASK once per verdict");
 
       long calls = server.log().size();
-      Pipeline.Result again = new Pipeline(PipelineFile.read(pipeline, Map.of()), StageModels.defaultResolver(),
+      Pipeline.Result again = new Pipeline(PipelineFile.read(pipeline, Map.of()), ReferenceGenerator.resolver(),
           new PrintWriter(new StringWriter()), "test").run(null, null);
       assertTrue(again.ok());
       assertEquals(calls, server.log().size(), "a finished run rerun makes no model call: the failed records are"

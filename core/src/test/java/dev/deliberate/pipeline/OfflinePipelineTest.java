@@ -1,5 +1,6 @@
 package dev.deliberate.pipeline;
 
+import dev.deliberate.generate.ReferenceGenerator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,7 +32,7 @@ class OfflinePipelineTest {
   private Pipeline.Result run(Pipeline.Stage until, Pipeline.Stage only) {
     PipelineFile file = PipelineFile.read(EXAMPLE, Map.of("run_dir", runDir.toString()));
     StringWriter log = new StringWriter();
-    Pipeline.Result result = new Pipeline(file, StageModels.defaultResolver(), new PrintWriter(log), "test")
+    Pipeline.Result result = new Pipeline(file, ReferenceGenerator.resolver(), new PrintWriter(log), "test")
         .run(until, only);
     assertTrue(result.ok(), () -> log.toString());
     return result;

@@ -1,5 +1,6 @@
 package dev.deliberate.pipeline;
 
+import dev.deliberate.generate.ReferenceGenerator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -34,7 +35,7 @@ class PipelineStopTest {
         judge: {model: reference}
         filter: {}
         """.formatted(Path.of("../specs/default.md").toAbsolutePath()));
-    return new Pipeline(PipelineFile.read(pipeline, Map.of()), StageModels.defaultResolver(),
+    return new Pipeline(PipelineFile.read(pipeline, Map.of()), ReferenceGenerator.resolver(),
         new PrintWriter(new StringWriter()), "test").run(null, null);
   }
 

@@ -1,6 +1,5 @@
-package dev.deliberate.pipeline;
+package dev.deliberate.run;
 
-import dev.deliberate.generate.ReferenceGenerator;
 import dev.deliberate.model.BatchChatModel;
 import dev.deliberate.model.ChatModel;
 import dev.deliberate.model.ModelOptions;
@@ -15,7 +14,7 @@ import java.time.Duration;
 
 /**
  * The models of a stage, each wrapped in the run machinery's {@link ModelCaller} (response cache, retries, usage
- * accounting). The reference model is deterministic and free, so its replies bypass the cache. The cache is the run
+ * accounting). Replies of a model that is not {@link ChatModel#cacheable()} bypass the cache. The cache is the run
  * directory's and is opened on first use; close this when the stage is over.
  */
 public final class StageModels implements AutoCloseable {
@@ -29,29 +28,6 @@ public final class StageModels implements AutoCloseable {
     this.resolver = resolver;
   }
 
-  /** The standard resolver ({@code openai:}, {@code http(s)://}) plus {@code reference}, the offline generator. */
-  public static ModelResolver defaultResolver() {
-    return withReference(ModelResolver.standard());
-  }
-
-  /**
-   * Registers {@code reference} and {@code reference:brief} (the {@link ReferenceGenerator}) on a resolver; returns
-   * it.
-   */
-  public static ModelResolver withReference(ModelResolver resolver) {
-    return resolver.register(ReferenceGenerator.ID, (string, options) -> {
-      if (!string.equals(ReferenceGenerator.ID) && !string.equals(ReferenceGenerator.BRIEF_ID)) {
-        throw new dev.deliberate.BadInputException("unknown model '" + string + "': the offline models are '"
-            + ReferenceGenerator.ID + "' and '" + ReferenceGenerator.BRIEF_ID + "'");
-      }
-      return new ReferenceGenerator(string.equals(ReferenceGenerator.BRIEF_ID));
-    });
-  }
-
-  public static boolean isReference(String modelString) {
-    return modelString.startsWith(ReferenceGenerator.ID);
-  }
-
   /** Starts counting usage afresh (one accounting per stage). */
   public void resetAccounting() {
     accounting = new Accounting(Accounting.Prices.NONE);
@@ -61,17 +37,16 @@ public final class StageModels implements AutoCloseable {
     return accounting;
   }
 
-  public ChatModel model(PipelineConfig.ModelSettings settings) {
+  public ChatModel model(ModelSettings settings) {
     ModelOptions options = ModelOptions.defaults()
         .withApiKeyEnv(settings.apiKeyEnv())
         .withTimeout(Duration.ofMillis((long) (settings.timeoutSeconds() * 1000)))
         .withMaxInFlightPerEndpoint(settings.concurrency());
     ChatModel model = resolver.resolve(settings.model(), options);
-    boolean reference = isReference(settings.model());
-    if (!reference && cache == null) {
+    if (model.cacheable() && cache == null) {
       cache = ResponseCache.open(run.cacheFile());
     }
-    return new ModelCaller(model, reference ? null : cache, CallPolicy.defaults().withMaxRetries(settings.maxRetries()),
+    return new ModelCaller(model, model.cacheable() ? cache : null, CallPolicy.defaults().withMaxRetries(settings.maxRetries()),
         accounting);
   }
 
@@ -81,7 +56,7 @@ public final class StageModels implements AutoCloseable {
    * backend batches ({@link BatchChatModel}), the requests of up to {@code settings.concurrency()} concurrent
    * callers are sampled as one batch. The caller closes the returned backend when the stage is over.
    */
-  public Local local(PipelineConfig.ModelSettings settings) {
+  public Local local(ModelSettings settings) {
     ChatModel backend = resolver.resolve(settings.model(), ModelOptions.defaults());
     ChatModel batched = backend instanceof BatchChatModel b
         ? new BatchingChatModel(b, settings.concurrency(), Duration.ofMillis(50)) : backend;
