@@ -26,12 +26,13 @@ public final class Comparison {
    * Writes {@code report.html}, {@code report.md} and {@code summary.txt} into {@code dir} from the eval
    * directories, in order; returns the summary.
    *
+   * @param title the line above the metrics table: which prompts the numbers come from
    * @param heldOutAttacks attack names kept out of training (empty: no held-out table and no examples)
    * @param examples held-out attacked prompts to show side by side, one per attack
    * @param seed the bootstrap seed of the held-out metrics
    */
-  public static String write(Path dir, List<Path> evalDirs, Spec spec, List<String> heldOutAttacks, int examples,
-      long seed) {
+  public static String write(Path dir, List<Path> evalDirs, Spec spec, String title, List<String> heldOutAttacks,
+      int examples, long seed) {
     try {
       List<EvalResult> results = new ArrayList<>();
       for (Path d : evalDirs) {
@@ -41,7 +42,8 @@ public final class Comparison {
       Path report = dir.resolve("report.html");
       AtomicFiles.writeString(report, HtmlReport.render(results, SpecText.of(spec)));
       AtomicFiles.writeString(dir.resolve("report.md"), Summary.markdown(results));
-      String summary = summary(results, heldOutAttacks, examples, seed) + "report: " + report.toAbsolutePath() + "\n";
+      String summary = summary(results, title, heldOutAttacks, examples, seed) + "report: " + report.toAbsolutePath()
+          + "\n";
       AtomicFiles.writeString(dir.resolve("summary.txt"), summary);
       return summary;
     } catch (IOException e) {
@@ -49,10 +51,9 @@ public final class Comparison {
     }
   }
 
-  static String summary(List<EvalResult> results, List<String> heldOutAttacks, int examples, long seed) {
-    StringBuilder out = new StringBuilder();
-    out.append(heldOutAttacks.isEmpty() ? "Evaluated prompts:\n"
-        : "Held-out prompts (requests never trained on; plain, training attacks and held-out attacks):\n");
+  static String summary(List<EvalResult> results, String title, List<String> heldOutAttacks, int examples,
+      long seed) {
+    StringBuilder out = new StringBuilder(title).append('\n');
     out.append(Summary.table(results.stream().map(EvalResult::metrics).toList())).append('\n');
     if (heldOutAttacks.isEmpty()) {
       return out.toString();
