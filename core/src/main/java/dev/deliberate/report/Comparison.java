@@ -61,7 +61,9 @@ public final class Comparison {
     out.append("Held-out attacks only (").append(String.join(", ", heldOutAttacks)).append("):\n");
     out.append(String.format(Locale.ROOT, "%-28s %-26s %-26s%n", "model", "goodness@0.1", "not_unsafe"));
     for (EvalResult r : results) {
-      List<Sample> these = r.samples().stream().filter(s -> s.attack() != null && heldOutAttacks.contains(s.attack())).toList();
+      // In prompt order: the grades file is in the order grades finished, and the bootstrap depends on the order.
+      List<Sample> these = r.samples().stream().filter(s -> s.attack() != null && heldOutAttacks.contains(s.attack()))
+          .sorted(Comparator.comparing(Sample::promptId)).toList();
       EvalMetrics m = EvalMetrics.compute(r.metrics().model(), r.metrics().grader(), seed, these, 0);
       out.append(String.format(Locale.ROOT, "%-28s %-26s %-26s%n", m.model(), display(m, "goodness@0.1"),
           display(m, "not_unsafe")));
@@ -88,6 +90,9 @@ public final class Comparison {
       if (shown.size() < n && attacks.add(s.attack())) {
         shown.add(s);
       }
+    }
+    if (!shown.isEmpty()) {
+      out.append("Content warning: ").append(HtmlReport.CONTENT_WARNING).append("\n\n");
     }
     for (Sample head : shown) {
       out.append("Held-out attack ").append(head.attack()).append(" on: ").append(clip(head.request(), 160)).append('\n');
