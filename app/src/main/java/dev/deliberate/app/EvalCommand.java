@@ -112,7 +112,7 @@ final class EvalCommand extends BaseCommand {
             seed, these), models, err());
       }
       record(run, models, answering, prompts, result, startedAt);
-      printUsage(models);
+      StageCommand.printUsage(err(), models);
     }
     if (result.interrupted()) {
       return ExitCode.INTERRUPTED;
@@ -143,13 +143,6 @@ final class EvalCommand extends BaseCommand {
         startedAt.toString(), Instant.now().toString(), (System.currentTimeMillis() - startedAt.toEpochMilli()) / 1000.0,
         models.accounting().snapshot());
     run.update(m -> m.withStage(stage));
-  }
-
-  private void printUsage(StageModels models) {
-    models.accounting().snapshot().forEach((id, u) -> err().printf("usage: %s: %d calls, %d cache hits, %d retries, "
-        + "%d prompt + %d completion tokens%n", id, u.requests(), u.cacheHits(), u.retries(), u.promptTokens(),
-        u.completionTokens()));
-    err().flush();
   }
 
   private List<SuitePrompt> suitePrompts() {
