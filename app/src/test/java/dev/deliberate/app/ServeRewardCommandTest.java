@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.deliberate.spec.TestSpecs;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ServeRewardCommandTest {
   private static final String SPEC = TestSpecs.defaultSpec().toString();
@@ -24,13 +26,13 @@ class ServeRewardCommandTest {
   }
 
   @Test
-  void theCommandServesTheReferenceJudgeUntilInterrupted() throws Exception {
+  void theCommandServesTheReferenceJudgeUntilInterrupted(@TempDir Path dir) throws Exception {
     Cli[] result = new Cli[1];
     java.io.StringWriter out = new java.io.StringWriter();
     java.io.StringWriter err = new java.io.StringWriter();
     Thread serving = new Thread(() -> {
       int status = Main.execute(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true),
-          "serve-reward", "--judge", "reference", "--spec", SPEC, "--port", "0");
+          "serve-reward", "--judge", "reference", "--spec", SPEC, "--port", "0", "--run", dir.toString());
       result[0] = new Cli(status, out.toString(), err.toString());
     });
     serving.start();
@@ -59,8 +61,8 @@ class ServeRewardCommandTest {
   }
 
   @Test
-  void anUnknownJudgeModelIsBadInput() {
-    Cli cli = Cli.run("serve-reward", "--judge", "nosuchscheme:thing", "--spec", SPEC);
+  void anUnknownJudgeModelIsBadInput(@TempDir Path dir) {
+    Cli cli = Cli.run("serve-reward", "--judge", "nosuchscheme:thing", "--spec", SPEC, "--run", dir.toString());
     assertEquals(ExitCode.BAD_INPUT, cli.status(), cli.err());
     assertTrue(cli.err().startsWith("error: "), cli.err());
   }
