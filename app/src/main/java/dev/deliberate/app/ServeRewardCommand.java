@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
       "",
       "POST /reward takes OpenRLHF's {\"query\", \"prompts\", \"labels\"} and answers {\"rewards\", \"scores\", "
           + "\"extra_logs\"}; each label names the prompt's category: an anchor such as \"violence\", or "
-          + "{\"category\": \"violence\", \"expected\": \"refuse\"} (as an object or as JSON text).",
+          + "{\"category\": \"violence\", \"expected\": \"refuse\"} (as an object or as JSON text); an empty label "
+          + "means unlabelled: a model judge classifies the prompt first, the reference judge scores it 0.5 (neutral).",
       "POST /score takes one {\"prompt\", \"response\", \"category\", \"expected\"?} item, an array of them or "
           + "{\"items\": [...]} and answers {\"scores\", \"results\"} with each judgment's criteria.",
       "GET /health answers the status, the judge and the spec.",
