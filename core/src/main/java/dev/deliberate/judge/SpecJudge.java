@@ -82,12 +82,14 @@ public final class SpecJudge implements Judge {
     String problem = "";
     for (int attempt = 0; attempt < options.attempts(); attempt++) {
       // A failed call (ModelException) propagates: the stage marks the sample failed and a rerun judges it again.
-      var choices = model.chat(request(messages, attempt)).choices();
+      ChatRequest request = request(messages, attempt);
+      var choices = model.chat(request).choices();
       String content = choices.isEmpty() ? "" : choices.get(0).content();
       boolean cut = !choices.isEmpty() && "length".equals(choices.get(0).finishReason());
       try {
         return verdict(content, input, scanned.isPresent());
       } catch (JsonReply.BadReply bad) {
+        model.forget(request); // not kept: the same request asks again, on a re-ask or a rerun
         problem = bad.getMessage();
         // Small models in JSON mode (a grammar that only admits JSON) often write an unrelated object until the
         // token limit: say so, since raising max_tokens is then the fix, and ask for a short verdict.
