@@ -57,17 +57,9 @@ final class CompleteCommand extends BaseCommand {
           + " the rest (with --seed + 1, + 2, ...).")
   int n;
 
-  @Option(names = "--temperature", paramLabel = "T", description = "Sampling temperature (default: the server's).")
-  Double temperature;
+  @Mixin SamplingOptions sampling;
 
-  @Option(names = "--top-p", paramLabel = "P", description = "Nucleus sampling mass (default: the server's).")
-  Double topP;
-
-  @Option(names = "--max-tokens", paramLabel = "N", description = "Most tokens per choice (default: the server's).")
-  Integer maxTokens;
-
-  @Option(names = "--seed", paramLabel = "S", description = "Sampling seed sent with every request.")
-  Long seed;
+  @Mixin SeedOption seedOption;
 
   @Option(names = "--extra", paramLabel = "KEY=JSON",
       description = "A server-specific body field passed through, e.g. --extra top_k=20 (repeatable).")
@@ -142,7 +134,7 @@ final class CompleteCommand extends BaseCommand {
     if (prompt.messages().isEmpty()) {
       throw new BadInputException(in + ": prompt " + prompt.id() + " has no messages");
     }
-    ChatRequest request = new ChatRequest(prompt.messages(), n, temperature, topP, maxTokens, seed, List.of(), extraFields);
+    ChatRequest request = new ChatRequest(prompt.messages(), n, sampling.temperature, sampling.topP, sampling.maxTokens, seedOption.seed, List.of(), extraFields);
     // Servers that ignore n (llama.cpp's Python server) are asked again for the rest; usage adds up over requests.
     ChatResponse response = Choices.collect(caller, request);
     List<Choice> choices = response.choices().stream()
@@ -194,9 +186,9 @@ final class CompleteCommand extends BaseCommand {
     c.put("in", in.toString());
     c.put("out", out.toString());
     c.put("n", n);
-    c.put("temperature", temperature);
-    c.put("top_p", topP);
-    c.put("max_tokens", maxTokens);
+    c.put("temperature", sampling.temperature);
+    c.put("top_p", sampling.topP);
+    c.put("max_tokens", sampling.maxTokens);
     c.put("extra", extra);
     c.put("concurrency", call.concurrency);
     c.put("timeout_seconds", call.timeoutSeconds);
@@ -212,7 +204,7 @@ final class CompleteCommand extends BaseCommand {
   private Manifest.Stage stage(String status, StageModels models, Map<String, Object> config, String inputHash,
       StageExecutor.Summary s, String startedAt, String finishedAt, Double seconds) {
     Manifest.Counts counts = s == null ? null : new Manifest.Counts(s.total(), s.doneInOutput(), s.failed(), s.skipped());
-    return new Manifest.Stage("complete", status, models.modelIds(), seed, config, inputHash, out.toString(), counts,
+    return new Manifest.Stage("complete", status, models.modelIds(), seedOption.seed, config, inputHash, out.toString(), counts,
         startedAt, finishedAt, seconds, models.accounting().snapshot());
   }
 

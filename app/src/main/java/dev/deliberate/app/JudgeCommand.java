@@ -54,8 +54,7 @@ final class JudgeCommand extends StageCommand {
   @Option(names = "--max-tokens", paramLabel = "N", description = "Most tokens per judgment (default: the server's).")
   Integer maxTokens;
 
-  @Option(names = "--seed", defaultValue = "1001", paramLabel = "S", description = "Seed of the first judgment; the k-th uses S+k (default: ${DEFAULT-VALUE}).")
-  long seed;
+  @Mixin SeedOption seedOption;
 
   @Override
   protected int run() {
@@ -66,13 +65,13 @@ final class JudgeCommand extends StageCommand {
     RunDirectory run = run(out);
     try (StageModels models = models(run)) {
       var settings = model.settings();
-      var options = new SpecJudge.Options(attempts, temperature, maxTokens, seed, true);
+      var options = new SpecJudge.Options(attempts, temperature, maxTokens, seedOption.seed, true);
       var judges = Judges.create(model.model, spec, m -> models.model(settings), options);
       SampleJudge judge = new SampleJudge(spec, judges, samples, seesCot, labelHint);
       java.time.Instant startedAt = java.time.Instant.now();
       StageExecutor.Summary s = Stages.judge(prompts, in, out, judge, options, model.concurrency(), err());
       run.update(m -> m.withSpecHash(spec.hash()));
-      record(run, "judge", java.util.List.of(judge.judgeId()), seed, java.util.Map.of("samples", samples,
+      record(run, "judge", java.util.List.of(judge.judgeId()), seedOption.seed, java.util.Map.of("samples", samples,
           "sees_cot", seesCot, "label_hint", labelHint, "attempts", attempts, "in", in.toString(),
           "judge_template_sha256", SpecJudge.templateHash()), out, s, startedAt, models);
       printUsage(models);
