@@ -32,6 +32,12 @@ public final class SpecJudge implements Judge {
   private static final String TEMPLATE = load();
 
   /**
+   * How far above a run's seed the judge's seeds start (the pipeline's judge stage and {@code deliberate judge}
+   * alike), so that the judge never samples with the generator's seeds.
+   */
+  public static final long SEED_OFFSET = 1000;
+
+  /**
    * @param attempts requests per judgment, first one included (at least 1)
    * @param temperature sampling temperature, or null for the server default
    * @param maxTokens token limit of the verdict, or null
