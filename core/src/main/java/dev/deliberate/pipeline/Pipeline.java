@@ -336,7 +336,7 @@ public final class Pipeline {
         output = "judgments.jsonl";
         PipelineConfig.Judge j = config.judge();
         SpecJudge.Options options = new SpecJudge.Options(j.attempts(), j.temperature(), j.maxTokens(),
-            config.seed() + 1000, j.jsonMode());
+            config.seed() + SpecJudge.SEED_OFFSET, j.jsonMode());
         var judges = Judges.create(j.model(), ctx.spec, m -> ctx.model(j.settings()), options);
         SampleJudge judge = new SampleJudge(ctx.spec, judges, j.samples(), j.seesCot(), j.labelHint());
         models.add(judge.judgeId());
