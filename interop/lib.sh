@@ -18,7 +18,7 @@ SMOLLM2_GGUF="$MODELS_DIR/SmolLM2-135M-Instruct.Q4_1.gguf"
 SMOLLM2_SHA256="b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
 
 # The modules every check may import; a venv where one of them does not import is rebuilt.
-IMPORTS="numpy gguf llama_cpp llama_cpp.server.app openai"
+IMPORTS="numpy gguf llama_cpp llama_cpp.server.app openai torch transformers tokenizers safetensors datasets trl"
 
 # The exit status of a check that was skipped (as automake's test harness uses it).
 SKIPPED=77

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# TRL on our hand-off (trl_driver.py drives it), with the tiny model directory:
+#  - `handoff export --format trl` of interop/handoff/ loads with datasets.load_dataset("json") (check-datasets
+#    checks the columns of every format);
+#  - SFTTrainer with assistant_only_loss=True, as the exported README sets it: the first-step loss on one batch of
+#    all six examples equals our SFT trainer's first-step loss on the same file, also one batch of all six (both
+#    are the mean negative log-likelihood over the assistant tokens, computed before the first update); TRL's
+#    loss falls over its steps; the model it saved loads in our engine with transformers' logits (within 1e-4);
+#  - GRPOTrainer, one step, with deliberate_reward exactly as reward_trl.py (and docs/reward-server.md) gives it,
+#    scoring through a running `deliberate serve-reward --judge reference`: the server must have scored the
+#    step's completions.
+# Prints the numbers; exits 1 on any mismatch. About four minutes on 2 cores.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+require_interop check-trl
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
+# TRL and transformers look for the Hub only when told a model name; these keep them from trying at all.
+export HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 TRANSFORMERS_OFFLINE=1 TOKENIZERS_PARALLELISM=false
+deliberate="$PROJECT_DIR/deliberate"
+python=("$VENV_PYTHON")
+work="$(mktemp -d)"
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+failed=0
+fail() {
+  echo "check-trl: $*: FAILED" >&2
+  failed=$(( failed + 1 ))
+}
+
+"$deliberate" model build-tiny --out "$work/tiny" 2>"$work/build-tiny.log" >/dev/null \
+  || { cat "$work/build-tiny.log" >&2; exit 1; }
+
+# The reward server first: its port goes into the export, as a user would give it.
+"$deliberate" serve-reward --judge reference --spec "$PROJECT_DIR/specs/default.md" --port 0 \
+  >"$work/serve.out" 2>"$work/serve.err" &
+server_pid=$!
+for _ in $(seq 1 120); do
+  grep -q '^serving reward on ' "$work/serve.out" 2>/dev/null && break
+  kill -0 "$server_pid" 2>/dev/null || { cat "$work/serve.err" >&2; echo "error: check-trl: serve-reward did not start" >&2; exit 1; }
+  sleep 0.5
+done
+url="$(sed -n 's/^serving reward on \([^ ]*\) .*/\1/p' "$work/serve.out")"
+[ -n "$url" ] || { echo "error: check-trl: serve-reward printed no address" >&2; exit 1; }
+echo "check-trl: serve-reward at $url"
+
+"$deliberate" handoff export --format trl --sft "$INTEROP_DIR/handoff/sft.jsonl" \
+  --rl-prompts "$INTEROP_DIR/handoff/rl-prompts.jsonl" --out "$work/export" --reward-url "$url" \
+  --spec "$PROJECT_DIR/specs/default.md" >/dev/null
+grep -q 'assistant_only_loss=True' "$work/export/README.md" \
+  || fail "the exported README's SFTTrainer snippet does not set assistant_only_loss=True"
+
+rows="$(grep -c . "$work/export/sft.jsonl")"
+# Ours: one step over one batch of every row, nothing held out, so the logged loss is that batch's before the update.
+"$deliberate" train sft --model "$work/tiny" --data "$work/export/sft.jsonl" --out "$work/ours" --steps 1 \
+  --batch "$rows" --grad-accum 1 --eval-fraction 0 --log-every 1 >/dev/null 2>"$work/ours.log" \
+  || { cat "$work/ours.log" >&2; exit 1; }
+ours="$("${python[@]}" -c 'import json, sys; print([json.loads(l) for l in open(sys.argv[1])][-1]["loss"])' \
+  "$work/ours/metrics.jsonl")"
+
+"${python[@]}" "$INTEROP_DIR/trl_driver.py" sft "$work/tiny" "$work/export" "$work/trl-sft" 8 \
+  >"$work/trl-sft.json" 2>"$work/trl-sft.log" || { tail -n 30 "$work/trl-sft.log" >&2; exit 1; }
+"${python[@]}" - "$ours" "$work/trl-sft.json" <<'PY' || fail "SFTTrainer against our SFT trainer"
+import json, sys
+ours = float(sys.argv[1])
+trl = json.loads(open(sys.argv[2]).read().strip().splitlines()[-1])
+losses = trl["losses"]
+rel = abs(losses[0] - ours) / ours
+print(f"check-trl: first-step loss: ours {ours:.6f}, TRL {losses[0]:.6f} (relative {rel:.2g}, tolerance 1e-4); "
+      f"TRL trained {trl['assistant_tokens']} of {trl['tokens']} tokens")
+print(f"check-trl: TRL losses over {len(losses)} steps: " + ", ".join(f"{l:.4f}" for l in losses))
+ok = rel <= 1e-4
+if not losses[-1] < losses[0]:
+    print("check-trl: TRL's loss did not fall")
+    ok = False
+sys.exit(0 if ok else 1)
+PY
+
+# The model TRL saved, in our engine: the same logits as transformers gives on it.
+"$VENV_PYTHON" "$INTEROP_DIR/hf_reference.py" strings "$work/strings.jsonl"
+"$deliberate" model tokenize --model "$work/trl-sft" --input "$work/strings.jsonl" >"$work/ids.jsonl"
+"$deliberate" model logits --model "$work/trl-sft" --ids-file "$work/ids.jsonl" >"$work/logits.jsonl"
+"$VENV_PYTHON" "$INTEROP_DIR/hf_reference.py" logits "$work/trl-sft" "$work/logits.jsonl" \
+  || fail "the model SFTTrainer saved, in our engine"
+
+before="$(grep -c '^/score: ' "$work/serve.err" || true)"
+DELIBERATE_REWARD_URL="$url" "${python[@]}" "$INTEROP_DIR/trl_driver.py" grpo "$work/trl-sft" "$work/export" \
+  "$work/trl-grpo" >"$work/trl-grpo.json" 2>"$work/trl-grpo.log" || { tail -n 30 "$work/trl-grpo.log" >&2; exit 1; }
+scored="$(grep '^/score: ' "$work/serve.err" | tail -n +$(( before + 1 )) || true)"
+echo "check-trl: GRPOTrainer step: $(tail -n 1 "$work/trl-grpo.json")"
+echo "check-trl: serve-reward: ${scored:-nothing scored}"
+"${python[@]}" - "$work/trl-grpo.json" "$scored" <<'PY' || fail "GRPOTrainer with deliberate_reward through serve-reward"
+import json, re, sys
+step = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])
+lines = [l for l in sys.argv[2].splitlines() if l.strip()]
+items = sum(int(re.search(r": (\d+) items", l).group(1)) for l in lines)
+reward = step.get("rewards/deliberate_reward/mean")
+ok = items > 0 and reward is not None
+if ok and len(lines) == 1:
+    served = float(re.search(r"mean reward ([0-9.]+)", lines[0]).group(1))
+    ok = abs(served - reward) < 1e-3
+    print(f"check-trl: TRL's mean reward {reward:.3f}, the server's {served:.3f} over {items} completions")
+sys.exit(0 if ok else 1)
+PY
+
+if [ "$failed" -gt 0 ]; then
+  echo "check-trl: $failed comparisons failed" >&2
+  exit 1
+fi
+echo "check-trl: every comparison passed"
