@@ -28,7 +28,8 @@ def sft(model_dir, export_dir, out, steps):
                      dataloader_drop_last=False, bf16=False, fp16=False)
     trainer = SFTTrainer(model=model_dir, train_dataset=data, args=args)
     rows = trainer.train_dataset
-    assistant_tokens = sum(sum(m) for m in rows["assistant_masks"])
+    # TRL folds the assistant mask into labels: -100 everywhere it puts no loss (the first position never has one).
+    assistant_tokens = sum(sum(1 for label in labels[1:] if label != -100) for labels in rows["labels"])
     tokens = sum(len(ids) for ids in rows["input_ids"])
     trainer.train()
     trainer.save_model(out)
@@ -42,7 +43,7 @@ def grpo(model_dir, export_dir, out):
     from trl import GRPOConfig, GRPOTrainer
     rl = load_dataset("json", data_files=f"{export_dir}/rl.jsonl", split="train")
     args = GRPOConfig(output_dir=out, num_generations=2, per_device_train_batch_size=2 * len(rl),
-                      gradient_accumulation_steps=1, max_completion_length=24, max_steps=1, beta=0.04,
+                      gradient_accumulation_steps=1, max_completion_length=192, max_steps=1, beta=0.04,
                       learning_rate=1e-5, logging_steps=1, save_strategy="no", report_to="none", use_cpu=True,
                       seed=0, bf16=False, fp16=False)
     trainer = GRPOTrainer(model=model_dir, reward_funcs=[deliberate_reward], train_dataset=rl, args=args)
