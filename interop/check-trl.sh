@@ -54,36 +54,45 @@ grep -q 'assistant_only_loss=True' "$work/export/README.md" \
   || fail "the exported README's SFTTrainer snippet does not set assistant_only_loss=True"
 
 rows="$(grep -c . "$work/export/sft.jsonl")"
-# Ours: one step over one batch of every row, nothing held out, so the logged loss is that batch's before the update.
-"$deliberate" train sft --model "$work/tiny" --data "$work/export/sft.jsonl" --out "$work/ours" --steps 1 \
-  --batch "$rows" --grad-accum 1 --eval-fraction 0 --log-every 1 >/dev/null 2>"$work/ours.log" \
-  || { cat "$work/ours.log" >&2; exit 1; }
-ours="$("${python[@]}" -c 'import json, sys; print([json.loads(l) for l in open(sys.argv[1])][-1]["loss"])' \
-  "$work/ours/metrics.jsonl")"
-
-"${python[@]}" "$INTEROP_DIR/trl_driver.py" sft "$work/tiny" "$work/export" "$work/trl-sft" 8 \
-  >"$work/trl-sft.json" 2>"$work/trl-sft.log" || { tail -n 30 "$work/trl-sft.log" >&2; exit 1; }
-"${python[@]}" - "$ours" "$work/trl-sft.json" <<'PY' || fail "SFTTrainer against our SFT trainer"
+# sft_against_ours NAME DIR STEPS: our SFT trainer and TRL's SFTTrainer from DIR on the exported sft.jsonl.
+sft_against_ours() {
+  local name="$1" dir="$2" steps="$3" ours
+  # Ours: one step over one batch of every row, nothing held out, so the logged loss is that batch's before the update.
+  "$deliberate" train sft --model "$dir" --data "$work/export/sft.jsonl" --out "$work/ours-$name" --steps 1 \
+    --batch "$rows" --grad-accum 1 --eval-fraction 0 --log-every 1 >/dev/null 2>"$work/ours-$name.log" \
+    || { cat "$work/ours-$name.log" >&2; exit 1; }
+  ours="$("${python[@]}" -c 'import json, sys; print([json.loads(l) for l in open(sys.argv[1])][-1]["loss"])' \
+    "$work/ours-$name/metrics.jsonl")"
+  rm -rf "$work/ours-$name"
+  "${python[@]}" "$INTEROP_DIR/trl_driver.py" sft "$dir" "$work/export" "$work/trl-sft-$name" "$steps" \
+    >"$work/trl-sft-$name.json" 2>"$work/trl-sft-$name.log" || { tail -n 30 "$work/trl-sft-$name.log" >&2; exit 1; }
+  "${python[@]}" - "$name" "$ours" "$work/trl-sft-$name.json" <<'PY' || fail "$name: SFTTrainer against our SFT trainer"
 import json, sys
-ours = float(sys.argv[1])
-trl = json.loads(open(sys.argv[2]).read().strip().splitlines()[-1])
+name, ours = sys.argv[1], float(sys.argv[2])
+trl = json.loads(open(sys.argv[3]).read().strip().splitlines()[-1])
 losses = trl["losses"]
 rel = abs(losses[0] - ours) / ours
-print(f"check-trl: first-step loss: ours {ours:.6f}, TRL {losses[0]:.6f} (relative {rel:.2g}, tolerance 1e-4); "
-      f"TRL trained {trl['assistant_tokens']} of {trl['tokens']} tokens")
-print(f"check-trl: TRL losses over {len(losses)} steps: " + ", ".join(f"{l:.4f}" for l in losses))
+print(f"check-trl: {name}: first-step loss: ours {ours:.6f}, TRL {losses[0]:.6f} (relative {rel:.2g}, tolerance "
+      f"1e-4); TRL trained {trl['assistant_tokens']} of {trl['tokens']} tokens")
+print(f"check-trl: {name}: TRL losses over {len(losses)} steps: " + ", ".join(f"{l:.4f}" for l in losses))
 ok = rel <= 1e-4
 if not losses[-1] < losses[0]:
-    print("check-trl: TRL's loss did not fall")
+    print(f"check-trl: {name}: TRL's loss did not fall")
     ok = False
 sys.exit(0 if ok else 1)
 PY
+}
+
+sft_against_ours tiny "$work/tiny" 8
+"$deliberate" model import "$SMOLLM2_GGUF" -o "$work/smollm2" --quiet >/dev/null
+sft_against_ours smollm2 "$work/smollm2" 3
+rm -rf "$work/smollm2" "$work/trl-sft-smollm2"
 
 # The model TRL saved, in our engine: the same logits as transformers gives on it.
 "$VENV_PYTHON" "$INTEROP_DIR/hf_reference.py" strings "$work/strings.jsonl"
-"$deliberate" model tokenize --model "$work/trl-sft" --input "$work/strings.jsonl" >"$work/ids.jsonl"
-"$deliberate" model logits --model "$work/trl-sft" --ids-file "$work/ids.jsonl" >"$work/logits.jsonl"
-"$VENV_PYTHON" "$INTEROP_DIR/hf_reference.py" logits "$work/trl-sft" "$work/logits.jsonl" \
+"$deliberate" model tokenize --model "$work/trl-sft-tiny" --input "$work/strings.jsonl" >"$work/ids.jsonl"
+"$deliberate" model logits --model "$work/trl-sft-tiny" --ids-file "$work/ids.jsonl" >"$work/logits.jsonl"
+"$VENV_PYTHON" "$INTEROP_DIR/hf_reference.py" logits "$work/trl-sft-tiny" "$work/logits.jsonl" \
   || fail "the model SFTTrainer saved, in our engine"
 
 before="$(grep -c '^/score: ' "$work/serve.err" || true)"
