@@ -19,9 +19,9 @@ export HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 TRANSFORMERS_OFFLINE=1 TOKENIZERS_
 deliberate="$PROJECT_DIR/deliberate"
 python=("$VENV_PYTHON")
 work="$(mktemp -d)"
-server_pid=""
+reward_pid=""
 cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+  [ -n "$reward_pid" ] && kill "$reward_pid" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -35,16 +35,8 @@ fail() {
   || { cat "$work/build-tiny.log" >&2; exit 1; }
 
 # The reward server first: its port goes into the export, as a user would give it.
-"$deliberate" serve-reward --judge reference --spec "$PROJECT_DIR/specs/default.md" --port 0 \
-  >"$work/serve.out" 2>"$work/serve.err" &
-server_pid=$!
-for _ in $(seq 1 120); do
-  grep -q '^serving reward on ' "$work/serve.out" 2>/dev/null && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$work/serve.err" >&2; echo "error: check-trl: serve-reward did not start" >&2; exit 1; }
-  sleep 0.5
-done
-url="$(sed -n 's/^serving reward on \([^ ]*\) .*/\1/p' "$work/serve.out")"
-[ -n "$url" ] || { echo "error: check-trl: serve-reward printed no address" >&2; exit 1; }
+start_serve_reward "$work"
+url="$reward_url"
 echo "check-trl: serve-reward at $url"
 
 "$deliberate" handoff export --format trl --sft "$INTEROP_DIR/handoff/sft.jsonl" \
