@@ -46,9 +46,10 @@ final class HandoffReadme {
       out.append("; `rl.jsonl` has `prompt` (messages) and the extra columns `category` and `expected`, which "
           + "GRPOTrainer hands to reward functions as keyword arguments; `reward_trl.py` is that reward function");
     }
-    out.append(".\n\n`assistant_only_loss=True` needs `{% generation %}` markers in BASE_MODEL's chat template: the model "
-        + "directories deliberate writes have them, and TRL adds them to the templates of the model families it knows; "
-        + "for another model, add them around the assistant's content and end-of-turn token.\n");
+    out.append(".\n\n`assistant_only_loss=True` needs `{% generation %}` markers in BASE_MODEL's chat template: the tiny "
+        + "model has them, `deliberate model import` adds them to standard ChatML templates (SmolLM2's), and TRL adds "
+        + "them to the templates of the model families it knows; for another model, put them around the assistant's "
+        + "content and its end-of-turn token.\n");
     out.append("\n## Training\n\n```python\n");
     out.append("from datasets import load_dataset\n");
     out.append("from trl import SFTConfig, SFTTrainer\n");
