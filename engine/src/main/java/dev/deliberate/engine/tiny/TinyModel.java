@@ -8,7 +8,7 @@ import dev.deliberate.engine.modelfile.LocalModel;
 import dev.deliberate.engine.modelfile.TokenizerFiles;
 import dev.deliberate.engine.network.LlamaConfig;
 import dev.deliberate.engine.sampling.GenerationSettings;
-import dev.deliberate.engine.training.SftExample;
+import dev.deliberate.engine.training.SupervisedTurn;
 import dev.deliberate.engine.training.SftTrainer;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -90,13 +90,18 @@ public final class TinyModel {
     }
   }
 
+  /** Whether a model directory is a built tiny model (its recipe is recorded beside it). */
+  public static boolean isTiny(Path dir) {
+    return Files.isRegularFile(dir.resolve("recipe.json"));
+  }
+
   /** Builds the recipe into {@code out} (resuming a checkpoint there if one exists). */
   static void build(Recipe recipe, Path out, Consumer<String> progress) throws IOException {
     Instant start = Instant.now();
     Files.createDirectories(out);
     progress.accept("tiny model " + recipe.hash() + ": generating " + recipe.examples() + " examples");
-    List<SftExample> train = TinyCorpus.examples(recipe.examples(), recipe.seed());
-    List<SftExample> eval = TinyCorpus.examples(200, recipe.seed() + 1);
+    List<SupervisedTurn> train = TinyCorpus.examples(recipe.examples(), recipe.seed());
+    List<SupervisedTurn> eval = TinyCorpus.examples(200, recipe.seed() + 1);
     ObjectNode tokenizer;
     if (Files.isRegularFile(out.resolve("tokenizer.json"))) {
       tokenizer = (ObjectNode) Json.mapper().readTree(out.resolve("tokenizer.json").toFile());
