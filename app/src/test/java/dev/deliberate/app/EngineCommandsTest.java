@@ -153,6 +153,23 @@ class EngineCommandsTest {
   }
 
   @Test
+  void tokenizeChatLaysEachConversationOutAsTheEnginePromptsTheModel(@TempDir Path dir) throws Exception {
+    Path conversations = Files.write(dir.resolve("chats.jsonl"), List.of(
+        "[{\"role\":\"system\",\"content\":\"Be brief.\"},{\"role\":\"user\",\"content\":\"Hello there\"}]",
+        "[{\"role\":\"user\",\"content\":\"Hello\"},{\"role\":\"assistant\"}]"));
+    Cli cli = Cli.run("model", "tokenize", "--model", model.toString(), "--input", conversations.toString(), "--chat");
+
+    assertEquals(ExitCode.BAD_INPUT, cli.status());
+    assertEquals("error: " + conversations + ":2: messages[1]: expected {\"role\": string, \"content\": string}",
+        cli.err().strip());
+    List<String> lines = cli.out().lines().toList();
+    assertEquals(1, lines.size(), "the good line before the bad one is answered");
+    Cli plain = Cli.run("model", "tokenize", "--model", model.toString(), "--text",
+        "<|system|>Be brief.<|end|><|user|>Hello there<|end|><|assistant|>");
+    assertEquals(plain.out().strip(), lines.get(0));
+  }
+
+  @Test
   void generateJsonListsTheGeneratedIds() throws Exception {
     Cli cli = Cli.run("model", "generate", "--model", model.toString(), "--prompt", "Hello", "--max-tokens", "5",
         "--temperature", "0", "--json");

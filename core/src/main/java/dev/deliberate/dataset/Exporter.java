@@ -57,7 +57,10 @@ public final class Exporter {
     }
     ObjectNode assistant = messages.addObject().put("role", "assistant");
     if (thinkInline) {
-      assistant.put("content", "<think>\n" + example.reasoning().strip() + "\n</think>\n\n" + example.answer());
+      // Exactly the text our SFT trainer trains (ChatFormat.assistantContent after it reads this file back), so a
+      // framework trained on the export puts its loss on the same tokens as ours: no newlines around the block.
+      assistant.put("content", ReasoningSplitter.THINK_OPEN + example.reasoning().strip() + ReasoningSplitter.THINK_CLOSE
+          + example.answer().strip());
     } else {
       assistant.put("content", example.answer());
       assistant.put("reasoning_content", example.reasoning());

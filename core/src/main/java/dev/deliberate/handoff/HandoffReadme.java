@@ -46,11 +46,18 @@ final class HandoffReadme {
       out.append("; `rl.jsonl` has `prompt` (messages) and the extra columns `category` and `expected`, which "
           + "GRPOTrainer hands to reward functions as keyword arguments; `reward_trl.py` is that reward function");
     }
-    out.append(".\n\n## Training\n\n```python\n");
+    out.append(".\n\n`assistant_only_loss=True` needs `{% generation %}` markers in BASE_MODEL's chat template: the tiny "
+        + "model has them, `deliberate model import` adds them to standard ChatML templates (SmolLM2's), and TRL adds "
+        + "them to the templates of the model families it knows; for another model, put them around the assistant's "
+        + "content and its end-of-turn token.\n");
+    out.append("\n## Training\n\n```python\n");
     out.append("from datasets import load_dataset\n");
     out.append("from trl import SFTConfig, SFTTrainer\n");
     out.append("sft = load_dataset(\"json\", data_files=\"").append(d).append("/sft.jsonl\", split=\"train\")\n");
-    out.append("SFTTrainer(model=\"BASE_MODEL\", train_dataset=sft, args=SFTConfig(output_dir=\"ckpt/sft\")).train()\n");
+    out.append("# assistant_only_loss: the loss on the assistant turn only (its reasoning and answer), as deliberate's\n");
+    out.append("# trainer and the paper train; TRL's default also trains the model to write the prompts.\n");
+    out.append("SFTTrainer(model=\"BASE_MODEL\", train_dataset=sft,\n");
+    out.append("           args=SFTConfig(output_dir=\"ckpt/sft\", assistant_only_loss=True)).train()\n");
     if (hasRl) {
       out.append("\nimport sys; sys.path.insert(0, \"").append(d).append("\")\n");
       out.append("from reward_trl import deliberate_reward\n");

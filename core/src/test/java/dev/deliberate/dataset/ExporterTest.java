@@ -43,8 +43,8 @@ class ExporterTest {
     ObjectNode node = exporter(ExportFormat.OPENAI, Exporter.Reasoning.FIELD).convert(EXAMPLE);
     assertEquals(List.of("messages"), iterable(node));
     String content = node.get("messages").get(1).get("content").asText();
-    assertTrue(content.startsWith("<think>\nThe user wants"));
-    assertTrue(content.endsWith("</think>\n\nI can't help with that."));
+    assertTrue(content.startsWith("<think>The user wants"));
+    assertTrue(content.endsWith("</think>I can't help with that."));
   }
 
   @Test

@@ -64,9 +64,9 @@ class HandoffExportTest {
     JsonNode messages = sftRows.get(0).get("messages");
     assertEquals("user", messages.get(0).get("role").asText());
     assertEquals("assistant", messages.get(1).get("role").asText());
-    assertEquals("<think>\n#violence-disallowed covers this; refuse briefly.\n</think>\n\nI can't help with that.",
+    assertEquals("<think>#violence-disallowed covers this; refuse briefly.</think>I can't help with that.",
         messages.get(1).get("content").asText());
-    assertEquals("<think>\n#style-comply: answer.\n</think>\n\nNile, Amazon, Danube.",
+    assertEquals("<think>#style-comply: answer.</think>Nile, Amazon, Danube.",
         sftRows.get(1).get("messages").get(1).get("content").asText());
 
     List<JsonNode> rl = rows(out.resolve("rl.jsonl"));
@@ -88,7 +88,7 @@ class HandoffExportTest {
 
     JsonNode sftRow = rows(out.resolve("sft.jsonl")).get(0);
     assertEquals("user", sftRow.get("prompt").get(0).get("role").asText());
-    assertTrue(sftRow.get("response").get(0).get("content").asText().startsWith("<think>\n#violence-disallowed"));
+    assertTrue(sftRow.get("response").get(0).get("content").asText().startsWith("<think>#violence-disallowed"));
     List<JsonNode> rl = rows(out.resolve("rl.jsonl"));
     assertEquals("{\"category\":\"violence\",\"expected\":\"refuse\"}", rl.get(0).get("label").asText());
     assertEquals("{\"category\":\"self-harm\"}", rl.get(1).get("label").asText());

@@ -206,7 +206,9 @@ public final class GgufImport {
       Safetensors.write(tmp.resolve("model.safetensors"), tensors,
           Map.of("format", "pt", "source", "gguf", "source_sha256", sha256(file)));
       tensors.clear();
-      String template = gguf.metadata().get("tokenizer.chat_template") instanceof String s ? s : null;
+      // With generation markers, so that TRL's assistant_only_loss trains what our SFT trainer trains.
+      String template = ChatFormat.withGenerationMarkers(
+          gguf.metadata().get("tokenizer.chat_template") instanceof String s ? s : null);
       writeJson(tmp.resolve("tokenizer.json"), GgufTokenizer.tokenizerJson(vocabulary));
       writeJson(tmp.resolve("tokenizer_config.json"),
           GgufTokenizer.tokenizerConfig(vocabulary, template, config.maxPositions()));

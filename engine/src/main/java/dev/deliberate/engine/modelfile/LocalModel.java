@@ -24,8 +24,8 @@ import java.util.List;
  */
 public final class LocalModel implements AutoCloseable {
   /** The files that describe the tokenizer and chat format; copied along when a model is saved elsewhere. */
-  static final List<String> TOKENIZER_FILES =
-      List.of("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "generation_config.json");
+  static final List<String> TOKENIZER_FILES = List.of("tokenizer.json", "tokenizer_config.json",
+      ChatFormat.TEMPLATE_FILE, "special_tokens_map.json", "generation_config.json");
 
   private final Path dir;
   private final LlamaConfig config;

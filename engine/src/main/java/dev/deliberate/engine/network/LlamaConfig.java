@@ -122,10 +122,18 @@ public record LlamaConfig(
     if (!act.equals("silu")) {
       throw new BadInputException(file + ": field hidden_act: only \"silu\" is supported, was \"" + act + "\"");
     }
-    JsonNode scaling = root.path("rope_scaling");
-    if (!scaling.isMissingNode() && !scaling.isNull()) {
-      throw new BadInputException(file + ": field rope_scaling: only null is supported, was " + scaling);
+    // transformers 5 writes the rotary settings as rope_parameters {rope_theta, rope_type}, older releases as
+    // rope_theta beside rope_scaling; either way only plain rotary embeddings (no scaling) are supported.
+    JsonNode ropeParameters = root.path("rope_parameters");
+    for (String field : List.of("rope_scaling", "rope_parameters")) {
+      JsonNode rope = root.path(field);
+      if (!rope.isMissingNode() && !rope.isNull() && !rope.path("rope_type").asText(rope.path("type").asText("")).equals("default")) {
+        throw new BadInputException(file + ": field " + field + ": only plain rotary embeddings (null or rope_type"
+            + " \"default\") are supported, was " + rope);
+      }
     }
+    double ropeTheta = ropeParameters.path("rope_theta").isNumber() ? ropeParameters.path("rope_theta").asDouble()
+        : root.path("rope_theta").asDouble(10000.0);
     int hidden = requiredInt(root, "hidden_size", file);
     int heads = requiredInt(root, "num_attention_heads", file);
     int kvHeads = root.has("num_key_value_heads") && !root.get("num_key_value_heads").isNull()
@@ -152,7 +160,7 @@ public record LlamaConfig(
         headDim,
         root.path("max_position_embeddings").asInt(2048),
         root.path("rms_norm_eps").asDouble(1e-6),
-        root.path("rope_theta").asDouble(10000.0),
+        ropeTheta,
         root.path("tie_word_embeddings").asBoolean(qwen),
         qwen || attentionBias,
         !qwen && attentionBias,

@@ -34,7 +34,8 @@ public final class TinyModel {
   /**
    * Everything that determines the model. Changing any field changes the hash, hence the cache entry.
    *
-   * @param version bumped whenever the corpus templates or the training code change what is built
+   * @param version bumped whenever the corpus templates, the training code or the files written beside the weights
+   *     (5: the chat template marks the assistant turn for TRL) change what is built
    */
   public record Recipe(int version, long seed, int vocabSize, int hiddenSize, int intermediateSize, int layers,
       int heads, int kvHeads, int context, int examples, int steps, int batchSize, double learningRate) {
@@ -58,7 +59,7 @@ public final class TinyModel {
    * context of 640 tokens leaves room for a deliberative turn (a chain of thought of about 250 tokens and the answer)
    * after an attacked prompt; rotary positions add no parameters, so it costs nothing until it is used.
    */
-  public static final Recipe RECIPE = new Recipe(4, 20241220, 1024, 192, 512, 4, 6, 2, 640, 40_000, 450, 16, 2e-3);
+  public static final Recipe RECIPE = new Recipe(5, 20241220, 1024, 192, 512, 4, 6, 2, 640, 40_000, 450, 16, 2e-3);
 
   /** The cache root, {@link UserCache#dir()}. */
   public static Path defaultCacheDir() {

@@ -72,7 +72,48 @@ class SafetensorsTest {
   void chatMlLaysOutTurnsAsSmolLmAndQwenExpect() {
     assertEquals("<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n",
         ChatFormat.CHATML.prompt(List.of(new Message("system", "Be brief."), new Message("user", "Hi"))));
-    assertEquals("Hello<|im_end|>\n", ChatFormat.CHATML.assistantTurn("", "Hello"));
-    assertEquals("<think>R</think>A<|im_end|>\n", ChatFormat.CHATML.assistantTurn("R", "A"));
+    assertEquals("Hello<|im_end|>", ChatFormat.CHATML.assistantTurn("", "Hello"), "the newline between turns is not trained");
+    assertEquals("<think>R</think>A<|im_end|>", ChatFormat.CHATML.assistantTurn("R", "A"));
+  }
+
+  @Test
+  void generationMarkersGoAroundTheTrainedPartOfAChatMlAssistantTurn() {
+    String smolLm2 = "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + "
+        + "'<|im_end|>' + '\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}";
+    String marked = ChatFormat.withGenerationMarkers(smolLm2);
+
+    assertTrue(marked.contains("{% generation %}{{ message['content'] + '<|im_end|>' }}{% endgeneration %}{{ '\n' }}"),
+        marked);
+    assertTrue(marked.contains("{% else %}{{'<|im_start|>' + message['role']"), "other roles render as before");
+    assertEquals(marked, ChatFormat.withGenerationMarkers(marked), "a template with markers is left alone");
+    assertEquals("{{ messages }}", ChatFormat.withGenerationMarkers("{{ messages }}"), "an unknown layout is left alone");
+    assertTrue(ChatFormat.THINK_TEMPLATE.contains("{% generation %}{{ message['content'] }}<|end|>{% endgeneration %}"));
+  }
+
+  @Test
+  void theChatTemplateIsReadFromChatTemplateJinjaWhereTransformers5SavesIt(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("tokenizer_config.json"), "{\"tokenizer_class\": \"TokenizersBackend\"}");
+    Files.writeString(dir.resolve(ChatFormat.TEMPLATE_FILE), ChatFormat.THINK_TEMPLATE);
+    assertEquals(ChatFormat.THINK, ChatFormat.of(dir, null), "the template names our layout; no tokenizer is asked");
+
+    Files.writeString(dir.resolve(ChatFormat.TEMPLATE_FILE), "{{ messages }}");
+    BadInputException e = assertThrows(BadInputException.class, () -> ChatFormat.of(dir, null));
+    assertTrue(e.getMessage().startsWith(dir.resolve(ChatFormat.TEMPLATE_FILE) + ": not a layout we know"), e.getMessage());
+  }
+
+  @Test
+  void aChatMlTemplatesDefaultSystemMessageOpensAConversationThatHasNone(@TempDir Path dir) throws Exception {
+    String smolLm2 = "{% for message in messages %}{% if loop.first and messages[0]['role'] != 'system' %}"
+        + "{{ '<|im_start|>system\nYou are a helpful AI assistant named SmolLM, trained by Hugging Face<|im_end|>\n' }}"
+        + "{% endif %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n'}}"
+        + "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}";
+    Files.writeString(dir.resolve(ChatFormat.TEMPLATE_FILE), ChatFormat.withGenerationMarkers(smolLm2));
+    ChatFormat format = ChatFormat.of(dir, null);
+
+    assertEquals("You are a helpful AI assistant named SmolLM, trained by Hugging Face", format.defaultSystem());
+    assertEquals("<|im_start|>system\nYou are a helpful AI assistant named SmolLM, trained by Hugging Face<|im_end|>\n"
+        + "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n", format.prompt(List.of(new Message("user", "Hi"))));
+    assertEquals("<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>assistant\n",
+        format.prompt(List.of(new Message("system", "Be brief."))), "a conversation's own system message replaces it");
   }
 }
