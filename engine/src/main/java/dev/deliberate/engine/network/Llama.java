@@ -32,8 +32,11 @@ public final class Llama {
    */
   public static NDArray forward(LlamaConfig c, LlamaWeights w, NDArray ids, NDArray positions, NDArray mask,
       KvCache cache) {
-    // Token embeddings: x [B, T, D]
+    // Token embeddings: x [B, T, D], float32 whatever type the table is stored in
     NDArray x = embed(ids, w.embed());
+    if (x.getDataType() != DataType.FLOAT32) {
+      x = x.toType(DataType.FLOAT32, false);
+    }
     // Rotary tables for these positions: cos, sin [B, 1, T, E]
     NDList rope = ropeTables(positions, c.headDim(), c.ropeTheta());
     for (int i = 0; i < c.numLayers(); i++) {
@@ -78,27 +81,31 @@ public final class Llama {
       k = kv.get(0);
       v = kv.get(1);
     }
-    // Scaled dot-product attention, query heads grouped over their shared key/value head: out [B, K, G, T, E]
-    NDArray out = groupedAttention(q.reshape(b, kvHeads, c.groupSize(), t, e), k.expandDims(2), v.expandDims(2), mask);
+    // Scaled dot-product attention, the G query heads of each key/value head stacked along the query axis, so
+    // that one product per key/value head serves all G without copying keys and values: out [B, K, G*T, E]
+    NDArray out = groupedAttention(q.reshape(b, kvHeads, (long) c.groupSize() * t, e), k, v, mask, c.groupSize());
     // Heads back together and the output projection: [B, T, D]
     NDArray merged = out.reshape(b, heads, t, e).transpose(0, 2, 1, 3).reshape(b, t, (long) heads * e);
     return linear(merged, l.wo(), l.bo());
   }
 
   /**
-   * softmax(q k^T / sqrt(E) + mask) v.
+   * softmax(q k^T / sqrt(E) + mask) v, for G query heads per key/value head.
    *
-   * @param q queries {@code [B, K, G, T, E]}
-   * @param k keys {@code [B, K, 1, S, E]}
-   * @param v values {@code [B, K, 1, S, E]}
+   * @param q queries {@code [B, K, G*T, E]}, the G heads of a key/value head one after the other
+   * @param k keys {@code [B, K, S, E]}
+   * @param v values {@code [B, K, S, E]}
    * @param mask additive mask broadcastable to {@code [B, K, G, T, S]}
-   * @return {@code [B, K, G, T, E]}
+   * @return {@code [B, K, G*T, E]}
    */
-  static NDArray groupedAttention(NDArray q, NDArray k, NDArray v, NDArray mask) {
-    double scale = 1.0 / Math.sqrt(q.getShape().get(q.getShape().dimension() - 1));
-    NDArray scores = q.matMul(k.transpose(0, 1, 2, 4, 3)).mul(Tensors.scalar(q.getManager(), scale));
+  static NDArray groupedAttention(NDArray q, NDArray k, NDArray v, NDArray mask, int groups) {
+    Shape qs = q.getShape();
+    double scale = 1.0 / Math.sqrt(qs.get(3));
+    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(Tensors.scalar(q.getManager(), scale));
     if (mask != null) {
-      scores = scores.add(mask);
+      long s = scores.getShape().get(3);
+      scores = scores.reshape(qs.get(0), qs.get(1), groups, qs.get(2) / groups, s).add(mask)
+          .reshape(qs.get(0), qs.get(1), qs.get(2), s);
     }
     return scores.softmax(-1).matMul(v);
   }
@@ -128,7 +135,8 @@ public final class Llama {
   }
 
   /**
-   * x W^T + b, as PyTorch's linear layer.
+   * x W^T + b, as PyTorch's linear layer. When the weight is stored in another type than x (half-precision
+   * matrices, {@link LlamaWeights#withMatrices}), x is converted to it and the result back to x's type.
    *
    * @param x {@code [..., in]}
    * @param weight {@code [out, in]}
@@ -136,6 +144,10 @@ public final class Llama {
    * @return {@code [..., out]}
    */
   public static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+    if (weight.getDataType() != x.getDataType()) {
+      NDArray narrow = x.toType(weight.getDataType(), false);
+      return narrow.getNDArrayInternal().linear(narrow, weight, bias).singletonOrThrow().toType(x.getDataType(), false);
+    }
     return x.getNDArrayInternal().linear(x, weight, bias).singletonOrThrow();
   }
 

@@ -2,6 +2,7 @@ package dev.deliberate.engine.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.deliberate.engine.Engines;
 import dev.deliberate.engine.modelfile.LocalModel;
@@ -35,18 +36,30 @@ public final class GgufBench {
     System.out.println("threads: " + System.getProperty("ai.djl.pytorch.num_threads") + ", load average: "
         + Files.readString(Path.of("/proc/loadavg")).strip());
     Path dir = ModelDirs.resolve("local:" + args[1], line -> {});
-    try (LocalModel model = LocalModel.open(dir)) {
-      if (args[0].equals("decode")) {
-        decode(model, Integer.parseInt(args[2]), Integer.parseInt(args[3]), args[4],
-            Arrays.asList(args).subList(5, args.length));
-      } else {
+    if (args[0].equals("decode")) {
+      List<long[]> reference = null;
+      for (DataType format : List.of(DataType.FLOAT32, DataType.FLOAT16)) {
+        try (LocalModel model = LocalModel.open(dir, format)) {
+          List<long[]> greedy = decode(model, format, Integer.parseInt(args[2]), Integer.parseInt(args[3]), args[4],
+              Arrays.asList(args).subList(5, args.length));
+          if (reference == null) {
+            reference = greedy;
+          } else {
+            System.out.printf("%s greedy tokens the same as float32's: %d of %d%n", format, sameTokens(reference,
+                greedy), reference.stream().mapToInt(ids -> ids.length).sum());
+          }
+        }
+      }
+    } else {
+      try (LocalModel model = LocalModel.open(dir)) {
         train(model, Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
       }
     }
     System.out.println("peak resident memory (VmHWM): " + EngineBench.status("VmHWM"));
   }
 
-  static void decode(LocalModel model, int newTokens, int repeats, String llamaIds,
+  /** Prints the decoding figures of one weight format; returns its greedy tokens of the 8 prompts. */
+  static List<long[]> decode(LocalModel model, DataType format, int newTokens, int repeats, String llamaIds,
       List<String> prompts) {
     List<long[]> encoded = prompts.stream().map(model.tokenizer()::encode).toList();
     List<long[]> one = encoded.subList(0, 1);
@@ -65,16 +78,28 @@ public final class GgufBench {
       all1.add(String.format("%.1f", rate1));
       all8.add(String.format("%.1f", rate8));
     }
-    long[] ours = Generator.generateIds(model, one, greedy(newTokens), Set.of(), true, ids -> "").get(0).ids();
+    List<long[]> greedy = Generator.generateIds(model, eight, greedy(newTokens), Set.of(), true, ids -> "").stream()
+        .map(Generator.Output::ids).toList();
     long[] theirs = Arrays.stream(llamaIds.split(",")).mapToLong(Long::parseLong).toArray();
+    System.out.printf("%s: prompt of %d tokens, %d new greedy tokens; the first %d the same as llama.cpp's"
+        + " (it computes in quantized arithmetic)%n", format, encoded.get(0).length, newTokens,
+        sameTokens(List.of(greedy.get(0)), List.of(theirs)));
+    System.out.printf("decode, %s, batch 1: %.1f tokens/s (runs %s)%n", format, best1, String.join(" ", all1));
+    System.out.printf("decode, %s, batch 8: %.1f tokens/s (runs %s)%n", format, best8, String.join(" ", all8));
+    return greedy;
+  }
+
+  /** Summed over rows: how many leading tokens of each row agree. */
+  static int sameTokens(List<long[]> a, List<long[]> b) {
     int same = 0;
-    while (same < Math.min(ours.length, theirs.length) && ours[same] == theirs[same]) {
-      same++;
+    for (int r = 0; r < a.size(); r++) {
+      int i = 0;
+      while (i < Math.min(a.get(r).length, b.get(r).length) && a.get(r)[i] == b.get(r)[i]) {
+        i++;
+      }
+      same += i;
     }
-    System.out.printf("prompt of %d tokens, %d new greedy tokens; first %d of %d tokens the same as llama.cpp's"
-        + " (it computes in quantized arithmetic)%n", encoded.get(0).length, newTokens, same, newTokens);
-    System.out.printf("decode, batch 1: %.1f tokens/s (runs %s)%n", best1, String.join(" ", all1));
-    System.out.printf("decode, batch 8: %.1f tokens/s (runs %s)%n", best8, String.join(" ", all8));
+    return same;
   }
 
   /**
