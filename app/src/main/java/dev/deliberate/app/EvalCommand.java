@@ -108,7 +108,7 @@ final class EvalCommand extends BaseCommand {
         List<SuitePrompt> these = suitePrompts();
         prompts = these.size();
         err().println("evaluating " + model + " on " + prompts + " prompts, grader " + grader);
-        result = EvalStage.run(new EvalStage.Job(out, call.settings(model), grader, call.settings(grader), maxTokens,
+        result = EvalStage.run(new EvalStage.Job(null, out, call.settings(model), grader, call.settings(grader), maxTokens,
             seed, these), models, err());
       }
       record(run, models, answering, prompts, result, startedAt);
@@ -154,6 +154,6 @@ final class EvalCommand extends BaseCommand {
 
   private List<SuitePrompt> suitePrompts() {
     List<Attack> chosen = attacks.strip().equals("none") ? List.of() : Attacks.parse(attacks);
-    return Suites.prompts(suites, chosen, limit, benchmarks.path(), Map.of(), Path::of, "--suite");
+    return Suites.prompts(suites, chosen, suite -> limit, benchmarks.path(), Map.of(), Path::of, "--suite");
   }
 }

@@ -1,7 +1,23 @@
 package dev.deliberate.app;
 
+import dev.deliberate.BadInputException;
+import dev.deliberate.data.AtomicFiles;
 import dev.deliberate.engine.tiny.TinyModel;
+import dev.deliberate.eval.EvalMetrics;
+import dev.deliberate.eval.Evaluation;
+import dev.deliberate.pipeline.Pipeline;
+import dev.deliberate.pipeline.PipelineFile;
+import dev.deliberate.report.SeedSpread;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -15,18 +31,30 @@ import picocli.CommandLine.Option;
           + " import StrongREJECT and XSTest, apply jailbreak attacks and split so that evaluation uses requests and"
           + " attack families never seen in training; generate chains of thought with the reference generator, judge"
           + " them with the reference judge, filter and strip the spec; train three students from the same base on"
-          + " the same prompts (direct SFT on answers only, deliberative SFT on CoT + answer, and deliberative SFT"
+          + " the same examples (direct SFT on answers only, deliberative SFT on CoT + answer, and deliberative SFT"
           + " then GRPO with the reference judge as reward, which never sees the CoT); evaluate them and the base on"
-          + " the held-out prompts; print the table and write the HTML report.",
+          + " the held-out prompts; print the comparison and write the HTML report.",
       "",
-      "Resumable: rerunning the same command skips the finished steps and continues an interrupted one."
+      "It is a built-in pipeline file run exactly as 'deliberate run' runs any file: 'deliberate quickstart"
+          + " --print-pipeline > my.yaml && deliberate run my.yaml' gives the same table. The run directory keeps a"
+          + " copy as pipeline.yaml. Resumable: rerunning the same command skips finished work and continues an"
+          + " interrupted stage."
     })
 final class QuickstartCommand extends BaseCommand {
   @Option(names = "--small", description = "A reduced run (fewer prompts and steps, the same stages), for a first look and for CI.")
   boolean small;
 
-  @Option(names = "--seed", defaultValue = "7", description = "Seed of the data split, sampling and training (default: ${DEFAULT-VALUE}).")
-  long seed;
+  @Option(names = "--print-pipeline", description = "Print the built-in pipeline file and exit.")
+  boolean printPipeline;
+
+  @Option(names = "--seed", paramLabel = "N",
+      description = "Seed of the data split, sampling and training (default: the pipeline file's, 7).")
+  Long seed;
+
+  @Option(names = "--seeds", paramLabel = "N,N,...", split = ",",
+      description = "Run the whole comparison once per seed (each in RUN/seed-N/) and print, per model and metric,"
+          + " the mean and the lowest and highest value over the seeds.")
+  List<Long> seeds;
 
   @Option(names = "--run", paramLabel = "DIR", description = "Run directory (default: runs/quickstart, or runs/quickstart-small with --small).")
   Path runDir;
@@ -41,12 +69,81 @@ final class QuickstartCommand extends BaseCommand {
 
   @Override
   protected int run() throws Exception {
-    QuickstartPlan plan = small ? QuickstartPlan.SMALL : QuickstartPlan.FULL;
-    Path bench = benchmarks.path();
-    Quickstart.checkBenchmarks(bench);
-    Path dir = runDir != null ? runDir : Path.of("runs", plan.name());
-    Path cacheDir = cache != null ? cache : TinyModel.defaultCacheDir();
-    new Quickstart(new Quickstart.Options(plan, dir, bench, spec.path(), cacheDir, seed), out(), err()).run();
+    String name = small ? "quickstart-small" : "quickstart";
+    String text = builtin(name + ".yaml");
+    if (printPipeline) {
+      out().print(text);
+      out().flush();
+      return ExitCode.OK;
+    }
+    checkBenchmarks(benchmarks.path());
+    Path dir = (runDir != null ? runDir : Path.of("runs", name)).toAbsolutePath();
+    Files.createDirectories(dir);
+    Path file = dir.resolve("pipeline.yaml");
+    if (!Files.isRegularFile(file) || !Files.readString(file).equals(text)) {
+      AtomicFiles.writeString(file, text);
+    }
+    if (seeds != null && seed != null) {
+      throw new BadInputException("--seed and --seeds cannot be used together");
+    }
+    if (seeds == null) {
+      return run(file, dir, seed);
+    }
+    List<SeedSpread.Run> runs = new ArrayList<>();
+    for (long s : seeds) {
+      out().println("== seed " + s);
+      Path seedDir = dir.resolve("seed-" + s);
+      int status = run(file, seedDir, s);
+      if (status != ExitCode.OK) {
+        return status;
+      }
+      PipelineFile seedFile = PipelineFile.read(file, Map.of("run_dir", seedDir.toString()));
+      List<EvalMetrics> models = new ArrayList<>();
+      for (String model : seedFile.config().eval().models().keySet()) {
+        models.add(EvalMetrics.read(seedDir.resolve(Pipeline.EVAL_DIR).resolve(model).resolve(Evaluation.METRICS)));
+      }
+      runs.add(new SeedSpread.Run(s, models));
+    }
+    String table = SeedSpread.table(runs);
+    AtomicFiles.writeString(dir.resolve("seeds.txt"), table);
+    out().println();
+    out().print(table);
+    out().println("(also in " + dir.resolve("seeds.txt") + ")");
+    out().flush();
     return ExitCode.OK;
+  }
+
+  /** One run of the pipeline file in {@code dir} ({@code seed}: the file's when null). */
+  private int run(Path file, Path dir, Long seed) throws IOException {
+    Map<String, String> overrides = new LinkedHashMap<>();
+    overrides.put("run_dir", dir.toString());
+    overrides.put("spec", spec.path().toAbsolutePath().toString());
+    overrides.put("benchmarks", benchmarks.path().toAbsolutePath().toString());
+    if (seed != null) {
+      overrides.put("seed", Long.toString(seed));
+    }
+    if (cache != null) {
+      overrides.put("base", TinyModel.ensure(cache, TinyModel.RECIPE, err()::println).toString());
+    }
+    return RunCommand.execute(PipelineFile.read(file, overrides), null, null, out(), err());
+  }
+
+  private static String builtin(String resource) {
+    try (InputStream in = QuickstartCommand.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + resource);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void checkBenchmarks(Path dir) {
+    if (!Files.isRegularFile(dir.resolve("strongreject").resolve("strongreject_dataset.csv"))
+        || !Files.isRegularFile(dir.resolve("xstest").resolve("xstest_prompts.csv"))) {
+      throw new BadInputException("--benchmarks " + dir + ": expected strongreject/strongreject_dataset.csv and"
+          + " xstest/xstest_prompts.csv there");
+    }
   }
 }

@@ -70,8 +70,8 @@ class TrainingJobTest {
   @Test
   void aJobWithoutASeedTakesThePipelinesAndOneWithASeedKeepsIt() {
     PipelineConfig.Sft none = PipelineFile.section(PipelineConfig.Sft.class, Map.of("model", "tiny"), "sft");
-    assertEquals(7L, none.withDefaultSeed(7).seed());
+    assertEquals(7L, none.withDefaults(null, 7).seed());
     PipelineConfig.Rl own = PipelineFile.section(PipelineConfig.Rl.class, Map.of("seed", 3), "rl");
-    assertEquals(3L, own.withDefaultSeed(7).seed());
+    assertEquals(3L, own.withModels("tiny", null, 7).seed());
   }
 }

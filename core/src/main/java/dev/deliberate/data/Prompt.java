@@ -86,8 +86,4 @@ public record Prompt(
   public Prompt withCategory(String newCategory) {
     return new Prompt(id, messages, newCategory, expected, source, attack, originalRequest, metadata);
   }
-
-  public Prompt withExpected(Style newExpected) {
-    return new Prompt(id, messages, category, newExpected, source, attack, originalRequest, metadata);
-  }
 }

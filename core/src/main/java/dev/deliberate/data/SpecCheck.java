@@ -3,8 +3,6 @@ package dev.deliberate.data;
 import dev.deliberate.BadInputException;
 import dev.deliberate.spec.Category;
 import dev.deliberate.spec.Spec;
-import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -12,11 +10,6 @@ import java.util.stream.Collectors;
 /** Checks that prompt categories name categories of a spec. */
 public final class SpecCheck {
   private SpecCheck() {}
-
-  /** The anchors among {@code anchors} that are not category anchors of {@code spec}, in the order given. */
-  public static List<String> unknown(Collection<String> anchors, Spec spec) {
-    return anchors.stream().filter(a -> a != null && spec.findCategory(a).isEmpty()).distinct().toList();
-  }
 
   /**
    * Fails with one line when some prompts' categories are not in the spec: {@code WHAT: category 'x' (12 prompts)

@@ -46,11 +46,6 @@ final class Utf8Lines implements Closeable {
     this.in = in;
   }
 
-  /** The number of the last line returned (or skipped as not UTF-8); 0 before the first. */
-  long lineNumber() {
-    return number;
-  }
-
   /** The next line, or null at the end of the stream. A leading byte-order mark on line 1 is dropped. */
   Line next() throws IOException, NotUtf8 {
     if (eof) {

@@ -61,33 +61,61 @@ public final class Suites {
 
   /**
    * The prompts to evaluate, each in its suite: for every suite name in order, StrongREJECT (each prompt asked
-   * plain and under every one of {@code attacks}), XSTest, or a custom suite, at most {@code limit} prompts per
-   * suite spread over it (before attacks). A custom name is looked up in {@code named} (e.g. the pipeline's
-   * {@code split}), else resolved as a prompt JSONL file by {@code files}; {@code field} names the setting in errors.
+   * plain and under every one of {@code attacks}), XSTest, or a custom suite, at most {@code limitOf(suite)} prompts
+   * per suite spread over it (null: all; StrongREJECT's limit counts requests, before attacks). A custom name is
+   * looked up in {@code splits} (e.g. the pipeline's {@code split}: a held-out split, see {@link #heldOut}), else
+   * resolved as a prompt JSONL file by {@code files}; {@code field} names the setting in errors.
    */
   public static List<Evaluation.SuitePrompt> prompts(List<String> suites, List<dev.deliberate.attack.Attack> attacks,
-      Integer limit, Path benchmarks, java.util.Map<String, Path> named, java.util.function.Function<String, Path> files,
-      String field) {
+      java.util.function.Function<String, Integer> limitOf, Path benchmarks, java.util.Map<String, Path> splits,
+      java.util.function.Function<String, Path> files, String field) {
     List<Evaluation.SuitePrompt> out = new ArrayList<>();
     for (String suite : suites) {
       String name = suite.strip();
       if (name.equals(STRONGREJECT)) {
-        for (Prompt plain : limited(strongReject(benchmarks), limit)) {
+        for (Prompt plain : limited(strongReject(benchmarks), limitOf.apply(STRONGREJECT))) {
           dev.deliberate.attack.Attacks.expand(plain, attacks, true)
               .forEach(p -> out.add(new Evaluation.SuitePrompt(STRONGREJECT, p)));
         }
       } else if (name.equals(XSTEST)) {
-        limited(xsTest(benchmarks), limit).forEach(p -> out.add(new Evaluation.SuitePrompt(XSTEST, p)));
+        limited(xsTest(benchmarks), limitOf.apply(XSTEST)).forEach(p -> out.add(new Evaluation.SuitePrompt(XSTEST, p)));
       } else {
-        Path file = named.containsKey(name) ? named.get(name) : files.apply(name);
+        Path file = splits.containsKey(name) ? splits.get(name) : files.apply(name);
         if (!Files.isRegularFile(file)) {
           throw new BadInputException(field + " " + name + ": expected strongreject, xstest or a prompt JSONL file ("
-              + file + ": no such file" + (named.containsKey(name) ? "; did the stage that writes it run?)" : ")"));
+              + file + ": no such file" + (splits.containsKey(name) ? "; did the stage that writes it run?)" : ")"));
         }
-        String suiteName = named.containsKey(name) ? name : customName(file);
-        limited(custom(file), limit).forEach(p -> out.add(new Evaluation.SuitePrompt(suiteName, p)));
+        if (splits.containsKey(name)) {
+          out.addAll(heldOut(custom(file), name, limitOf));
+        } else {
+          String suiteName = customName(file);
+          limited(custom(file), limitOf.apply(suiteName)).forEach(p -> out.add(new Evaluation.SuitePrompt(suiteName, p)));
+        }
       }
     }
+    return out;
+  }
+
+  /**
+   * A held-out split's prompts, each in the suite of its source ({@code fallback} for other sources): StrongREJECT
+   * prompts plain and under the attacks the split kept, at most {@code limitOf("strongreject")} requests (spread over
+   * them in order, every variant of a chosen request kept); the other suites' prompts plain only, since attacks are
+   * StrongREJECT's, at most {@code limitOf(suite)} of them spread over them in id order.
+   */
+  public static List<Evaluation.SuitePrompt> heldOut(List<Prompt> split, String fallback,
+      java.util.function.Function<String, Integer> limitOf) {
+    List<Evaluation.SuitePrompt> out = new ArrayList<>();
+    List<String> requests = split.stream().filter(p -> STRONGREJECT.equals(p.source())).map(Prompt::request)
+        .distinct().sorted().toList();
+    java.util.Set<String> chosen = new java.util.HashSet<>(limited(requests, limitOf.apply(STRONGREJECT)));
+    split.stream().filter(p -> STRONGREJECT.equals(p.source()) && chosen.contains(p.request()))
+        .forEach(p -> out.add(new Evaluation.SuitePrompt(STRONGREJECT, p)));
+    java.util.Map<String, List<Prompt>> others = new java.util.LinkedHashMap<>();
+    split.stream().filter(p -> !STRONGREJECT.equals(p.source()) && p.attack() == null)
+        .sorted(java.util.Comparator.comparing(Prompt::id))
+        .forEach(p -> others.computeIfAbsent(suiteOf(p, fallback), k -> new ArrayList<>()).add(p));
+    others.forEach((suite, prompts) ->
+        limited(prompts, limitOf.apply(suite)).forEach(p -> out.add(new Evaluation.SuitePrompt(suite, p))));
     return out;
   }
 

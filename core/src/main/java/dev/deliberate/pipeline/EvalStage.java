@@ -27,6 +27,7 @@ public final class EvalStage {
   /**
    * One model's evaluation.
    *
+   * @param name the model's name in the results (the metrics' {@code model}), or null for the model's id
    * @param dir the eval directory ({@code answers.jsonl}, {@code grades.jsonl}, {@code metrics.json})
    * @param answering the answering model and how to call it
    * @param grader {@code reference}, {@code string-match} or a model string
@@ -34,8 +35,12 @@ public final class EvalStage {
    * @param maxTokens the longest answer to ask for, or null for the model's default
    * @param seed the answering and bootstrap seed
    */
-  public record Job(Path dir, ModelSettings answering, String grader,
-      ModelSettings grading, Integer maxTokens, long seed, List<Evaluation.SuitePrompt> prompts) {}
+  public record Job(String name, Path dir, ModelSettings answering, String grader,
+      ModelSettings grading, Integer maxTokens, long seed, List<Evaluation.SuitePrompt> prompts) {
+    ModelAnswerer named(ModelAnswerer answerer) {
+      return name == null ? answerer : answerer.named(name);
+    }
+  }
 
   public static Evaluation.Result run(Job job, StageModels models, PrintWriter log) {
     String model = job.answering().model();
@@ -45,10 +50,12 @@ public final class EvalStage {
     // Grading runs as wide as its model allows; the offline graders are CPU-bound.
     Evaluation evaluation = new Evaluation(job.dir(), grader, job.seed(), job.answering().concurrency(), log);
     if (!StageModels.isLocal(model)) {
-      return evaluation.run(job.prompts(), new ModelAnswerer(models.model(job.answering()), job.seed(), job.maxTokens()));
+      return evaluation.run(job.prompts(), job.named(new ModelAnswerer(models.model(job.answering()), job.seed(),
+          job.maxTokens())));
     }
     try (StageModels.Local local = models.local(job.answering())) {
-      return evaluation.run(job.prompts(), new ModelAnswerer(local.model(), job.seed(), job.maxTokens(), weights(model)));
+      return evaluation.run(job.prompts(), job.named(new ModelAnswerer(local.model(), job.seed(), job.maxTokens(),
+          weights(model))));
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {

@@ -30,9 +30,11 @@ import dev.deliberate.judge.Judges;
 import dev.deliberate.judge.SampleJudge;
 import dev.deliberate.judge.SpecJudge;
 import dev.deliberate.model.ChatModel;
+import dev.deliberate.model.ContextWindow;
 import dev.deliberate.model.ModelResolver;
 import dev.deliberate.run.Manifest;
 import dev.deliberate.run.RunDirectory;
+import dev.deliberate.report.Comparison;
 import dev.deliberate.report.Summary;
 import dev.deliberate.run.StageExecutor;
 import dev.deliberate.spec.Spec;
@@ -65,15 +67,17 @@ import java.util.stream.Collectors;
  * <p>Files in the run directory: {@code prompts.jsonl} (import), {@code prompts-attacked.jsonl} (attack),
  * {@code train.jsonl}, {@code eval.jsonl}, {@code split-dropped.jsonl} (split), {@code classify.jsonl} and
  * {@code prompts-classified.jsonl} (classify), {@code completions.jsonl} (generate), {@code judgments.jsonl}
- * (judge), {@code sft.jsonl} and {@code filter-summary.json} (filter), {@code export/} (export), with
- * {@code model-sft/} (sft), {@code model-rl/} (rl), {@code eval/NAME/} (eval), with {@code manifest.json} and
- * {@code cache.sqlite}. The sft and rl stages run on the {@link Trainer} the caller passes in and are skipped when
- * their last run finished with the same settings; the eval stage skips answers and grades it already has.
+ * (judge), {@code sft.jsonl} and {@code filter-summary.json} (filter), {@code export/} (export),
+ * {@code model-NAME/} per training job (sft and rl; {@code model-sft/} and {@code model-rl/} by default),
+ * {@code eval/NAME/} (eval), {@code report.html}, {@code report.md} and {@code summary.txt} (report), with
+ * {@code manifest.json} and {@code cache.sqlite}. The sft and rl stages run their jobs on the {@link Trainer} the
+ * caller passes in, each skipped when its last run finished with the same settings; the eval stage skips answers
+ * and grades it already has.
  */
 public final class Pipeline {
   /** The stages this runner knows, in the order they run. */
   public enum Stage {
-    IMPORT, ATTACK, SPLIT, CLASSIFY, GENERATE, JUDGE, FILTER, EXPORT, SFT, RL, EVAL;
+    IMPORT, ATTACK, SPLIT, CLASSIFY, GENERATE, JUDGE, FILTER, EXPORT, SFT, RL, EVAL, REPORT;
 
     public String wireName() {
       return name().toLowerCase(Locale.ROOT);
@@ -93,14 +97,12 @@ public final class Pipeline {
   /**
    * How the run went: one line per stage that ran, and whether it went to the end ({@code ok}); {@code stopped}
    * names the stage that ended the run and why ({@code "judge: 700 of 700 samples failed ..."}), or is null;
-   * {@code evalTable} is the eval stage's metrics table, or empty.
+   * {@code summary} is what the run has to show at the end: the report stage's summary when it ran, else the eval
+   * stage's metrics table, else empty; {@code seconds} is the time each stage that ran took, in order.
    */
   public record Result(List<String> lines, boolean ok, boolean interrupted, String stopped, Map<String, Long> modelCalls,
-      String evalTable) {}
+      String summary, Map<String, Double> seconds) {}
 
-  /** The model directories the sft and rl stages write in the run directory. */
-  public static final String SFT_MODEL = "model-sft";
-  public static final String RL_MODEL = "model-rl";
   /** The directory of the eval stage's per-model results ({@code eval/NAME/}). */
   public static final String EVAL_DIR = "eval";
 
@@ -139,6 +141,7 @@ public final class Pipeline {
       case SFT -> config.sft() != null;
       case RL -> config.rl() != null;
       case EVAL -> config.eval() != null;
+      case REPORT -> config.report() != null;
     };
   }
 
@@ -154,7 +157,7 @@ public final class Pipeline {
   }
 
   public Result run(Stage until, Stage only) {
-    Spec spec = SpecParser.parse(file.resolve(config.spec()));
+    Spec spec = SpecParser.parse(config.spec() == null ? BuiltinFiles.defaultSpec() : file.resolve(config.spec()));
     RunDirectory run = RunDirectory.open(file.runDir(), version);
     Map<String, Object> runConfig = new LinkedHashMap<>();
     runConfig.put("pipeline", file.file().toAbsolutePath().toString());
@@ -164,7 +167,8 @@ public final class Pipeline {
     run.update(m -> m.withSpecHash(spec.hash()).withConfig(runConfig));
     List<String> lines = new ArrayList<>();
     Map<String, Long> calls = new LinkedHashMap<>();
-    StringBuilder evalTable = new StringBuilder();
+    StringBuilder summary = new StringBuilder();
+    Map<String, Double> seconds = new LinkedHashMap<>();
     try (StageModels stageModels = new StageModels(run, resolver)) {
       Context ctx = new Context(run, spec, stageModels);
       for (Stage stage : Stage.values()) {
@@ -180,18 +184,20 @@ public final class Pipeline {
           }
           continue;
         }
-        StageOutcome outcome = runStage(stage, ctx, evalTable);
+        long start = System.nanoTime();
+        StageOutcome outcome = runStage(stage, ctx, summary);
+        seconds.put(stage.wireName(), (System.nanoTime() - start) / 1e9);
         lines.add(stage.wireName() + ": " + outcome.line());
         log.println(stage.wireName() + ": " + outcome.line());
         log.flush();
         ctx.models().accounting().snapshot().forEach((id, u) -> calls.merge(id, u.requests(), Long::sum));
         if (outcome.interrupted() || !outcome.ok()) {
           String stopped = outcome.stop() == null ? null : stage.wireName() + ": " + outcome.stop();
-          return new Result(lines, false, outcome.interrupted(), stopped, calls, evalTable.toString());
+          return new Result(lines, false, outcome.interrupted(), stopped, calls, summary.toString(), seconds);
         }
       }
     }
-    return new Result(lines, true, false, null, calls, evalTable.toString());
+    return new Result(lines, true, false, null, calls, summary.toString(), seconds);
   }
 
   /** A stage's line, and why it ends the run ({@code stop}, null when the run goes on). */
@@ -245,7 +251,7 @@ public final class Pipeline {
     }
   }
 
-  private StageOutcome runStage(Stage stage, Context ctx, StringBuilder evalTable) {
+  private StageOutcome runStage(Stage stage, Context ctx, StringBuilder runSummary) {
     ctx.models().resetAccounting();
     String startedAt = Instant.now().toString();
     long start = System.nanoTime();
@@ -370,50 +376,61 @@ public final class Pipeline {
             .collect(Collectors.joining(", ")));
       }
       case SFT -> {
-        PipelineConfig.Sft sft = config.sft().withDefaultSeed(config.seed());
-        output = SFT_MODEL;
-        String model = modelString(sft.model());
-        Path data = sft.data() != null ? file.resolve(sft.data()) : exportedSft(ctx);
-        stageConfig.putAll(Map.of("model", model, "data", data.toString(), "settings", sft));
-        stageConfig.put("inputs_sha256", inputsHash(List.of(data), model));
-        models.add(model);
-        Manifest.Stage done = ctx.run.stage(stage.wireName());
-        if (complete(done, stageConfig, ctx.file(output))) {
-          outcome = StageOutcome.ok("already done -> " + output + " (delete it to train again)");
-        } else {
-          requireFile(data, "sft.data");
-          outcome = StageOutcome.ok(trainer(stage).sft(sft, model, data, ctx.file(output), progress(stage)) + " -> " + output);
+        output = "model-NAME";
+        List<String> lines = new ArrayList<>();
+        for (PipelineConfig.Sft section : config.sft()) {
+          if (section.model() == null && config.base() == null) {
+            throw new BadInputException(file.file() + ": sft " + section.name() + ": model: required (or set base)");
+          }
+          PipelineConfig.Sft sft = section.withDefaults(config.base(), config.seed());
+          String model = modelString(sft.model());
+          Path data = sft.data() != null ? file.resolve(sft.data()) : exportedSft(ctx);
+          Map<String, Object> jobConfig = new LinkedHashMap<>(Map.of("model", model, "data", data.toString(),
+              "settings", sft));
+          jobConfig.put("inputs_sha256", inputsHash(List.of(data), model));
+          models.add(model);
+          stageConfig.put(sft.name(), jobConfig);
+          lines.add(train(ctx, "sft", sft.name(), jobConfig, () -> {
+            requireFile(data, "sft.data");
+            return trainer(stage).sft(sft, model, data, ctx.file(modelDir(sft.name())), progress(stage, sft.name()));
+          }));
         }
+        outcome = StageOutcome.ok(String.join("; ", lines));
       }
       case RL -> {
-        PipelineConfig.Rl section = config.rl().withDefaultSeed(config.seed());
-        PipelineConfig.Rl rl = section.reference() == null ? section : section.withReference(modelString(section.reference()));
-        output = RL_MODEL;
-        if (rl.model() == null && config.sft() == null) {
-          throw new BadInputException(file.file() + ": rl.model: required when there is no sft section to start from");
+        output = "model-NAME";
+        List<String> lines = new ArrayList<>();
+        for (PipelineConfig.Rl section : config.rl()) {
+          if (section.model() == null && config.sft().isEmpty()) {
+            throw new BadInputException(file.file() + ": rl " + section.name() + ": model: required when there is no"
+                + " sft section to start from");
+          }
+          String model = section.model() != null ? trainedOrModel(section.model(), ctx)
+              : ctx.file(modelDir(config.sft().get(config.sft().size() - 1).name())).toString();
+          PipelineConfig.Rl rl = section.withModels(model,
+              section.reference() == null ? null : trainedOrModel(section.reference(), ctx), config.seed());
+          Path prompts = rl.prompts() != null ? file.resolve(rl.prompts()) : ctx.file(promptsFile(config));
+          Path heldOut = rl.noEvalPrompts() ? null : rl.evalPrompts() != null ? file.resolve(rl.evalPrompts())
+              : config.split() != null ? ctx.file("eval.jsonl") : null;
+          Map<String, Object> jobConfig = new LinkedHashMap<>();
+          jobConfig.put("model", model);
+          jobConfig.put("prompts", prompts.toString());
+          jobConfig.put("eval_prompts", heldOut == null ? "" : heldOut.toString());
+          jobConfig.put("settings", rl);
+          jobConfig.put("inputs_sha256", inputsHash(heldOut == null ? List.of(prompts) : List.of(prompts, heldOut), model));
+          models.add(model);
+          models.add(rl.judge());
+          stageConfig.put(rl.name(), jobConfig);
+          lines.add(train(ctx, "rl", rl.name(), jobConfig, () -> {
+            requireFile(prompts, "rl.prompts");
+            var judges = Judges.create(rl.judge(), ctx.spec, m -> ctx.model(rl.judgeSettings()),
+                new SpecJudge.Options(rl.judgeAttempts(), 0.0, null, rl.seed(), true));
+            return trainer(stage).rl(rl, model, Prompts.readAll(prompts),
+                heldOut == null ? List.of() : limited(Prompts.readAll(heldOut), rl.evalLimit()), judges.apply(0),
+                ctx.spec, ctx.file(modelDir(rl.name())), progress(stage, rl.name()));
+          }));
         }
-        String model = rl.model() != null ? modelString(rl.model()) : ctx.file(SFT_MODEL).toString();
-        Path prompts = rl.prompts() != null ? file.resolve(rl.prompts()) : ctx.file(promptsFile(config));
-        Path heldOut = rl.evalPrompts() != null ? file.resolve(rl.evalPrompts())
-            : config.split() != null ? ctx.file("eval.jsonl") : null;
-        stageConfig.put("model", model);
-        stageConfig.put("prompts", prompts.toString());
-        stageConfig.put("eval_prompts", heldOut == null ? "" : heldOut.toString());
-        stageConfig.put("settings", rl);
-        stageConfig.put("inputs_sha256", inputsHash(heldOut == null ? List.of(prompts) : List.of(prompts, heldOut), model));
-        models.add(model);
-        models.add(rl.judge());
-        Manifest.Stage done = ctx.run.stage(stage.wireName());
-        if (complete(done, stageConfig, ctx.file(output))) {
-          outcome = StageOutcome.ok("already done -> " + output + " (delete it to train again)");
-        } else {
-          requireFile(prompts, "rl.prompts");
-          var judges = Judges.create(rl.judge(), ctx.spec, m -> ctx.model(rl.judgeSettings()),
-              new SpecJudge.Options(rl.judgeAttempts(), 0.0, null, rl.seed(), true));
-          outcome = StageOutcome.ok(trainer(stage).rl(rl, model, Prompts.readAll(prompts),
-              heldOut == null ? List.of() : limited(Prompts.readAll(heldOut), rl.evalLimit()), judges.apply(0), ctx.spec, ctx.file(output),
-              progress(stage)) + " -> " + output);
-        }
+        outcome = StageOutcome.ok(String.join("; ", lines));
       }
       case EVAL -> {
         PipelineConfig.Eval e = config.eval();
@@ -422,7 +439,12 @@ public final class Pipeline {
         stageConfig.put("attacks", e.attacks());
         stageConfig.put("grader", e.grader());
         stageConfig.put("limit", e.limit() == null ? "all" : e.limit());
+        stageConfig.put("limits", e.limits());
+        stageConfig.put("fit_context", e.fitContext());
         List<Evaluation.SuitePrompt> prompts = evalPrompts(e, ctx);
+        if (e.fitContext()) {
+          prompts = fitted(prompts, e, ctx);
+        }
         List<EvalMetrics> all = new ArrayList<>();
         long failures = 0;
         boolean interrupted = false;
@@ -431,8 +453,8 @@ public final class Pipeline {
           models.add(m.getKey() + "=" + model);
           Path dir = ctx.file(EVAL_DIR).resolve(m.getKey());
           log.println("eval: " + m.getKey() + " (" + model + ") on " + prompts.size() + " prompts, grader " + e.grader());
-          Evaluation.Result r = EvalStage.run(new EvalStage.Job(dir, e.settings(model), e.grader(), e.settings(e.grader()),
-              e.maxTokens(), seed(e.seed()), prompts), ctx.models(), log);
+          Evaluation.Result r = EvalStage.run(new EvalStage.Job(m.getKey(), dir, e.settings(model), e.grader(),
+              e.settings(e.grader()), e.maxTokens(), seed(e.seed()), prompts), ctx.models(), log);
           if (r.interrupted()) {
             interrupted = true;
             break;
@@ -440,13 +462,31 @@ public final class Pipeline {
           all.add(r.metrics());
           failures += r.failures();
         }
-        evalTable.append(Summary.table(all));
+        runSummary.setLength(0);
+        runSummary.append(Summary.table(all));
         counts = new Manifest.Counts((long) prompts.size() * all.size(), (long) prompts.size() * all.size() - failures,
             failures, 0);
         outcome = new StageOutcome(all.size() + " models x " + prompts.size() + " prompts"
             + (failures > 0 ? ", " + failures + " answers or grades failed" : "") + " -> " + output + "/NAME/",
             failures == 0 ? null : failures + " answers or grades failed (see eval/NAME/); rerun to try them again",
             interrupted);
+      }
+      case REPORT -> {
+        output = "report.html";
+        if (config.eval() == null) {
+          throw new BadInputException(file.file() + ": report: needs an eval section (it compares the evaluated models)");
+        }
+        List<Path> dirs = config.eval().models().keySet().stream().map(n -> ctx.file(EVAL_DIR).resolve(n)).toList();
+        for (Path d : dirs) {
+          requireFile(d.resolve(Evaluation.METRICS), "report: eval result");
+        }
+        List<String> heldOut = config.split() == null ? List.of() : config.split().holdoutAttacks();
+        String text = splitDescription(ctx) + Comparison.write(ctx.run.dir(), dirs, ctx.spec, heldOut,
+            config.report().examples(), seed(config.eval().seed()));
+        runSummary.setLength(0);
+        runSummary.append(text);
+        stageConfig.put("examples", config.report().examples());
+        outcome = StageOutcome.ok(dirs.size() + " models -> report.html, report.md, summary.txt");
       }
       default -> throw new IllegalStateException("unknown stage " + stage);
     }
@@ -468,11 +508,46 @@ public final class Pipeline {
     return trainer;
   }
 
-  private Consumer<String> progress(Stage stage) {
+  private Consumer<String> progress(Stage stage, String job) {
+    String prefix = stage.wireName() + ": " + (job.equals(stage.wireName()) ? "" : job + ": ");
     return line -> {
-      log.println(stage.wireName() + ": " + line);
+      log.println(prefix + line);
       log.flush();
     };
+  }
+
+  /** The model directory of a training job, in the run directory. */
+  public static String modelDir(String job) {
+    return "model-" + job;
+  }
+
+  /**
+   * Runs one training job unless its last run finished with the same configuration (its manifest record is
+   * {@code STAGE:NAME}); returns its line.
+   */
+  private String train(Context ctx, String stage, String job, Map<String, Object> jobConfig,
+      java.util.function.Supplier<String> work) {
+    String dir = modelDir(job);
+    String prefix = job.equals(stage) ? "" : job + ": ";
+    String key = stage + ":" + job;
+    if (complete(ctx.run.stage(key), jobConfig, ctx.file(dir))) {
+      return prefix + "already done -> " + dir + " (delete it to train again)";
+    }
+    String startedAt = Instant.now().toString();
+    long start = System.nanoTime();
+    String line = prefix + work.get() + " -> " + dir;
+    Manifest.Stage record = new Manifest.Stage(key, "done", List.of(String.valueOf(jobConfig.get("model"))),
+        config.seed(), jobConfig, null, dir, null, startedAt, Instant.now().toString(),
+        (System.nanoTime() - start) / 1e9, null);
+    ctx.run.update(m -> m.withStage(record));
+    return line;
+  }
+
+  /** The name of one of the run's training jobs as the model directory it writes; anything else as a model string. */
+  private String trainedOrModel(String model, Context ctx) {
+    boolean job = config.sft().stream().anyMatch(j -> j.name().equals(model))
+        || config.rl().stream().anyMatch(j -> j.name().equals(model));
+    return job ? ctx.file(modelDir(model)).toString() : modelString(model);
   }
 
   private long seed(Long stageSeed) {
@@ -546,21 +621,88 @@ public final class Pipeline {
     }
   }
 
-  /** {@code sft} and {@code rl} name the run's own models; anything else is a model string. */
+  /**
+   * The names of the run's training jobs ({@code sft} and {@code rl} by default) and {@code base} name local
+   * models; anything else is a model string.
+   */
   private String evalModel(String model, Context ctx) {
-    return switch (model) {
-      case "sft" -> "local:" + ctx.file(SFT_MODEL);
-      case "rl" -> "local:" + ctx.file(RL_MODEL);
-      default -> model.startsWith("local:") && !model.equals("local:tiny") ? modelString(model) : model;
-    };
+    if (config.sft().stream().anyMatch(j -> j.name().equals(model))
+        || config.rl().stream().anyMatch(j -> j.name().equals(model))) {
+      return "local:" + ctx.file(modelDir(model));
+    }
+    if (model.equals("base")) {
+      if (config.base() == null) {
+        throw new BadInputException(file.file() + ": eval.models: base: the pipeline has no base field");
+      }
+      return localString(config.base());
+    }
+    return model.startsWith("local:") && !model.equals("local:tiny") ? modelString(model) : model;
+  }
+
+  /** A local model given as {@code tiny}, {@code local:X} or a directory, as a {@code local:} model string. */
+  private String localString(String model) {
+    String resolved = modelString(model);
+    return resolved.startsWith("local:") ? resolved : "local:" + resolved;
   }
 
   private List<Evaluation.SuitePrompt> evalPrompts(PipelineConfig.Eval e, Context ctx) {
     String selection = String.join(",", e.attacks());
     List<Attack> attacks = selection.strip().equals("none") ? List.of() : Attacks.parse(selection);
     Path benchmarks = config.benchmarks() == null ? BuiltinFiles.benchmarks() : file.resolve(config.benchmarks());
-    return Suites.prompts(e.suites(), attacks, e.limit(), benchmarks, Map.of("split", ctx.file("eval.jsonl")),
+    return Suites.prompts(e.suites(), attacks, e::limitOf, benchmarks, Map.of("split", ctx.file("eval.jsonl")),
         file::resolve, "eval.suites:");
+  }
+
+  /**
+   * The prompts that leave {@code max_tokens} of room in the context of the first local model of the section,
+   * shortest first (then by id): every model answers the same prompts, and each batch holds similar lengths.
+   */
+  private List<Evaluation.SuitePrompt> fitted(List<Evaluation.SuitePrompt> prompts, PipelineConfig.Eval e,
+      Context ctx) {
+    String measuring = e.models().values().stream().map(m -> evalModel(m, ctx)).filter(StageModels::isLocal)
+        .findFirst().orElseThrow(() -> new BadInputException(file.file()
+            + ": eval.fit_context: needs a local model among eval.models to measure the prompts with"));
+    try (StageModels.Local local = ctx.models().local(e.settings(measuring))) {
+      if (!(local.backend() instanceof ContextWindow window)) {
+        throw new BadInputException(file.file() + ": eval.fit_context: " + measuring + " cannot measure prompts");
+      }
+      int room = window.contextTokens() - e.maxTokens();
+      Map<Evaluation.SuitePrompt, Integer> lengths = new LinkedHashMap<>();
+      for (Evaluation.SuitePrompt p : prompts) {
+        lengths.put(p, window.promptTokens(p.prompt().messages()));
+      }
+      List<Evaluation.SuitePrompt> fit = prompts.stream().filter(p -> lengths.get(p) <= room)
+          .sorted(java.util.Comparator.comparing((Evaluation.SuitePrompt p) -> lengths.get(p))
+              .thenComparing(p -> p.prompt().id()))
+          .toList();
+      log.println("eval: " + fit.size() + " prompts (" + (prompts.size() - fit.size()) + " left out: longer than "
+          + room + " tokens of " + measuring + "'s context of " + window.contextTokens() + ")");
+      log.flush();
+      return fit;
+    } catch (BadInputException | IllegalStateException e2) {
+      throw e2;
+    } catch (Exception e2) {
+      throw new IllegalStateException("cannot close " + measuring + ": " + e2.getMessage(), e2);
+    }
+  }
+
+  /** Which attacks training saw and which it did not, and how many prompts each side has; empty without a split. */
+  private String splitDescription(Context ctx) {
+    if (config.split() == null || config.attack() == null || !Files.isRegularFile(ctx.file("train.jsonl"))) {
+      return "";
+    }
+    List<String> heldOut = config.split().holdoutAttacks();
+    List<String> trained = config.attack().attacks().stream().filter(a -> !heldOut.contains(a)).toList();
+    return "attacks in training: " + describeAttacks(trained) + "\n"
+        + "attacks held out (evaluation only): " + describeAttacks(heldOut) + "\n"
+        + "prompts: " + Prompts.readAll(ctx.file("train.jsonl")).size() + " for training, "
+        + Prompts.readAll(ctx.file("eval.jsonl")).size() + " held out (requests never seen in training, plain and"
+        + " under every attack)\n\n";
+  }
+
+  private static String describeAttacks(List<String> names) {
+    return names.stream().map(n -> Attacks.parse(n).stream().map(a -> a.name() + " (" + a.family() + ")")
+        .collect(Collectors.joining(", "))).collect(Collectors.joining(", "));
   }
 
   private static <T> List<T> limited(List<T> items, Integer limit) {

@@ -18,23 +18,31 @@ import java.util.Map;
  *
  * @param name a name for the run, shown in the manifest
  * @param runDir the run directory (default {@code runs/NAME} beside the pipeline file's parent)
- * @param spec the spec file
+ * @param spec the spec file (default: the spec shipped with deliberate, {@code specs/default.md})
  * @param seed the seed every stage derives its own from (default 1)
+ * @param threads intra-op threads of the local engine (default: the machine's processors): the same seed and thread
+ *     count give the same trained weights, and another count changes the order of float sums, hence the numbers
+ * @param base the model the students start from: the {@code model} of sft jobs that name none, and what the name
+ *     {@code base} means in {@code eval.models} ({@code tiny}, {@code local:DIR} or a model directory)
  * @param benchmarks the directory holding {@code strongreject/} and {@code xstest/}, which paths may refer to as
  *     {@code ${benchmarks}} (default: the benchmark files shipped with deliberate)
  * @param maxFailureShare the share of a stage's records that may fail (a model call that failed, or a reply the
  *     stage cannot use) before the stage ends the run (default 0.05); failures within it are reported and tried
  *     again on the next run
  * @param sources the {@code import} section: prompt files to import
- * @param sft supervised fine-tuning of a local model on the exported data
- * @param rl reinforcement learning of a local model with the spec judge as reward
+ * @param sft supervised fine-tuning of a local model on the exported data: one job, or a list of named jobs (several
+ *     students from the same data in one run)
+ * @param rl reinforcement learning of a local model with the spec judge as reward: one job or a list of named ones
  * @param eval evaluation of models (endpoints or the run's own) on safety suites
+ * @param report the comparison at the end of the run: HTML and Markdown report, printed tables and examples
  */
 public record PipelineConfig(
     String name,
     String runDir,
     String spec,
     Long seed,
+    Integer threads,
+    String base,
     String benchmarks,
     Double maxFailureShare,
     @JsonProperty("import") @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<Source> sources,
@@ -45,15 +53,28 @@ public record PipelineConfig(
     Judge judge,
     Filter filter,
     Export export,
-    Sft sft,
-    Rl rl,
-    Eval eval) {
+    @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<Sft> sft,
+    @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<Rl> rl,
+    Eval eval,
+    Report report) {
   public PipelineConfig {
-    if (spec == null || spec.isBlank()) {
-      throw new IllegalArgumentException("spec: required: the path of the safety spec");
+    if (spec != null && spec.isBlank()) {
+      throw new IllegalArgumentException("spec: expected the path of the safety spec (or no spec field: the built-in one)");
     }
     sources = sources == null ? List.of() : List.copyOf(sources);
+    sft = sft == null ? List.of() : List.copyOf(sft);
+    rl = rl == null ? List.of() : List.copyOf(rl);
+    java.util.Set<String> jobs = new java.util.HashSet<>();
+    for (String job : java.util.stream.Stream.concat(sft.stream().map(Sft::name), rl.stream().map(Rl::name)).toList()) {
+      if (!jobs.add(job)) {
+        throw new IllegalArgumentException((sft.stream().anyMatch(j -> j.name().equals(job)) ? "sft" : "rl")
+            + ": name '" + job + "': two training jobs have this name (it names their model directory, model-NAME)");
+      }
+    }
     seed = seed == null ? 1L : seed;
+    if (threads != null && threads < 1) {
+      throw new IllegalArgumentException("threads: expected at least 1, got " + threads);
+    }
     maxFailureShare = maxFailureShare == null ? DEFAULT_MAX_FAILURE_SHARE : maxFailureShare;
     if (maxFailureShare < 0 || maxFailureShare > 1) {
       throw new IllegalArgumentException("max_failure_share: expected a number from 0 to 1, got " + maxFailureShare);
@@ -222,10 +243,24 @@ public record PipelineConfig(
   /**
    * The SFT job: supervised fine-tuning on the local engine, as the pipeline's {@code sft} section and as
    * {@code deliberate train sft} take it (every option of that command is a field here, and every default is set
-   * here only). In the pipeline it writes {@code model-sft/} in the run directory.
+   * here only). In the pipeline it writes {@code model-NAME/} in the run directory.
    *
-   * @param model the base model: {@code tiny}, {@code local:DIR} or a model directory (required)
+   * @param name the job's name: its model directory is {@code model-NAME}, and {@code eval.models} and
+   *     {@code rl.model} may refer to it by name (default {@code sft})
+   * @param model the base model: {@code tiny}, {@code local:DIR} or a model directory (pipeline default: {@code base})
    * @param data SFT examples in our JSONL (pipeline default: the export stage's {@code sft.jsonl}, else the filter's)
+   * @param reasoning {@code keep} (learn chain of thought and answer, default) or {@code drop} (the answer only: the
+   *     direct-SFT baseline, the same examples with the chain of thought removed)
+   * @param maxPromptTokens leave out examples whose prompt is longer than this many tokens, or whose prompt and
+   *     turn do not fit the model's context, so that no example is cut (default 0: keep them all, cut to
+   *     {@code max_length}); measured on the examples as they are, before {@code reasoning} drops anything, so the
+   *     direct and deliberative students learn from the same examples
+   * @param examples draw this many examples (with the seed; repeated when there are fewer), {@code benign_share}
+   *     of them benign (expected comply); needs our JSONL's {@code expected} field (default 0: every example once)
+   * @param benignShare the share of benign examples in the draw (default 0.6: the benchmarks hold about two harmful
+   *     requests per benign one, and a small model trained on that ratio learns to refuse everything)
+   * @param ordinaryExamples add this many ordinary requests from the tiny model's own instruction mix, so that SFT
+   *     does not make it forget how to answer them (default 0; only for the tiny base)
    * @param steps optimizer steps; 0 = from {@code epochs} (default 0)
    * @param epochs passes over the data when {@code steps} is 0 (default 2)
    * @param lr peak learning rate (default 1e-4)
@@ -240,15 +275,25 @@ public record PipelineConfig(
    * @param evalEvery steps between eval losses (default 50)
    * @param checkpointEvery steps between checkpoints (default 50)
    * @param logEvery steps between progress lines (default 10)
-   * @param seed data order seed (pipeline default: the pipeline's; {@code train sft} default: 0)
+   * @param seed data order and draw seed (pipeline default: the pipeline's; {@code train sft} default: 1)
    */
-  public record Sft(String model, String data, Integer steps, Integer epochs, Double lr, Integer batch,
-      Integer gradAccum, Integer maxLength, Double warmup, Double minLrRatio, Double weightDecay, Double clip,
-      Double evalFraction, Integer evalEvery, Integer checkpointEvery, Integer logEvery, Long seed) {
+  public record Sft(String name, String model, String data, String reasoning, Integer maxPromptTokens,
+      Integer examples, Double benignShare, Integer ordinaryExamples, Integer steps, Integer epochs, Double lr,
+      Integer batch, Integer gradAccum, Integer maxLength, Double warmup, Double minLrRatio, Double weightDecay,
+      Double clip, Double evalFraction, Integer evalEvery, Integer checkpointEvery, Integer logEvery, Long seed) {
     public Sft {
-      if (model == null || model.isBlank()) {
-        throw new IllegalArgumentException("model: required: tiny, local:DIR or a model directory");
+      name = jobName(name, "sft");
+      if (model != null && model.isBlank()) {
+        throw new IllegalArgumentException("model: expected tiny, local:DIR or a model directory");
       }
+      reasoning = reasoning == null ? "keep" : reasoning;
+      if (!List.of("keep", "drop").contains(reasoning)) {
+        throw new IllegalArgumentException("reasoning: expected keep or drop, got " + reasoning);
+      }
+      maxPromptTokens = atLeast("max_prompt_tokens", maxPromptTokens, 0, 0);
+      examples = atLeast("examples", examples, 0, 0);
+      benignShare = atMostOne("benign_share", benignShare, 0.6);
+      ordinaryExamples = atLeast("ordinary_examples", ordinaryExamples, 0, 0);
       steps = atLeast("steps", steps, 0, 0);
       epochs = positive("epochs", epochs, 2);
       lr = positiveNumber("lr", lr, 1e-4);
@@ -265,24 +310,33 @@ public record PipelineConfig(
       logEvery = positive("log_every", logEvery, 10);
     }
 
-    /** The job with {@code seed} filled in when none was given. */
-    public Sft withDefaultSeed(long defaultSeed) {
-      return seed != null ? this : new Sft(model, data, steps, epochs, lr, batch, gradAccum, maxLength, warmup,
-          minLrRatio, weightDecay, clip, evalFraction, evalEvery, checkpointEvery, logEvery, defaultSeed);
+    /** The job with {@code model} and {@code seed} filled in where none was given. */
+    public Sft withDefaults(String defaultModel, long defaultSeed) {
+      return new Sft(name, model != null ? model : defaultModel, data, reasoning, maxPromptTokens, examples,
+          benignShare, ordinaryExamples, steps, epochs, lr, batch, gradAccum, maxLength, warmup, minLrRatio,
+          weightDecay, clip, evalFraction, evalEvery, checkpointEvery, logEvery, seed != null ? seed : defaultSeed);
     }
   }
 
   /**
    * The RL job: GRPO on the local engine with the spec judge as reward, as the pipeline's {@code rl} section and as
    * {@code deliberate train rl} take it (every option of that command is a field here, and every default is set
-   * here only). In the pipeline it writes {@code model-rl/}.
+   * here only). In the pipeline it writes {@code model-NAME/}.
    *
-   * @param model the model to improve (pipeline default: the sft stage's output)
+   * @param name the job's name: its model directory is {@code model-NAME}, and {@code eval.models} may refer to it
+   *     by name (default {@code rl})
+   * @param model the model to improve: a model string, or the name of an sft job of the pipeline (pipeline
+   *     default: the last sft job's model)
    * @param reference the frozen model of the KL penalty (default: {@code model})
    * @param prompts training prompts, JSONL (pipeline default: the prompts the generate stage reads)
-   * @param evalPrompts held-out prompts, only evaluated (pipeline default: the split's {@code eval.jsonl})
+   * @param evalPrompts held-out prompts, only evaluated (pipeline default: the split's {@code eval.jsonl});
+   *     {@code none}: no evaluation during training
    * @param evalLimit at most this many held-out prompts, spread over them: each is answered greedily at every
    *     evaluation (default 50; 0 = all)
+   * @param maxPromptTokens leave out prompts longer than this many tokens, or leaving less than
+   *     {@code max_new_tokens} of the model's context (default 0: every prompt)
+   * @param benignShare draw {@code steps} x {@code prompts_per_step} prompts with the seed, this share of them benign
+   *     (expected comply), each once before any twice (default: the prompts as they are, in the trainer's order)
    * @param judge {@code reference} (offline) or a model string (default reference)
    * @param judgeApiKeyEnv environment variable holding the judge's API key
    * @param judgeAttempts requests per judgment when a model judge's reply is malformed (default 3)
@@ -304,14 +358,20 @@ public record PipelineConfig(
    * @param evalEvery rounds between greedy evaluations (default 10)
    * @param probe training prompts answered greedily at each evaluation (default 16)
    * @param checkpointEvery rounds between checkpoints (default 10)
-   * @param seed prompt order and sampling seed (pipeline default: the pipeline's; {@code train rl} default: 0)
+   * @param seed prompt order, draw and sampling seed (pipeline default: the pipeline's; {@code train rl} default: 1)
    */
-  public record Rl(String model, String reference, String prompts, String evalPrompts, Integer evalLimit, String judge,
+  public record Rl(String name, String model, String reference, String prompts, String evalPrompts, Integer evalLimit,
+      Integer maxPromptTokens, Double benignShare, String judge,
       String judgeApiKeyEnv, Integer judgeAttempts, Integer steps, Integer group, Integer promptsPerStep, Double lr,
       Integer warmupSteps, Double weightDecay, Double gradClip, Double klCoef, Double clip, Integer updates,
       Integer microBatch, Integer maxNewTokens, Double temperature, Double topP, Double formatReward,
       Integer evalEvery, Integer probe, Integer checkpointEvery, Long seed) {
     public Rl {
+      name = jobName(name, "rl");
+      maxPromptTokens = atLeast("max_prompt_tokens", maxPromptTokens, 0, 0);
+      if (benignShare != null && !(benignShare >= 0 && benignShare <= 1)) {
+        throw new IllegalArgumentException("benign_share: expected a number in [0, 1], got " + benignShare);
+      }
       judge = judge == null || judge.isBlank() ? "reference" : judge;
       judgeAttempts = positive("judge_attempts", judgeAttempts, 3);
       evalLimit = atLeast("eval_limit", evalLimit, 0, 50);
@@ -346,18 +406,20 @@ public record PipelineConfig(
       return ModelSettings.of(judge, judgeApiKeyEnv, 1, null, null, 1);
     }
 
-    /** The job with the KL reference model given as {@code model}. */
-    public Rl withReference(String model) {
-      return new Rl(this.model, model, prompts, evalPrompts, evalLimit, judge, judgeApiKeyEnv, judgeAttempts, steps,
-          group, promptsPerStep, lr, warmupSteps, weightDecay, gradClip, klCoef, clip, updates, microBatch,
-          maxNewTokens, temperature, topP, formatReward, evalEvery, probe, checkpointEvery, seed);
+    /** Whether evaluation during training is switched off ({@code eval_prompts: none}). */
+    public boolean noEvalPrompts() {
+      return "none".equals(evalPrompts);
     }
 
-    /** The job with {@code seed} filled in when none was given. */
-    public Rl withDefaultSeed(long defaultSeed) {
-      return seed != null ? this : new Rl(model, reference, prompts, evalPrompts, evalLimit, judge, judgeApiKeyEnv,
-          judgeAttempts, steps, group, promptsPerStep, lr, warmupSteps, weightDecay, gradClip, klCoef, clip, updates,
-          microBatch, maxNewTokens, temperature, topP, formatReward, evalEvery, probe, checkpointEvery, defaultSeed);
+    /**
+     * The job with its model strings as given ({@code model}, and {@code reference} when there is one) and
+     * {@code seed} filled in when none was given.
+     */
+    public Rl withModels(String model, String reference, long defaultSeed) {
+      return new Rl(name, model, reference, prompts, evalPrompts, evalLimit, maxPromptTokens, benignShare, judge,
+          judgeApiKeyEnv, judgeAttempts, steps, group, promptsPerStep, lr, warmupSteps, weightDecay, gradClip, klCoef,
+          clip, updates, microBatch, maxNewTokens, temperature, topP, formatReward, evalEvery, probe, checkpointEvery,
+          seed != null ? seed : defaultSeed);
     }
   }
 
@@ -365,13 +427,20 @@ public record PipelineConfig(
    * Evaluation of models on safety suites; writes {@code eval/NAME/} per model (what {@code deliberate report}
    * reads).
    *
-   * @param models NAME: MODEL_STRING; the strings {@code sft} and {@code rl} name the run's trained models
-   * @param suites {@code strongreject}, {@code xstest}, {@code split} (the run's held-out {@code eval.jsonl}) or
-   *     prompt JSONL files (default strongreject and xstest)
+   * @param models NAME: MODEL; MODEL is a model string, the name of one of the run's training jobs ({@code sft} and
+   *     {@code rl} by default), or {@code base} (the pipeline's {@code base})
+   * @param suites {@code strongreject}, {@code xstest}, {@code split} (the run's held-out {@code eval.jsonl}: its
+   *     StrongREJECT prompts plain and attacked, the others plain, each in its own suite) or prompt JSONL files
+   *     (default strongreject and xstest)
    * @param attacks jailbreak attacks applied to StrongREJECT prompts: {@code none}, {@code all} or names (default none)
    * @param grader {@code reference}, {@code string-match} or a model string (default reference)
-   * @param limit at most this many prompts per suite, spread over it (default all)
+   * @param limit at most this many prompts per suite, spread over it (default all); for StrongREJECT this counts
+   *     requests, each asked plain and under every attack
+   * @param limits a limit per suite by name ({@code strongreject: 24, xstest: 140}), over {@code limit}
    * @param maxTokens longest answer to ask for (default: the model's)
+   * @param fitContext leave out prompts that leave less than {@code max_tokens} of room in a local model's
+   *     context, measured with the first local model of {@code models} so that every model answers the same
+   *     prompts, and ask them shortest first, so that batches waste little padding (default false)
    * @param seed answering and bootstrap seed (default: the pipeline's)
    * @param apiKeyEnv environment variable holding the API key of the endpoint models and a model grader
    * @param concurrency prompts answered (and answers graded) at once: parallel requests to an endpoint, the batch
@@ -382,7 +451,7 @@ public record PipelineConfig(
   public record Eval(Map<String, String> models,
       @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> suites,
       @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> attacks, String grader,
-      Integer limit, Integer maxTokens, Long seed, String apiKeyEnv, Integer concurrency, Double timeoutSeconds,
+      Integer limit, Map<String, Integer> limits, Integer maxTokens, Boolean fitContext, Long seed, String apiKeyEnv, Integer concurrency, Double timeoutSeconds,
       Integer maxRetries) {
     public Eval {
       settings("reference", apiKeyEnv, concurrency, timeoutSeconds, maxRetries);
@@ -390,9 +459,9 @@ public record PipelineConfig(
         throw new IllegalArgumentException("models: required: a mapping NAME: MODEL_STRING (sft and rl name the run's models)");
       }
       for (Map.Entry<String, String> m : models.entrySet()) {
-        if (!m.getKey().matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+        if (!m.getKey().matches(NAME)) {
           throw new IllegalArgumentException("models: name '" + m.getKey()
-              + "': expected letters, digits, '.', '_' or '-' (it names a directory)");
+              + "': expected letters, digits, '.', '_', '+' or '-' (it names a directory)");
         }
         if (m.getValue() == null || m.getValue().isBlank()) {
           throw new IllegalArgumentException("models: " + m.getKey() + ": expected a model string, sft or rl");
@@ -405,9 +474,24 @@ public record PipelineConfig(
       if (limit != null && limit < 1) {
         throw new IllegalArgumentException("limit: expected at least 1, got " + limit);
       }
+      limits = limits == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(limits));
+      for (Map.Entry<String, Integer> l : limits.entrySet()) {
+        if (l.getValue() == null || l.getValue() < 1) {
+          throw new IllegalArgumentException("limits: " + l.getKey() + ": expected at least 1, got " + l.getValue());
+        }
+      }
       if (maxTokens != null && maxTokens < 1) {
         throw new IllegalArgumentException("max_tokens: expected at least 1, got " + maxTokens);
       }
+      fitContext = fitContext != null && fitContext;
+      if (fitContext && maxTokens == null) {
+        throw new IllegalArgumentException("fit_context: needs max_tokens (the room every prompt must leave)");
+      }
+    }
+
+    /** The limit of one suite: its own, else {@code limit}, else null (all). */
+    public Integer limitOf(String suite) {
+      return limits.getOrDefault(suite, limit);
     }
 
     /** How to call {@code model}, an evaluated model or the grader, with this section's settings. */
@@ -420,6 +504,34 @@ public record PipelineConfig(
       return ModelSettings.of(model, apiKeyEnv, concurrency, timeoutSeconds, maxRetries, 8);
     }
   }
+
+  /**
+   * The comparison at the end of a run, from the eval stage's results: {@code report.html} and {@code report.md} in
+   * the run directory, and the text the run prints ({@code summary.txt}): the metrics table, the same metrics on
+   * the split's held-out attacks alone, and what each model wrote for a few held-out attacked prompts.
+   *
+   * @param examples held-out attacked prompts shown side by side, one per attack (default 2)
+   */
+  public record Report(Integer examples) {
+    public Report {
+      examples = atLeast("examples", examples, 0, 2);
+    }
+  }
+
+  /** A training job's name (it names a directory): {@code defaultName} when none is given. */
+  static String jobName(String name, String defaultName) {
+    if (name == null) {
+      return defaultName;
+    }
+    if (!name.matches(NAME)) {
+      throw new IllegalArgumentException("name: '" + name + "': expected letters, digits, '.', '_', '+' or '-'"
+          + " (it names a directory)");
+    }
+    return name;
+  }
+
+  /** The names of training jobs and evaluated models: they name directories. */
+  static final String NAME = "[A-Za-z0-9][A-Za-z0-9._+-]*";
 
   static Integer atLeast(String field, Integer value, int min, int defaultValue) {
     if (value == null) {

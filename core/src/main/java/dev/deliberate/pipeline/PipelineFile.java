@@ -193,15 +193,30 @@ public record PipelineFile(PipelineConfig config, Path file, String text) {
       path.append(path.length() == 0 ? "" : ".").append(message, 0, colon);
       message = message.substring(colon + 2);
     }
-    String field = path.toString();
+    String field = singleAsList(path.toString(), lines);
     if (overrides.containsKey(field)) {
       return "--set " + field + ": " + message;
     }
     Integer line = null;
-    for (String p = lookup != null ? lookup : field; line == null && !p.isEmpty(); p = parent(p)) {
+    for (String p = lookup != null ? singleAsList(lookup, lines) : field; line == null && !p.isEmpty(); p = parent(p)) {
       line = lines.get(p);
     }
     return file + ":" + (line == null ? 1 : line) + ": " + (field.isEmpty() ? "" : field + ": ") + message;
+  }
+
+  /**
+   * A section that may be one job or a list of them ({@code sft}, {@code rl}) is a list of one when written as a
+   * mapping: the path the reader reports then has an index the file does not ({@code rl[0].group} for the file's
+   * {@code rl.group}); the file's own path is the one to show.
+   */
+  private static String singleAsList(String path, Map<String, Integer> lines) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^([a-z_]+)\\[0\\]").matcher(path);
+    if (!m.find()) {
+      return path;
+    }
+    String indexed = m.group();
+    boolean written = lines.keySet().stream().anyMatch(k -> k.startsWith(indexed));
+    return written ? path : m.group(1) + path.substring(indexed.length());
   }
 
   private static String parent(String path) {

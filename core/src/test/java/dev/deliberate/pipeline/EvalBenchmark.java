@@ -72,7 +72,7 @@ public final class EvalBenchmark {
     RunDirectory run = RunDirectory.open(dir, "bench");
     try (StageModels models = new StageModels(run, ReferenceGenerator.resolver())) {
       ModelSettings settings = ModelSettings.of(url + "#bench", null, c, 60.0, 5, c);
-      return EvalStage.run(new EvalStage.Job(dir, settings, "reference", settings, null, 1, prompts), models, log);
+      return EvalStage.run(new EvalStage.Job(null, dir, settings, "reference", settings, null, 1, prompts), models, log);
     }
   }
 }

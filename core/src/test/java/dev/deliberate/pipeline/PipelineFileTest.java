@@ -66,13 +66,13 @@ class PipelineFileTest {
           limit: 5
         """), Map.of());
     PipelineConfig c = f.config();
-    assertEquals(20, c.sft().steps());
-    assertEquals(8, c.sft().batch());
-    assertEquals(1e-4, c.sft().lr());
-    assertEquals(null, c.rl().model()); // the sft stage's output
-    assertEquals(2, c.rl().group());
-    assertEquals(4, c.rl().promptsPerStep());
-    assertEquals(0.04, c.rl().klCoef());
+    assertEquals(20, c.sft().get(0).steps());
+    assertEquals(8, c.sft().get(0).batch());
+    assertEquals(1e-4, c.sft().get(0).lr());
+    assertEquals(null, c.rl().get(0).model()); // the sft stage's output
+    assertEquals(2, c.rl().get(0).group());
+    assertEquals(4, c.rl().get(0).promptsPerStep());
+    assertEquals(0.04, c.rl().get(0).klCoef());
     assertEquals(List.of("base", "tuned", "rl"), List.copyOf(c.eval().models().keySet()));
     assertEquals(List.of("split"), c.eval().suites());
     assertEquals(List.of("none"), c.eval().attacks());
@@ -86,10 +86,18 @@ class PipelineFileTest {
         rl:
           group: 1
         """));
-    assertEquals("p.yaml:2: sft.model: required: tiny, local:DIR or a model directory", error("""
+    assertEquals("p.yaml:2: sft: name 'a': two training jobs have this name (it names their model directory,"
+        + " model-NAME)", error("""
         spec: s.md
         sft:
-          steps: 3
+          - {name: a, model: tiny}
+          - {name: a, model: tiny, reasoning: drop}
+        """));
+    assertEquals("p.yaml:4: sft[0].reasoning: expected keep or drop, got none", error("""
+        spec: s.md
+        sft:
+          - name: a
+            reasoning: none
         """));
     assertEquals("p.yaml:4: sft.lr: expected a positive number, got 0.0", error("""
         spec: s.md
@@ -103,7 +111,7 @@ class PipelineFileTest {
           limit: 0
           models: {a: reference}
         """));
-    assertEquals("p.yaml:3: eval.models: name 'a b': expected letters, digits, '.', '_' or '-' (it names a directory)",
+    assertEquals("p.yaml:3: eval.models: name 'a b': expected letters, digits, '.', '_', '+' or '-' (it names a directory)",
         error("""
         spec: s.md
         eval:
@@ -147,7 +155,8 @@ class PipelineFileTest {
         error("spec: s.md\ngenerate:\n  sampels: 2\n  model: reference\n"));
     assertEquals("p.yaml:5: import[1].format: expected strongreject, xstest or jsonl, got csvx",
         error("spec: s.md\nimport:\n  - format: xstest\n    path: a\n  - format: csvx\n    path: b\n"));
-    assertEquals("p.yaml:1: spec: required: the path of the safety spec", error("name: x\n"));
+    assertEquals("p.yaml:1: spec: expected the path of the safety spec (or no spec field: the built-in one)",
+        error("spec: ''\n"));
     String notYaml = error("spec: [unclosed\n");
     assertEquals(true, notYaml.startsWith("p.yaml:"), notYaml);
     String badType = error("spec: s.md\njudge:\n  model: reference\n  samples: many\n");

@@ -1,11 +1,13 @@
 package dev.deliberate.engine.sampling;
 
 import dev.deliberate.BadInputException;
+import dev.deliberate.data.Message;
 import dev.deliberate.engine.modelfile.ChatFormat;
 import dev.deliberate.engine.modelfile.LocalModel;
 import dev.deliberate.model.BatchChatModel;
 import dev.deliberate.model.ChatRequest;
 import dev.deliberate.model.ChatResponse;
+import dev.deliberate.model.ContextWindow;
 import dev.deliberate.model.ModelException;
 import dev.deliberate.model.ReasoningSplitter;
 import java.nio.file.Path;
@@ -20,7 +22,7 @@ import java.util.List;
  * (the CPU is the bottleneck anyway); {@link #chatAll} samples several single-choice requests with the same
  * settings as one batch.
  */
-public final class LocalChatModel implements BatchChatModel, AutoCloseable {
+public final class LocalChatModel implements BatchChatModel, ContextWindow, AutoCloseable {
   private final LocalModel model;
   private final String id;
   private final GenerationSettings defaults;
@@ -50,6 +52,16 @@ public final class LocalChatModel implements BatchChatModel, AutoCloseable {
   @Override
   public String id() {
     return id;
+  }
+
+  @Override
+  public int promptTokens(List<Message> messages) {
+    return model.tokenizer().encode(model.chatFormat().prompt(messages)).length;
+  }
+
+  @Override
+  public int contextTokens() {
+    return model.config().maxPositions();
   }
 
   @Override

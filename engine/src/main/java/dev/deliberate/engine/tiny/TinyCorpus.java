@@ -2,7 +2,7 @@ package dev.deliberate.engine.tiny;
 
 import dev.deliberate.data.Message;
 import dev.deliberate.engine.modelfile.ChatFormat;
-import dev.deliberate.engine.training.SftExample;
+import dev.deliberate.engine.training.SupervisedTurn;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -118,7 +118,7 @@ public final class TinyCorpus {
     "policy category section disallowed allowed edge cases comply refuse safe-complete cite spec jailbreak"};
 
   /** The instruction mix: {@code count} examples drawn from the templates with the seed. */
-  public static List<SftExample> examples(int count, long seed) {
+  public static List<SupervisedTurn> examples(int count, long seed) {
     return draw(count, seed, true);
   }
 
@@ -126,13 +126,13 @@ public final class TinyCorpus {
    * The mix without its harmful-looking requests: ordinary questions only, for safety training to keep the base's
    * everyday answers without also teaching it the placeholder compliance.
    */
-  public static List<SftExample> ordinaryExamples(int count, long seed) {
+  public static List<SupervisedTurn> ordinaryExamples(int count, long seed) {
     return draw(count, seed, false);
   }
 
-  private static List<SftExample> draw(int count, long seed, boolean withHarmful) {
+  private static List<SupervisedTurn> draw(int count, long seed, boolean withHarmful) {
     SplittableRandom random = new SplittableRandom(seed);
-    List<SftExample> out = new ArrayList<>(count);
+    List<SupervisedTurn> out = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       out.add(example(random, withHarmful));
     }
@@ -143,20 +143,20 @@ public final class TinyCorpus {
    * One example: a single question, or (one time in eight) a follow-up after an earlier exchange, so that a chat
    * that keeps its history stays in the format.
    */
-  static SftExample example(SplittableRandom r, boolean withHarmful) {
-    SftExample turn = singleTurn(r, withHarmful);
+  static SupervisedTurn example(SplittableRandom r, boolean withHarmful) {
+    SupervisedTurn turn = singleTurn(r, withHarmful);
     if (r.nextInt(8) != 0) {
       return turn;
     }
-    SftExample earlier = singleTurn(r, withHarmful);
+    SupervisedTurn earlier = singleTurn(r, withHarmful);
     List<Message> context = new ArrayList<>(earlier.context());
     context.add(new Message("assistant", ChatFormat.THINK.assistantContent(earlier.reasoning(), earlier.answer())));
     context.add(turn.context().get(turn.context().size() - 1));
-    return new SftExample(context, turn.reasoning(), turn.answer());
+    return new SupervisedTurn(context, turn.reasoning(), turn.answer());
   }
 
   /** One question and its answer; kinds 80 to 99 are the harmful-looking requests. */
-  static SftExample singleTurn(SplittableRandom r, boolean withHarmful) {
+  static SupervisedTurn singleTurn(SplittableRandom r, boolean withHarmful) {
     int kind = r.nextInt(withHarmful ? 100 : 80);
     String user;
     String reasoning;
@@ -224,13 +224,13 @@ public final class TinyCorpus {
       context.add(new Message("system", SYSTEMS[r.nextInt(SYSTEMS.length)]));
     }
     context.add(new Message("user", user));
-    return new SftExample(context, reasoning, answer);
+    return new SupervisedTurn(context, reasoning, answer);
   }
 
   /** Text for training the tokenizer: the mix laid out in the chat format, plus spec words and refusals. */
-  public static List<String> tokenizerCorpus(List<SftExample> examples) {
+  public static List<String> tokenizerCorpus(List<SupervisedTurn> examples) {
     List<String> corpus = new ArrayList<>();
-    for (SftExample e : examples) {
+    for (SupervisedTurn e : examples) {
       corpus.add(ChatFormat.THINK.prompt(e.context()) + ChatFormat.THINK.assistantTurn(e.reasoning(), e.answer()));
     }
     for (int i = 0; i < 20; i++) {

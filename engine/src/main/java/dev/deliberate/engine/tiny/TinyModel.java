@@ -8,7 +8,7 @@ import dev.deliberate.engine.modelfile.LocalModel;
 import dev.deliberate.engine.modelfile.TokenizerFiles;
 import dev.deliberate.engine.network.LlamaConfig;
 import dev.deliberate.engine.sampling.GenerationSettings;
-import dev.deliberate.engine.training.SftExample;
+import dev.deliberate.engine.training.SupervisedTurn;
 import dev.deliberate.engine.training.SftTrainer;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -94,8 +94,8 @@ public final class TinyModel {
     Instant start = Instant.now();
     Files.createDirectories(out);
     progress.accept("tiny model " + recipe.hash() + ": generating " + recipe.examples() + " examples");
-    List<SftExample> train = TinyCorpus.examples(recipe.examples(), recipe.seed());
-    List<SftExample> eval = TinyCorpus.examples(200, recipe.seed() + 1);
+    List<SupervisedTurn> train = TinyCorpus.examples(recipe.examples(), recipe.seed());
+    List<SupervisedTurn> eval = TinyCorpus.examples(200, recipe.seed() + 1);
     ObjectNode tokenizer;
     if (Files.isRegularFile(out.resolve("tokenizer.json"))) {
       tokenizer = (ObjectNode) Json.mapper().readTree(out.resolve("tokenizer.json").toFile());

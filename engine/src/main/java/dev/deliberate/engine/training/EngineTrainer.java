@@ -3,6 +3,14 @@ package dev.deliberate.engine.training;
 import dev.deliberate.BadInputException;
 import dev.deliberate.Hashes;
 import dev.deliberate.data.Prompt;
+import dev.deliberate.dataset.Draws;
+import dev.deliberate.engine.modelfile.ChatFormat;
+import dev.deliberate.engine.tiny.TinyCorpus;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Locale;
+import java.util.Random;
 import dev.deliberate.engine.modelfile.LocalModel;
 import dev.deliberate.engine.modelfile.ModelDirs;
 import dev.deliberate.judge.Judge;
@@ -32,13 +40,97 @@ public final class EngineTrainer implements Trainer {
       throw new BadInputException("sft: " + e.getMessage());
     }
     try {
-      var r = new SftTrainer(settings).train(ModelDirs.resolve(model, progress), data, out, progress);
-      return String.format("%d steps, loss %.4f -> %.4f%s, %.0f tokens/s", r.steps(), r.firstLoss(), r.lastLoss(),
-          r.lastEvalLoss() == null ? "" : String.format(", eval loss %.4f -> %.4f", r.firstEvalLoss(), r.lastEvalLoss()),
-          r.tokensPerSecond());
+      Path modelDir = ModelDirs.resolve(model, progress);
+      try (LocalModel local = LocalModel.open(modelDir)) {
+        List<SupervisedTurn> all = examples(job, local, data, progress);
+        List<SupervisedTurn> train = new ArrayList<>();
+        List<SupervisedTurn> eval = new ArrayList<>();
+        for (SupervisedTurn e : all) {
+          boolean heldOut = all.size() >= 20 && Integer.parseUnsignedInt(Hashes.sha256Hex(e.id()).substring(0, 6), 16)
+              % 10_000 < job.evalFraction() * 10_000;
+          (heldOut ? eval : train).add(e);
+        }
+        progress.accept("data: " + train.size() + " training examples, " + eval.size() + " held out for eval loss");
+        Map<String, Object> provenance = new LinkedHashMap<>();
+        provenance.put("base_model", modelDir.toAbsolutePath().toString());
+        provenance.put("data", data.toAbsolutePath().toString());
+        provenance.put("data_sha256", Hashes.sha256Hex(Files.readAllBytes(data)));
+        provenance.put("job", job);
+        var r = new SftTrainer(settings).train(local, train, eval, out, provenance, progress);
+        return String.format(Locale.ROOT, "%d steps, loss %.4f -> %.4f%s, %.0f tokens/s", r.steps(), r.firstLoss(),
+            r.lastLoss(), r.lastEvalLoss() == null ? "" : String.format(Locale.ROOT, ", eval loss %.4f -> %.4f",
+                r.firstEvalLoss(), r.lastEvalLoss()), r.tokensPerSecond());
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The examples a job trains on, in order: those of {@code data} that fit ({@code max_prompt_tokens}), drawn in
+   * the job's benign share ({@code examples}), with the tiny model's ordinary requests added, shuffled with the
+   * seed, and without their reasoning when the job drops it.
+   */
+  static List<SupervisedTurn> examples(PipelineConfig.Sft job, LocalModel model, Path data, Consumer<String> progress)
+      throws IOException {
+    List<SupervisedTurn.Labelled> read = SupervisedTurn.readLabelled(data);
+    if (job.maxPromptTokens() > 0) {
+      read = fitting(read, job.maxPromptTokens(), model, progress);
+    }
+    List<SupervisedTurn> out;
+    if (job.examples() > 0) {
+      for (int i = 0; i < read.size(); i++) {
+        if (read.get(i).expected() == null) {
+          throw new BadInputException("sft.examples: " + data + ": example " + (i + 1) + " has no expected field:"
+              + " drawing by benign share needs it (the filter's sft.jsonl has it)");
+        }
+      }
+      out = new ArrayList<>(Draws.balanced(read, SupervisedTurn.Labelled::expected, job.examples(), job.benignShare(),
+          job.seed()).stream().map(SupervisedTurn.Labelled::turn).toList());
+      long benign = read.stream().filter(e -> e.expected() == Style.COMPLY).count();
+      progress.accept("data: " + out.size() + " drawn (" + Math.round(job.benignShare() * 100) + "% benign, from "
+          + benign + " benign and " + (read.size() - benign) + " others)");
+    } else {
+      out = new ArrayList<>(read.stream().map(SupervisedTurn.Labelled::turn).toList());
+    }
+    if (job.ordinaryExamples() > 0) {
+      out.addAll(TinyCorpus.ordinaryExamples(job.ordinaryExamples(), job.seed() + 17));
+      progress.accept("data: + " + job.ordinaryExamples() + " ordinary requests of the tiny model's instruction mix");
+    }
+    if (job.examples() > 0 || job.ordinaryExamples() > 0) {
+      Collections.shuffle(out, new Random(job.seed() + 1));
+    }
+    if (job.reasoning().equals("drop")) {
+      out = out.stream().map(e -> new SupervisedTurn(e.context(), "", e.answer())).toList();
+    }
+    return out;
+  }
+
+  /**
+   * The examples whose prompt has at most {@code maxPromptTokens} tokens and whose whole turn fits the context, so
+   * that no student sees a cut example (measured with the reasoning, whatever the job does with it).
+   */
+  private static List<SupervisedTurn.Labelled> fitting(List<SupervisedTurn.Labelled> examples, int maxPromptTokens,
+      LocalModel model, Consumer<String> progress) {
+    ChatFormat format = model.chatFormat();
+    int context = model.config().maxPositions();
+    List<SupervisedTurn.Labelled> out = new ArrayList<>();
+    long promptTokens = 0;
+    long turnTokens = 0;
+    for (SupervisedTurn.Labelled e : examples) {
+      int prompt = model.tokenizer().encode(format.prompt(e.turn().context())).length;
+      int turn = model.tokenizer().encode(format.assistantTurn(e.turn().reasoning(), e.turn().answer())).length;
+      if (prompt <= maxPromptTokens && prompt + turn <= context) {
+        out.add(e);
+        promptTokens += prompt;
+        turnTokens += turn;
+      }
+    }
+    progress.accept(String.format(Locale.ROOT, "data: %d of %d examples have a prompt of at most %d tokens and fit"
+        + " the context of %d (mean prompt %.0f tokens, mean reasoning + answer %.0f)", out.size(), examples.size(),
+        maxPromptTokens, context, promptTokens / (double) Math.max(1, out.size()),
+        turnTokens / (double) Math.max(1, out.size())));
+    return out;
   }
 
   @Override
@@ -59,6 +151,11 @@ public final class EngineTrainer implements Trainer {
     try {
       Path modelDir = ModelDirs.resolve(model, progress);
       Path referenceDir = job.reference() == null ? modelDir : ModelDirs.resolve(job.reference(), progress);
+      if (job.maxPromptTokens() > 0 || job.benignShare() != null) {
+        try (LocalModel local = LocalModel.open(modelDir)) {
+          prompts = rlPrompts(job, prompts, local, progress);
+        }
+      }
       Map<String, Object> provenance = new LinkedHashMap<>();
       provenance.put("model", modelDir.toAbsolutePath().toString());
       provenance.put("reference", referenceDir.toAbsolutePath().toString());
@@ -76,6 +173,33 @@ public final class EngineTrainer implements Trainer {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The prompts that leave room for an answer ({@code max_prompt_tokens}, {@code max_new_tokens}), drawn in the job's
+   * benign share when it has one: {@code steps} x {@code prompts_per_step} of them, each once before any twice.
+   */
+  static List<Prompt> rlPrompts(PipelineConfig.Rl job, List<Prompt> prompts, LocalModel model,
+      Consumer<String> progress) {
+    ChatFormat format = model.chatFormat();
+    int room = model.config().maxPositions() - job.maxNewTokens();
+    if (job.maxPromptTokens() > 0) {
+      room = Math.min(room, job.maxPromptTokens());
+    }
+    int limit = room;
+    List<Prompt> fit = prompts.stream()
+        .filter(p -> model.tokenizer().encode(format.prompt(p.messages())).length <= limit).toList();
+    if (fit.isEmpty()) {
+      throw new BadInputException("rl.max_prompt_tokens: no prompt of " + prompts.size() + " has at most " + limit
+          + " tokens");
+    }
+    // Offset from the job's seed so that the draw is not the one the SFT data of the same seed was made with.
+    List<Prompt> out = job.benignShare() == null ? fit
+        : Draws.balanced(fit, Prompt::expected, job.steps() * job.promptsPerStep(), job.benignShare(), job.seed() + 3);
+    long benign = out.stream().filter(p -> p.expected() == Style.COMPLY).count();
+    progress.accept("prompts: " + out.size() + " (" + benign + " benign) of " + prompts.size() + ", each at most "
+        + limit + " tokens");
+    return out;
   }
 
   private static String describe(String what, GrpoTrainer.Evaluation first, GrpoTrainer.Evaluation last) {

@@ -40,7 +40,11 @@ import java.util.function.Consumer;
  * token; never the prompt): AdamW, linear warm-up then cosine decay, global-norm clipping, gradient accumulation,
  * periodic held-out loss, metrics as JSONL, and checkpoints that a rerun resumes from after a crash.
  */
-public final class SftTrainer implements DirectoryTrainer {
+public final class SftTrainer {
+  /** What a finished run reports. */
+  public record Result(Path dir, int steps, double firstLoss, double lastLoss, Double firstEvalLoss,
+      Double lastEvalLoss, long tokens, double tokensPerSecond) {}
+
   /** Format version of {@code checkpoint/state.json}. */
   static final int CHECKPOINT_VERSION = 1;
 
@@ -130,7 +134,7 @@ public final class SftTrainer implements DirectoryTrainer {
    * Lays the example out in the chat format and marks the assistant's turn as trained. The prompt and the turn
    * are encoded apart so the boundary is exact. Returns null when the prompt alone fills {@code maxLength}.
    */
-  public static Tokenized tokenize(TextTokenizer tokenizer, ChatFormat format, SftExample example, int maxLength) {
+  public static Tokenized tokenize(TextTokenizer tokenizer, ChatFormat format, SupervisedTurn example, int maxLength) {
     long[] prompt = tokenizer.encode(format.prompt(example.context()));
     long[] turn = tokenizer.encode(format.assistantTurn(example.reasoning(), example.answer()));
     if (prompt.length + 1 >= maxLength) {
@@ -160,30 +164,12 @@ public final class SftTrainer implements DirectoryTrainer {
     return logProbs.mul(mask).sum().neg();
   }
 
-  @Override
-  public TrainingResult train(Path modelDir, Path data, Path out, Consumer<String> progress) throws IOException {
-    List<SftExample> all = SftExample.readJsonl(data);
-    List<SftExample> train = new ArrayList<>();
-    List<SftExample> eval = new ArrayList<>();
-    for (SftExample e : all) {
-      boolean heldOut = all.size() >= 20
-          && Integer.parseUnsignedInt(Hashes.sha256Hex(e.id()).substring(0, 6), 16) % 10_000 < settings.evalFraction() * 10_000;
-      (heldOut ? eval : train).add(e);
-    }
-    progress.accept("data: " + train.size() + " training examples, " + eval.size() + " held out for eval loss");
-    try (LocalModel model = LocalModel.open(modelDir)) {
-      Map<String, Object> provenance = Map.of("base_model", modelDir.toAbsolutePath().toString(),
-          "data", data.toAbsolutePath().toString(), "data_sha256", Hashes.sha256Hex(Files.readAllBytes(data)));
-      return train(model, train, eval, out, provenance, progress);
-    }
-  }
-
   /**
    * Trains the model in memory on the examples and writes the result as a model directory in {@code out}.
    * {@code provenance} is recorded in {@code out/training.json}, and it keys the checkpoint: a checkpoint made
    * with other data or settings is refused rather than silently mixed in.
    */
-  public TrainingResult train(LocalModel model, List<SftExample> trainExamples, List<SftExample> evalExamples,
+  public Result train(LocalModel model, List<SupervisedTurn> trainExamples, List<SupervisedTurn> evalExamples,
       Path out, Map<String, Object> provenance, Consumer<String> progress) throws IOException {
     Files.createDirectories(out);
     int maxLength = settings.maxLength() > 0 ? Math.min(settings.maxLength(), model.config().maxPositions())
@@ -282,7 +268,7 @@ public final class SftTrainer implements DirectoryTrainer {
       parameters.values().forEach(p -> p.setRequiresGradient(false));
       model.save(out);
       double seconds = (System.nanoTime() - began) / 1e9;
-      TrainingResult result = new TrainingResult(out, totalSteps, firstLoss, lastLoss, firstEval, lastEval, tokens,
+      Result result = new Result(out, totalSteps, firstLoss, lastLoss, firstEval, lastEval, tokens,
           tokens / Math.max(1e-9, seconds));
       writeProvenance(out, provenance, result, trainExamples.size(), evalExamples.size());
       AtomicFiles.deleteRecursively(checkpoint);
@@ -290,11 +276,11 @@ public final class SftTrainer implements DirectoryTrainer {
     }
   }
 
-  private List<Tokenized> tokenizeAll(LocalModel model, List<SftExample> examples, int maxLength, String what,
+  private List<Tokenized> tokenizeAll(LocalModel model, List<SupervisedTurn> examples, int maxLength, String what,
       Consumer<String> progress) {
     List<Tokenized> out = new ArrayList<>();
     int cut = 0;
-    for (SftExample e : examples) {
+    for (SupervisedTurn e : examples) {
       Tokenized t = tokenize(model.tokenizer(), model.chatFormat(), e, maxLength);
       if (t == null) {
         cut++;
@@ -465,7 +451,7 @@ public final class SftTrainer implements DirectoryTrainer {
     AtomicFiles.deleteRecursively(old);
   }
 
-  private void writeProvenance(Path out, Map<String, Object> provenance, TrainingResult result, int trainCount,
+  private void writeProvenance(Path out, Map<String, Object> provenance, Result result, int trainCount,
       int evalCount) throws IOException {
     ObjectNode node = Json.mapper().createObjectNode();
     node.put("format_version", 1);

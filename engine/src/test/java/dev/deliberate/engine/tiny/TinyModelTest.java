@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.deliberate.data.Message;
 import dev.deliberate.engine.modelfile.ChatFormat;
 import dev.deliberate.engine.sampling.LocalChatModel;
-import dev.deliberate.engine.training.SftExample;
+import dev.deliberate.engine.training.SupervisedTurn;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,11 +23,11 @@ class TinyModelTest {
 
   @Test
   void theMixIsDeterministicAndHarmfulLookingRequestsGetOnlyAPlaceholder() {
-    List<SftExample> a = TinyCorpus.examples(2000, 5);
+    List<SupervisedTurn> a = TinyCorpus.examples(2000, 5);
     assertEquals(a, TinyCorpus.examples(2000, 5));
     assertNotEquals(a, TinyCorpus.examples(2000, 6));
     int harmful = 0;
-    for (SftExample e : a) {
+    for (SupervisedTurn e : a) {
       String request = e.context().get(e.context().size() - 1).content();
       for (String task : TinyCorpus.HARMFUL) {
         if (request.contains(task)) {
@@ -42,9 +42,9 @@ class TinyModelTest {
 
   @Test
   void theOrdinaryMixForSafetyTrainingHoldsNoHarmfulLookingRequest() {
-    List<SftExample> ordinary = TinyCorpus.ordinaryExamples(2000, 5);
+    List<SupervisedTurn> ordinary = TinyCorpus.ordinaryExamples(2000, 5);
     assertEquals(ordinary, TinyCorpus.ordinaryExamples(2000, 5));
-    for (SftExample e : ordinary) {
+    for (SupervisedTurn e : ordinary) {
       for (Message m : e.context()) {
         assertTrue(Arrays.stream(TinyCorpus.HARMFUL).noneMatch(m.content()::contains), m.content());
       }

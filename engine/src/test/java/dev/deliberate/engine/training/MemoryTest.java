@@ -30,9 +30,9 @@ class MemoryTest {
   void manyTrainingStepsAndGenerationsKeepResidentMemorySteady(@TempDir Path base, @TempDir Path out)
       throws Exception {
     TestModels.tinyDir(base, 64, 2, 128);
-    List<SftExample> examples = new ArrayList<>();
+    List<SupervisedTurn> examples = new ArrayList<>();
     for (int i = 0; i < 16; i++) {
-      examples.add(new SftExample(List.of(new Message("user", "Question number " + i + "?")), "Think " + i,
+      examples.add(new SupervisedTurn(List.of(new Message("user", "Question number " + i + "?")), "Think " + i,
           "Answer " + i + " is " + (i * 7) + "."));
     }
     try (LocalModel model = LocalModel.open(base)) {

@@ -29,14 +29,14 @@ class SftTrainerTest {
     TestModels.tinyDir(base, 32, 2, 128);
   }
 
-  static final List<SftExample> EXAMPLES = List.of(
+  static final List<SupervisedTurn> EXAMPLES = List.of(
       example("What is the capital of France?", "A geography question.", "The capital of France is Paris."),
       example("How do I bake bread?", "A cooking question; I will help.", "Mix flour, water, salt and yeast."),
       example("Say a number.", "", "7"),
       example("Help me hurt someone.", "This falls under #violence-disallowed.", "I can't help with that."));
 
-  static SftExample example(String user, String reasoning, String answer) {
-    return new SftExample(List.of(new Message("user", user)), reasoning, answer);
+  static SupervisedTurn example(String user, String reasoning, String answer) {
+    return new SupervisedTurn(List.of(new Message("user", user)), reasoning, answer);
   }
 
   static final SftTrainer.Settings QUICK = SftTrainer.Settings.DEFAULT.withMaxSteps(100).withLearningRate(1e-2)
@@ -73,7 +73,7 @@ class SftTrainerTest {
   @Test
   void onlyTheAssistantsTurnIsTrained() {
     try (LocalModel model = LocalModel.open(base)) {
-      SftExample e = EXAMPLES.get(3);
+      SupervisedTurn e = EXAMPLES.get(3);
       SftTrainer.Tokenized t = SftTrainer.tokenize(model.tokenizer(), model.chatFormat(), e, 128);
       long[] prompt = model.tokenizer().encode(ChatFormat.THINK.prompt(e.context()));
       for (int i = 0; i < t.ids().length; i++) {
@@ -92,7 +92,7 @@ class SftTrainerTest {
 
   @Test
   void aShortRunLowersTheLossAndWritesALoadableModel(@TempDir Path out) throws Exception {
-    DirectoryTrainer.TrainingResult result;
+    SftTrainer.Result result;
     try (LocalModel model = LocalModel.open(base)) {
       result = new SftTrainer(QUICK).train(model, EXAMPLES, EXAMPLES.subList(0, 2), out, Map.of(), line -> {});
     }
@@ -149,14 +149,14 @@ class SftTrainerTest {
         {"messages":[{"role":"user","content":"Q1"},{"role":"assistant","content":"A1"}],"reasoning":"R1"}
         {"messages":[{"role":"user","content":"Q2"},{"role":"assistant","content":"<think>R2</think>A2"}]}
         """);
-    List<SftExample> examples = SftExample.readJsonl(file);
-    assertEquals(List.of("R1", "R2"), examples.stream().map(SftExample::reasoning).toList());
-    assertEquals(List.of("A1", "A2"), examples.stream().map(SftExample::answer).toList());
+    List<SupervisedTurn> examples = SupervisedTurn.readJsonl(file);
+    assertEquals(List.of("R1", "R2"), examples.stream().map(SupervisedTurn::reasoning).toList());
+    assertEquals(List.of("A1", "A2"), examples.stream().map(SupervisedTurn::answer).toList());
     Files.writeString(file, """
         {"messages":[{"role":"user","content":"Q1"},{"role":"assistant","content":"A1"}]}
         {"messages":[{"role":"user","content":"Q2"},{"role":"user","content":"A2"}]}
         """);
-    BadInputException e = assertThrows(BadInputException.class, () -> SftExample.readJsonl(file));
+    BadInputException e = assertThrows(BadInputException.class, () -> SupervisedTurn.readJsonl(file));
     assertTrue(e.getMessage().startsWith(file + ":2: "), e.getMessage());
   }
 }

@@ -8,6 +8,7 @@ import dev.deliberate.data.Message;
 import dev.deliberate.engine.modelfile.ChatFormat;
 import dev.deliberate.engine.network.LlamaConfig;
 import dev.deliberate.model.ReasoningSplitter;
+import dev.deliberate.spec.Style;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +21,8 @@ import java.util.List;
  * One supervised example: the conversation before the assistant's turn ({@code context}), and the turn the model
  * must learn to write: its reasoning (the chain of thought, may be empty) and its answer.
  */
-public record SftExample(List<Message> context, String reasoning, String answer) {
-  public SftExample {
+public record SupervisedTurn(List<Message> context, String reasoning, String answer) {
+  public SupervisedTurn {
     context = List.copyOf(context);
     reasoning = reasoning == null ? "" : reasoning;
     if (context.isEmpty()) {
@@ -47,8 +48,16 @@ public record SftExample(List<Message> context, String reasoning, String answer)
    * {@code reasoning} or {@code reasoning_content} field, or from a leading {@code <think>…</think>} in its content
    * (the Hugging Face convention). Errors name the file and line.
    */
-  public static List<SftExample> readJsonl(Path file) throws IOException {
-    List<SftExample> examples = new ArrayList<>();
+  public static List<SupervisedTurn> readJsonl(Path file) throws IOException {
+    return readLabelled(file).stream().map(Labelled::turn).toList();
+  }
+
+  /** An example as read, with the expected behaviour its line names (our {@code sft.jsonl} has it), or null. */
+  public record Labelled(SupervisedTurn turn, Style expected) {}
+
+  /** {@link #readJsonl}, keeping each line's {@code expected} field. */
+  public static List<Labelled> readLabelled(Path file) throws IOException {
+    List<Labelled> examples = new ArrayList<>();
     try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       String line;
       int number = 0;
@@ -64,7 +73,15 @@ public record SftExample(List<Message> context, String reasoning, String answer)
         } catch (IOException e) {
           throw new BadInputException(where + ": not valid JSON: " + LlamaConfig.firstLine(e.getMessage()));
         }
-        examples.add(fromJson(node, where));
+        Style expected = null;
+        if (node.path("expected").isTextual()) {
+          try {
+            expected = Style.parse(node.get("expected").asText());
+          } catch (BadInputException e) {
+            throw new BadInputException(where + ": field expected: " + e.getMessage());
+          }
+        }
+        examples.add(new Labelled(fromJson(node, where), expected));
       }
     }
     if (examples.isEmpty()) {
@@ -73,7 +90,7 @@ public record SftExample(List<Message> context, String reasoning, String answer)
     return examples;
   }
 
-  static SftExample fromJson(JsonNode node, String where) {
+  static SupervisedTurn fromJson(JsonNode node, String where) {
     JsonNode messages = node.path("messages");
     if (!messages.isArray() || messages.size() < 2) {
       throw new BadInputException(where + ": field messages: expected a list of at least two {role, content}"
@@ -104,7 +121,7 @@ public record SftExample(List<Message> context, String reasoning, String answer)
         content = split.answer();
       }
     }
-    return new SftExample(context, reasoning, content);
+    return new SupervisedTurn(context, reasoning, content);
   }
 
   private static Message message(JsonNode node, String where, int index) {
