@@ -56,7 +56,7 @@ if [ "$what" = all ] || [ "$what" = decode ]; then
   llama_cpp after
   before="$(json_field "$work/llama-before.json" tokens_per_second)"
   after="$(json_field "$work/llama-after.json" tokens_per_second)"
-  printf 'llama.cpp batch 1 (llama-cpp-python %s, runs %s): %.1f tokens/s before ours, %.1f after\n' \
+  printf 'llama.cpp batch 1 (llama-cpp-python %s; runs before ours: %s): %.1f tokens/s before ours, %.1f after\n' \
     "$("$VENV_PYTHON" -c 'import llama_cpp; print(llama_cpp.__version__)')" \
     "$(json_field "$work/llama-before.json" all_tokens_per_second | tr , ' ' | xargs printf '%.1f ')" "$before" "$after"
   # Each of our figures beside the higher of llama.cpp's two: on a noisy machine, the harder baseline.
