@@ -1,6 +1,5 @@
 package dev.deliberate.app;
 
-import dev.deliberate.BadInputException;
 import dev.deliberate.data.Message;
 import dev.deliberate.engine.modelfile.ModelDirs;
 import dev.deliberate.engine.sampling.GenerationSettings;
@@ -15,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -41,22 +41,17 @@ final class ChatCommand extends BaseCommand {
   @Option(names = "--show-reasoning", description = "Print the model's reasoning before its answer.")
   boolean showReasoning;
 
-  @Option(names = "--max-tokens", defaultValue = "200", description = "New tokens per answer (default: ${DEFAULT-VALUE}).")
-  int maxTokens;
+  @Mixin SamplingOptions sampling;
 
-  @Option(names = "--temperature", defaultValue = "0.7", description = "0 = greedy (default: ${DEFAULT-VALUE}).")
-  double temperature;
-
-  @Option(names = "--top-p", defaultValue = "0.95", description = "Nucleus sampling mass (default: ${DEFAULT-VALUE}).")
-  double topP;
-
-  @Option(names = "--seed", defaultValue = "0", description = "Seed of the first answer; each next answer adds one.")
-  long seed;
+  @Mixin SeedOption seedOption;
 
   @Override
   protected int run() throws Exception {
     boolean interactive = System.console() != null && input == System.in;
-    try (LocalChatModel chat = LocalChatModel.open(ModelDirs.resolve(model, err()::println));
+    java.nio.file.Path dir = ModelDirs.resolve(model, err()::println);
+    GenerationSettings settings = sampling.local(dir, List.of(), seedOption.seed);
+    int maxTokens = settings.maxNewTokens();
+    try (LocalChatModel chat = LocalChatModel.open(dir);
         BufferedReader reader = new BufferedReader(new InputStreamReader(input, StandardCharsets.UTF_8))) {
       List<Message> history = new ArrayList<>();
       int context = chat.model().config().maxPositions();
@@ -83,8 +78,8 @@ final class ChatCommand extends BaseCommand {
           history.remove(0);
           history.remove(0);
         }
-        ChatRequest request = new ChatRequest(withSystem(history), 1, temperature, topP,
-            Math.max(1, Math.min(maxTokens, context - tokens(chat, history) - 1)), seed + turn++, List.of(), Map.of());
+        ChatRequest request = new ChatRequest(withSystem(history), 1, settings.temperature(), settings.topP(),
+            Math.max(1, Math.min(maxTokens, context - tokens(chat, history) - 1)), seedOption.seed + turn++, List.of(), Map.of());
         ChatResponse.Choice choice = chat.chat(request).choices().get(0);
         if (showReasoning && !choice.reasoning().isEmpty()) {
           out().println("[reasoning] " + choice.reasoning());
@@ -112,12 +107,4 @@ final class ChatCommand extends BaseCommand {
     return chat.model().tokenizer().encode(chat.model().chatFormat().prompt(withSystem(history))).length;
   }
 
-  /** Sampling settings from command-line options, with one message for a bad value. */
-  static GenerationSettings settings(int maxTokens, double temperature, double topP, List<String> stop, long seed) {
-    try {
-      return new GenerationSettings(maxTokens, temperature, topP, stop, seed);
-    } catch (IllegalArgumentException e) {
-      throw new BadInputException(e.getMessage());
-    }
-  }
 }

@@ -11,27 +11,24 @@ import dev.deliberate.model.ChatModel;
 import dev.deliberate.model.ChatRequest;
 import dev.deliberate.model.ChatResponse;
 import dev.deliberate.model.Choices;
-import dev.deliberate.model.ModelOptions;
 import dev.deliberate.run.Accounting;
-import dev.deliberate.run.CallPolicy;
 import dev.deliberate.run.Manifest;
-import dev.deliberate.run.ModelCaller;
-import dev.deliberate.run.ResponseCache;
 import dev.deliberate.run.RunDirectory;
 import dev.deliberate.run.StageExecutor;
+import dev.deliberate.run.StageModels;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code deliberate complete}: sends each prompt as it is to a model and stores the choices. */
@@ -60,24 +57,15 @@ final class CompleteCommand extends BaseCommand {
           + " the rest (with --seed + 1, + 2, ...).")
   int n;
 
-  @Option(names = "--temperature", paramLabel = "T", description = "Sampling temperature (default: the server's).")
-  Double temperature;
+  @Mixin SamplingOptions sampling;
 
-  @Option(names = "--top-p", paramLabel = "P", description = "Nucleus sampling mass (default: the server's).")
-  Double topP;
-
-  @Option(names = "--max-tokens", paramLabel = "N", description = "Most tokens per choice (default: the server's).")
-  Integer maxTokens;
-
-  @Option(names = "--seed", paramLabel = "S", description = "Sampling seed sent with every request.")
-  Long seed;
+  @Mixin SeedOption seedOption;
 
   @Option(names = "--extra", paramLabel = "KEY=JSON",
       description = "A server-specific body field passed through, e.g. --extra top_k=20 (repeatable).")
   Map<String, String> extra = new LinkedHashMap<>();
 
-  @Option(names = "--concurrency", defaultValue = "16", paramLabel = "C", description = "Requests in flight at once (default: ${DEFAULT-VALUE}).")
-  int concurrency;
+  @Mixin ModelCallOptions call;
 
   @Option(names = "--run", paramLabel = "DIR", description = "Run directory for manifest.json and the cache (default: the directory of --out).")
   Path runDir;
@@ -87,16 +75,6 @@ final class CompleteCommand extends BaseCommand {
 
   @Option(names = "--no-cache", description = "Call the model for every prompt, even when a reply is cached.")
   boolean noCache;
-
-  @Option(names = "--api-key-env", paramLabel = "VAR",
-      description = "Environment variable holding the API key (default: OPENAI_API_KEY for openai:, none for URLs).")
-  String apiKeyEnv;
-
-  @Option(names = "--timeout", defaultValue = "600", paramLabel = "SECONDS", description = "Longest one request may take (default: ${DEFAULT-VALUE}).")
-  double timeoutSeconds;
-
-  @Option(names = "--max-retries", defaultValue = "5", paramLabel = "N", description = "Retries of one request after the first try (default: ${DEFAULT-VALUE}).")
-  int maxRetries;
 
   @Option(names = "--retry-budget", paramLabel = "N", description = "Retries allowed across the whole run (default: one per prompt, at least 100).")
   Long retryBudget;
@@ -121,33 +99,29 @@ final class CompleteCommand extends BaseCommand {
   protected int run() throws Exception {
     validate();
     Map<String, Object> extraFields = parseExtra();
-    ChatModel chat = ModelStrings.resolver().resolve(model, new ModelOptions(apiKeyEnv,
-        Duration.ofMillis((long) (timeoutSeconds * 1000)), concurrency, System::getenv));
     if (!Files.isRegularFile(in)) {
       throw new BadInputException(in + ": no such file");
     }
     long total = StageExecutor.countRecords(in);
     RunDirectory run = RunDirectory.open(runDir != null ? runDir : out.toAbsolutePath().getParent(), version());
-    Accounting accounting = new Accounting(prices(chat.id()));
-    CallPolicy policy = CallPolicy.defaults().withMaxRetries(maxRetries)
+    StageModels.Calls calls = StageModels.Calls.defaults().withCache(cacheFile, !noCache)
         .withRetryBudget(retryBudget != null ? retryBudget : Math.max(100, total))
-        .withRateLimits(rpm, tpm);
+        .withRateLimits(rpm, tpm).withPrices(prices());
     String startedAt = Instant.now().toString();
-    Map<String, Object> config = config(chat.id());
     String inputHash = sha256(in);
-    run.update(m -> m.withStage(stage("running", chat.id(), config, inputHash, null, startedAt, null, null, accounting)));
-
-    try (ResponseCache cache = noCache ? null : ResponseCache.open(cacheFile != null ? cacheFile : run.cacheFile());
+    try (StageModels models = new StageModels(run, ModelStrings.resolver(), calls);
         JsonlReader<Prompt> prompts = JsonlReader.open(in, Prompts::decode, false)) {
-      ModelCaller caller = new ModelCaller(chat, cache, policy, accounting);
+      ChatModel caller = models.model(call.settings(model));
+      Map<String, Object> config = config(caller.id());
+      run.update(m -> m.withStage(stage("running", models, config, inputHash, null, startedAt, null, null)));
       StageExecutor<Prompt> executor = new StageExecutor<>(out, Prompt::id,
           prompt -> complete(caller, prompt, extraFields),
-          StageExecutor.Options.of("complete", concurrency, err()).withRetries(accounting::totalRetries));
+          StageExecutor.Options.of("complete", call.concurrency, err()).withRetries(models.accounting()::totalRetries));
       StageExecutor.Summary summary = executor.run(prompts.iterator(), total, s -> {
         String status = s.interrupted() ? "interrupted" : s.failed() > 0 ? "failed" : "done";
-        run.update(m -> m.withStage(stage(status, chat.id(), config, inputHash, s, startedAt, Instant.now().toString(),
-            s.elapsed().toMillis() / 1000.0, accounting)));
-        printUsage(accounting);
+        run.update(m -> m.withStage(stage(status, models, config, inputHash, s, startedAt, Instant.now().toString(),
+            s.elapsed().toMillis() / 1000.0)));
+        printUsage(models.accounting());
       });
       if (summary.interrupted()) {
         return ExitCode.INTERRUPTED;
@@ -156,11 +130,11 @@ final class CompleteCommand extends BaseCommand {
     }
   }
 
-  private Completion complete(ModelCaller caller, Prompt prompt, Map<String, Object> extraFields) {
+  private Completion complete(ChatModel caller, Prompt prompt, Map<String, Object> extraFields) {
     if (prompt.messages().isEmpty()) {
       throw new BadInputException(in + ": prompt " + prompt.id() + " has no messages");
     }
-    ChatRequest request = new ChatRequest(prompt.messages(), n, temperature, topP, maxTokens, seed, List.of(), extraFields);
+    ChatRequest request = new ChatRequest(prompt.messages(), n, sampling.temperature, sampling.topP, sampling.maxTokens, seedOption.seed, List.of(), extraFields);
     // Servers that ignore n (llama.cpp's Python server) are asked again for the rest; usage adds up over requests.
     ChatResponse response = Choices.collect(caller, request);
     List<Choice> choices = response.choices().stream()
@@ -172,13 +146,7 @@ final class CompleteCommand extends BaseCommand {
     if (n < 1) {
       throw new BadInputException("-n: expected at least 1, got " + n);
     }
-    if (concurrency < 1) {
-      throw new BadInputException("--concurrency: expected at least 1, got " + concurrency);
-    }
-    if (!(timeoutSeconds > 0)) {
-      throw new BadInputException("--timeout: expected a positive number of seconds, got " + timeoutSeconds);
-    }
-    if (maxRetries < 0 || (retryBudget != null && retryBudget < 0) || rpm < 0 || tpm < 0) {
+    if ((retryBudget != null && retryBudget < 0) || rpm < 0 || tpm < 0) {
       throw new BadInputException("--max-retries, --retry-budget, --rpm and --tpm cannot be negative");
     }
   }
@@ -195,7 +163,7 @@ final class CompleteCommand extends BaseCommand {
     return fields;
   }
 
-  private Accounting.Prices prices(String modelId) {
+  private Accounting.Prices prices() {
     if (price == null) {
       return Accounting.Prices.NONE;
     }
@@ -204,8 +172,8 @@ final class CompleteCommand extends BaseCommand {
       if (parts.length != 2) {
         throw new NumberFormatException();
       }
-      return new Accounting.Prices(Map.of(modelId,
-          new Accounting.Price(Double.parseDouble(parts[0].trim()), Double.parseDouble(parts[1].trim()))));
+      return Accounting.Prices.forEvery(
+          new Accounting.Price(Double.parseDouble(parts[0].trim()), Double.parseDouble(parts[1].trim())));
     } catch (IllegalArgumentException e) {
       throw new BadInputException("--price: expected IN,OUT in US dollars per million tokens, e.g. 0.15,0.60; got '" + price + "'");
     }
@@ -218,26 +186,26 @@ final class CompleteCommand extends BaseCommand {
     c.put("in", in.toString());
     c.put("out", out.toString());
     c.put("n", n);
-    c.put("temperature", temperature);
-    c.put("top_p", topP);
-    c.put("max_tokens", maxTokens);
+    c.put("temperature", sampling.temperature);
+    c.put("top_p", sampling.topP);
+    c.put("max_tokens", sampling.maxTokens);
     c.put("extra", extra);
-    c.put("concurrency", concurrency);
-    c.put("timeout_seconds", timeoutSeconds);
-    c.put("max_retries", maxRetries);
+    c.put("concurrency", call.concurrency);
+    c.put("timeout_seconds", call.timeoutSeconds);
+    c.put("max_retries", call.maxRetries);
     c.put("rpm", rpm);
     c.put("tpm", tpm);
-    c.put("api_key_env", apiKeyEnv);
+    c.put("api_key_env", call.apiKeyEnv);
     c.put("cache", noCache ? "off" : cacheFile != null ? cacheFile.toString() : RunDirectory.CACHE);
     c.values().removeIf(java.util.Objects::isNull);
     return c;
   }
 
-  private Manifest.Stage stage(String status, String modelId, Map<String, Object> config, String inputHash,
-      StageExecutor.Summary s, String startedAt, String finishedAt, Double seconds, Accounting accounting) {
+  private Manifest.Stage stage(String status, StageModels models, Map<String, Object> config, String inputHash,
+      StageExecutor.Summary s, String startedAt, String finishedAt, Double seconds) {
     Manifest.Counts counts = s == null ? null : new Manifest.Counts(s.total(), s.doneInOutput(), s.failed(), s.skipped());
-    return new Manifest.Stage("complete", status, List.of(modelId), seed, config, inputHash, out.toString(), counts,
-        startedAt, finishedAt, seconds, accounting.snapshot());
+    return new Manifest.Stage("complete", status, models.modelIds(), seedOption.seed, config, inputHash, out.toString(), counts,
+        startedAt, finishedAt, seconds, models.accounting().snapshot());
   }
 
   private void printUsage(Accounting accounting) {

@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code deliberate data split --in FILE --seed N --eval-share 0.3 --holdout-attacks A,B -o DIR}. */
@@ -36,8 +37,7 @@ final class DataSplitCommand extends BaseCommand {
   @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "Directory for train.jsonl and eval.jsonl.")
   Path outDir;
 
-  @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Seed of the request split (default: ${DEFAULT-VALUE}).")
-  long seed;
+  @Mixin SeedOption seedOption;
 
   @Option(names = "--eval-share", paramLabel = "SHARE", defaultValue = "0.3",
       description = "Share of distinct requests held out for eval, 0 to 1 (default: ${DEFAULT-VALUE}).")
@@ -72,7 +72,7 @@ final class DataSplitCommand extends BaseCommand {
       }
       skipped = reader.skipped();
     }
-    Splits plan = Splits.plan(requests, seed, evalShare, holdoutAttacks);
+    Splits plan = Splits.plan(requests, seedOption.seed, evalShare, holdoutAttacks);
     long train = 0;
     long eval = 0;
     long dropped = 0;

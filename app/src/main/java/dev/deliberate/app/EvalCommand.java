@@ -68,8 +68,7 @@ final class EvalCommand extends BaseCommand {
       description = "At most N prompts per suite (before attacks), spread evenly over the suite.")
   Integer limit;
 
-  @Option(names = "--seed", defaultValue = "1", description = "Seed for answering and the bootstrap (default: ${DEFAULT-VALUE}).")
-  long seed;
+  @Mixin SeedOption seedOption;
 
   @Option(names = "--max-tokens", paramLabel = "N", description = "Longest answer to ask for.")
   Integer maxTokens;
@@ -100,7 +99,7 @@ final class EvalCommand extends BaseCommand {
         List<SuitePrompt> these = precomputed.prompts();
         prompts = these.size();
         err().println("evaluating " + answering + " on " + prompts + " prompts, grader " + grader);
-        Evaluation evaluation = new Evaluation(out, Graders.named(grader, m -> models.model(call.settings(m))), seed,
+        Evaluation evaluation = new Evaluation(out, Graders.named(grader, m -> models.model(call.settings(m))), seedOption.seed,
             call.concurrency, err());
         result = evaluation.run(these, precomputed);
       } else {
@@ -109,10 +108,10 @@ final class EvalCommand extends BaseCommand {
         prompts = these.size();
         err().println("evaluating " + model + " on " + prompts + " prompts, grader " + grader);
         result = EvalStage.run(new EvalStage.Job(null, out, call.settings(model), grader, call.settings(grader), maxTokens,
-            seed, these), models, err());
+            seedOption.seed, these), models, err());
       }
       record(run, models, answering, prompts, result, startedAt);
-      printUsage(models);
+      StageCommand.printUsage(err(), models);
     }
     if (result.interrupted()) {
       return ExitCode.INTERRUPTED;
@@ -138,18 +137,11 @@ final class EvalCommand extends BaseCommand {
     config.put("concurrency", call.concurrency);
     long failures = r.failures();
     String status = r.interrupted() ? "interrupted" : failures > 0 ? "failed" : "done";
-    Manifest.Stage stage = new Manifest.Stage("eval", status, List.of(answering, grader), seed, config, null,
+    Manifest.Stage stage = new Manifest.Stage("eval", status, List.of(answering, grader), seedOption.seed, config, null,
         out.toString(), new Manifest.Counts(prompts, r.interrupted() ? 0 : prompts - failures, failures, 0),
         startedAt.toString(), Instant.now().toString(), (System.currentTimeMillis() - startedAt.toEpochMilli()) / 1000.0,
         models.accounting().snapshot());
     run.update(m -> m.withStage(stage));
-  }
-
-  private void printUsage(StageModels models) {
-    models.accounting().snapshot().forEach((id, u) -> err().printf("usage: %s: %d calls, %d cache hits, %d retries, "
-        + "%d prompt + %d completion tokens%n", id, u.requests(), u.cacheHits(), u.retries(), u.promptTokens(),
-        u.completionTokens()));
-    err().flush();
   }
 
   private List<SuitePrompt> suitePrompts() {

@@ -33,17 +33,9 @@ final class GenerateCommand extends StageCommand {
   @Option(names = {"-k", "--samples"}, defaultValue = "2", paramLabel = "K", description = "Samples per prompt (default: ${DEFAULT-VALUE}).")
   int samples;
 
-  @Option(names = "--temperature", paramLabel = "T", description = "Sampling temperature (default: the server's).")
-  Double temperature;
+  @Mixin SamplingOptions sampling;
 
-  @Option(names = "--top-p", paramLabel = "P", description = "Nucleus sampling mass (default: the server's).")
-  Double topP;
-
-  @Option(names = "--max-tokens", paramLabel = "N", description = "Most tokens per sample (default: the server's).")
-  Integer maxTokens;
-
-  @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
-  long seed;
+  @Mixin SeedOption seedOption;
 
   @Option(names = "--pass-labels", negatable = true, paramLabel = "BOOL",
       description = "Send the prompt's labels in the request (default: only to the reference model).")
@@ -60,11 +52,11 @@ final class GenerateCommand extends StageCommand {
       var chat = models.model(model.settings());
       boolean labels = passLabels != null ? passLabels : ReferenceGenerator.isReference(model.model);
       Generator generator = new Generator(chat, spec, Stage1Prompt.standard(),
-          new Generator.Options(samples, temperature, topP, maxTokens, seed, labels));
+          new Generator.Options(samples, sampling.temperature, sampling.topP, sampling.maxTokens, seedOption.seed, labels));
       java.time.Instant startedAt = java.time.Instant.now();
       StageExecutor.Summary s = Stages.generate(in, out, generator, model.concurrency(), err());
       run.update(m -> m.withSpecHash(spec.hash()));
-      record(run, "generate", java.util.List.of(chat.id()), seed, java.util.Map.of("samples", samples,
+      record(run, "generate", java.util.List.of(chat.id()), seedOption.seed, java.util.Map.of("samples", samples,
           "pass_labels", labels, "in", in.toString(), "stage1_template_version", Stage1Prompt.standard().version(),
           "stage1_template_sha256", Stage1Prompt.standard().hash()), out, s, startedAt, models);
       printUsage(models);

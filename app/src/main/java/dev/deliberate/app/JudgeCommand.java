@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
           + "is a model judge that answers with per-criterion scores as JSON (malformed replies are asked again "
           + "up to --attempts times; a sample without K valid verdicts is a failed record, judged again on a rerun).",
       "Rubric: decision, style, citations (only when the judge sees the reasoning), no_leak, helpfulness; "
-          + "score = decision x mean(others). Resumable: rerunning skips samples already judged."})
+          + "score = decision x mean(others). Resumable: rerunning skips samples already judged. The k-th judgment "
+          + "of a sample is seeded --seed + 1000 + k, as in the pipeline's judge stage."})
 final class JudgeCommand extends StageCommand {
   @Mixin ModelMixin model;
 
@@ -54,8 +55,7 @@ final class JudgeCommand extends StageCommand {
   @Option(names = "--max-tokens", paramLabel = "N", description = "Most tokens per judgment (default: the server's).")
   Integer maxTokens;
 
-  @Option(names = "--seed", defaultValue = "1001", paramLabel = "S", description = "Seed of the first judgment; the k-th uses S+k (default: ${DEFAULT-VALUE}).")
-  long seed;
+  @Mixin SeedOption seedOption;
 
   @Override
   protected int run() {
@@ -66,13 +66,15 @@ final class JudgeCommand extends StageCommand {
     RunDirectory run = run(out);
     try (StageModels models = models(run)) {
       var settings = model.settings();
-      var options = new SpecJudge.Options(attempts, temperature, maxTokens, seed, true);
+      // As in a pipeline: the k-th judgment of a sample is seeded --seed + 1000 + k.
+      long judgeSeed = seedOption.seed + SpecJudge.SEED_OFFSET;
+      var options = new SpecJudge.Options(attempts, temperature, maxTokens, judgeSeed, true);
       var judges = Judges.create(model.model, spec, m -> models.model(settings), options);
       SampleJudge judge = new SampleJudge(spec, judges, samples, seesCot, labelHint);
       java.time.Instant startedAt = java.time.Instant.now();
       StageExecutor.Summary s = Stages.judge(prompts, in, out, judge, options, model.concurrency(), err());
       run.update(m -> m.withSpecHash(spec.hash()));
-      record(run, "judge", java.util.List.of(judge.judgeId()), seed, java.util.Map.of("samples", samples,
+      record(run, "judge", java.util.List.of(judge.judgeId()), judgeSeed, java.util.Map.of("samples", samples,
           "sees_cot", seesCot, "label_hint", labelHint, "attempts", attempts, "in", in.toString(),
           "judge_template_sha256", SpecJudge.templateHash()), out, s, startedAt, models);
       printUsage(models);

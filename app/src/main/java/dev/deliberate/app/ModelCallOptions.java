@@ -24,7 +24,7 @@ final class ModelCallOptions {
     try {
       return ModelSettings.of(model, apiKeyEnv, concurrency, timeoutSeconds, maxRetries, concurrency);
     } catch (IllegalArgumentException e) {
-      throw new ExitException(ExitCode.BAD_INPUT, "--" + e.getMessage().replace('_', '-'));
+      throw new ExitException(ExitCode.BAD_INPUT, "--" + e.getMessage().replace("timeout_seconds", "timeout").replace('_', '-'));
     }
   }
 }

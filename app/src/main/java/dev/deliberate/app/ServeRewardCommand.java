@@ -1,13 +1,23 @@
 package dev.deliberate.app;
 
 import dev.deliberate.BadInputException;
-import dev.deliberate.judge.Judge;
+import dev.deliberate.run.Manifest;
+import dev.deliberate.run.ModelSettings;
+import dev.deliberate.run.RunDirectory;
+import dev.deliberate.run.StageModels;
 import dev.deliberate.serve.RewardScorer;
 import dev.deliberate.serve.RewardServer;
 import dev.deliberate.spec.Spec;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,7 +31,8 @@ import picocli.CommandLine.Option;
       "",
       "POST /reward takes OpenRLHF's {\"query\", \"prompts\", \"labels\"} and answers {\"rewards\", \"scores\", "
           + "\"extra_logs\"}; each label names the prompt's category: an anchor such as \"violence\", or "
-          + "{\"category\": \"violence\", \"expected\": \"refuse\"} (as an object or as JSON text).",
+          + "{\"category\": \"violence\", \"expected\": \"refuse\"} (as an object or as JSON text); an empty label "
+          + "means unlabelled: a model judge classifies the prompt first, the reference judge scores it 0.5 (neutral).",
       "POST /score takes one {\"prompt\", \"response\", \"category\", \"expected\"?} item, an array of them or "
           + "{\"items\": [...]} and answers {\"scores\", \"results\"} with each judgment's criteria.",
       "GET /health answers the status, the judge and the spec.",
@@ -67,6 +78,14 @@ final class ServeRewardCommand extends BaseCommand {
       description = "Requests that may wait for a worker before more get 503 (default: ${DEFAULT-VALUE}).")
   int queue;
 
+  @Option(names = "--run", defaultValue = "runs/serve-reward", paramLabel = "DIR",
+      description = "Run directory for the judge model's response cache and manifest.json (models, usage; default:"
+          + " ${DEFAULT-VALUE}).")
+  Path runDir;
+
+  /** How often the manifest's usage is brought up to date while serving. */
+  private static final long MANIFEST_SECONDS = 10;
+
   @Override
   protected int run() throws Exception {
     String apiKey = null;
@@ -78,30 +97,78 @@ final class ServeRewardCommand extends BaseCommand {
     }
     RewardServer.Options options = new RewardServer.Options(host, port, maxBatch, maxBodyBytes, concurrency, queue, apiKey);
     Spec spec = specOption.parse();
-    Judge theJudge = ServeRewardJudges.create(judge, spec, judgeApiKeyEnv, concurrency);
-    try (RewardServer server = RewardServer.start(new RewardScorer(theJudge, spec), spec, options, line -> {
-      err().println(line);
-      err().flush();
-    })) {
-      out().printf("serving reward on %s (judge %s, spec %s %s, %d categories)%n", server.url(), theJudge.id(), spec.id(),
-          spec.version(), spec.categories().size());
-      out().printf("POST %s/reward (OpenRLHF), POST %s/score, GET %s/health%s%n", server.url(), server.url(), server.url(),
-          apiKey == null ? "" : "; bearer token required");
-      if (apiKey == null && !InetAddress.getByName(host).isLoopbackAddress()) {
-        err().println("warning: listening on " + host + " without --api-key-env: anyone who can reach it can use the judge");
-      }
-      out().flush();
-      err().flush();
-      // Serve until the process is stopped (Ctrl-C) or this thread is interrupted; requests in progress are cut off.
-      try {
-        new CountDownLatch(1).await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        out().println("stopped");
-        out().flush();
-        return ExitCode.INTERRUPTED;
+    ModelSettings settings = ModelSettings.of(judge, judgeApiKeyEnv, concurrency, null, null, concurrency);
+    RunDirectory run = RunDirectory.open(runDir, StageCommand.version());
+    String startedAt = Instant.now().toString();
+    try (StageModels models = new StageModels(run, ModelStrings.resolver())) {
+      RewardScorer scorer = ServeRewardJudges.scorer(settings, spec, models);
+      Runnable record = () -> record(run, models, scorer, spec, startedAt, "running");
+      record.run();
+      ScheduledExecutorService manifest = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "serve-reward-manifest");
+        t.setDaemon(true);
+        return t;
+      });
+      manifest.scheduleWithFixedDelay(record, MANIFEST_SECONDS, MANIFEST_SECONDS, TimeUnit.SECONDS);
+      // Ctrl-C is how a server stops: the manifest then still gets the final usage.
+      Thread onExit = new Thread(() -> record(run, models, scorer, spec, startedAt, "interrupted"), "serve-reward-exit");
+      Runtime.getRuntime().addShutdownHook(onExit);
+      try (RewardServer server = RewardServer.start(scorer, spec, options, line -> {
+        err().println(line);
+        err().flush();
+      })) {
+        return serve(server, scorer, spec, apiKey);
+      } finally {
+        manifest.shutdownNow();
+        try {
+          Runtime.getRuntime().removeShutdownHook(onExit);
+        } catch (IllegalStateException shuttingDown) {
+          // The hook is running or about to: it writes the manifest.
+        }
+        // An interrupt stopped the server; the flag would also stop the manifest's file write, so it waits.
+        boolean interrupted = Thread.interrupted();
+        record(run, models, scorer, spec, startedAt, "interrupted");
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
+  }
+
+  private int serve(RewardServer server, RewardScorer scorer, Spec spec, String apiKey) throws Exception {
+    out().printf("serving reward on %s (judge %s, spec %s %s, %d categories)%n", server.url(), scorer.judge().id(),
+        spec.id(), spec.version(), spec.categories().size());
+    out().printf("POST %s/reward (OpenRLHF), POST %s/score, GET %s/health%s%n", server.url(), server.url(), server.url(),
+        apiKey == null ? "" : "; bearer token required");
+    if (apiKey == null && !InetAddress.getByName(host).isLoopbackAddress()) {
+      err().println("warning: listening on " + host + " without --api-key-env: anyone who can reach it can use the judge");
+    }
+    out().flush();
+    err().flush();
+    // Serve until the process is stopped (Ctrl-C) or this thread is interrupted; requests in progress are cut off.
+    try {
+      new CountDownLatch(1).await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      out().println("stopped");
+      out().flush();
+      return ExitCode.INTERRUPTED;
+    }
     return ExitCode.OK;
+  }
+
+  /** The server's entry in the manifest: the judge, the models called and their usage so far. */
+  private void record(RunDirectory run, StageModels models, RewardScorer scorer, Spec spec, String startedAt,
+      String status) {
+    Map<String, Object> config = new LinkedHashMap<>();
+    config.put("judge", judge);
+    config.put("judge_id", scorer.judge().id());
+    config.put("spec", spec.id() + " " + spec.version());
+    config.put("concurrency", concurrency);
+    config.put("max_batch", maxBatch);
+    List<String> used = models.modelIds().isEmpty() ? List.of(scorer.judge().id()) : models.modelIds();
+    Manifest.Stage stage = new Manifest.Stage("serve-reward", status, used, ServeRewardJudges.SEED, config, null, null,
+        null, startedAt, status.equals("running") ? null : Instant.now().toString(), null, models.accounting().snapshot());
+    run.update(m -> m.withSpecHash(spec.hash()).withStage(stage));
   }
 }

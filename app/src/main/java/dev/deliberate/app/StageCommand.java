@@ -46,10 +46,15 @@ abstract class StageCommand extends BaseCommand {
   }
 
   void printUsage(StageModels models) {
-    models.accounting().snapshot().forEach((id, u) -> err().printf("usage: %s: %d calls, %d cache hits, %d retries, "
+    printUsage(err(), models);
+  }
+
+  /** One line per model: calls, cache hits, retries and tokens. */
+  static void printUsage(java.io.PrintWriter err, StageModels models) {
+    models.accounting().snapshot().forEach((id, u) -> err.printf("usage: %s: %d calls, %d cache hits, %d retries, "
         + "%d prompt + %d completion tokens%n", id, u.requests(), u.cacheHits(), u.retries(), u.promptTokens(),
         u.completionTokens()));
-    err().flush();
+    err.flush();
   }
 
   static String version() {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
@@ -147,8 +148,7 @@ final class TrainRlCommand extends StageCommand {
   @Option(names = "--checkpoint-every", paramLabel = "N", description = "Rounds between checkpoints (default: ${DEFAULT-VALUE}).")
   Integer checkpointEvery;
 
-  @Option(names = "--seed", description = "Seed of prompt order and sampling (default: 0; in a pipeline, the pipeline's seed).")
-  Long seed;
+  @Mixin SeedOption seedOption;
 
   @Override
   protected int run() throws Exception {
@@ -170,7 +170,7 @@ final class TrainRlCommand extends StageCommand {
     try (StageModels models = Judges.isReference(job.judge()) ? null : models(run(out))) {
       Judge theJudge = models == null ? new ReferenceJudge(spec) : Judges.create(job.judge(), spec,
           m -> models.model(judgeSettings(job)), new SpecJudge.Options(job.judgeAttempts(), 0.0, null,
-              job.seed() == null ? 0 : job.seed(), true)).apply(0);
+              job.seed(), true)).apply(0);
       summary = new EngineTrainer().rl(job, model, train, heldOut, theJudge, spec, out, progress);
       if (models != null) {
         printUsage(models);

@@ -5,6 +5,7 @@ import dev.deliberate.pipeline.PipelineConfig;
 import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -88,8 +89,7 @@ final class TrainSftCommand extends BaseCommand {
   @Option(names = "--log-every", description = "Steps between progress lines (default: ${DEFAULT-VALUE}).")
   Integer logEvery;
 
-  @Option(names = "--seed", description = "Data order seed (default: 0; in a pipeline, the pipeline's seed).")
-  Long seed;
+  @Mixin SeedOption seedOption;
 
   @Override
   protected int run() throws Exception {

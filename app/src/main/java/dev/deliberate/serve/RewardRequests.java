@@ -17,7 +17,9 @@ import java.util.Set;
  * <p>Labels (OpenRLHF's {@code labels}, one per query) name the prompt's category in one of two forms: the bare
  * anchor ({@code "violence"}), or a JSON object, given as such or as a string holding it:
  * {@code {"category": "violence", "expected": "refuse"}} where {@code expected} is optional (comply, refuse or
- * safe-complete; the category's default style when absent).
+ * safe-complete; the category's default style when absent). An empty category ({@code ""}, OpenRLHF's label when a
+ * run has no label key) means unlabelled: the item's category is null and the scorer classifies the prompt. A
+ * category that is not empty and not the spec's is an error.
  */
 final class RewardRequests {
   /** End-of-turn markers that decoders leave at the end of a response when special tokens are kept. */
@@ -118,7 +120,7 @@ final class RewardRequests {
     if (category == null || category.isNull()) {
       throw new BadInputException(at + "category: missing; expected one of " + known);
     }
-    String anchor = category(text(category, at + "category"), at + "category");
+    String anchor = categoryOrUnlabelled(text(category, at + "category"), at + "category");
     Style expected = expected(node.get("expected"), at + "expected");
     return new RewardItem(messages(prompt, at + "prompt"), response(response, at + "response"), anchor, expected);
   }
@@ -133,7 +135,7 @@ final class RewardRequests {
     if (node.isTextual()) {
       String text = node.asText().strip();
       if (!text.startsWith("{")) {
-        return new Label(category(text, path), null);
+        return new Label(categoryOrUnlabelled(text, path), null);
       }
       try {
         object = Json.mapper().readTree(text);
@@ -149,7 +151,13 @@ final class RewardRequests {
     if (category == null || category.isNull()) {
       throw new BadInputException(path + ".category: missing; expected one of " + known);
     }
-    return new Label(category(text(category, path + ".category"), path + ".category"), expected(object.get("expected"), path + ".expected"));
+    return new Label(categoryOrUnlabelled(text(category, path + ".category"), path + ".category"),
+        expected(object.get("expected"), path + ".expected"));
+  }
+
+  /** The anchor named, or null for an empty one (unlabelled). */
+  private String categoryOrUnlabelled(String anchor, String path) {
+    return anchor.isBlank() ? null : category(anchor, path);
   }
 
   private String category(String anchor, String path) {

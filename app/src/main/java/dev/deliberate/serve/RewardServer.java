@@ -289,7 +289,8 @@ public final class RewardServer implements AutoCloseable {
    * OpenRLHF's reply. {@code rewards} and {@code scores} are the same judge scores (OpenRLHF trains on the first and
    * filters and logs with the second); every {@code extra_logs} entry is a list with one number per item, as
    * OpenRLHF averages them: each criterion (0 where an item has none), {@code judge_failed} and
-   * {@code reasoning_removed} and {@code refused} (the style reader does not read full compliance) as 0/1.
+   * {@code reasoning_removed}, {@code unlabelled} (the request gave no category) and {@code refused} (the style
+   * reader does not read full compliance) as 0/1.
    */
   static Map<String, Object> openRlhfReply(List<RewardScorer.Scored> scored) {
     List<Double> rewards = scored.stream().map(RewardScorer.Scored::score).toList();
@@ -301,6 +302,7 @@ public final class RewardServer implements AutoCloseable {
     }
     logs.put("judge_failed", scored.stream().map(s -> s.failure() == null ? 0.0 : 1.0).toList());
     logs.put("reasoning_removed", scored.stream().map(s -> s.reasoningRemoved() ? 1.0 : 0.0).toList());
+    logs.put("unlabelled", scored.stream().map(s -> s.classified() ? 1.0 : 0.0).toList());
     logs.put("refused", scored.stream().map(s -> s.refusal() == RefusalClass.FULL_COMPLIANCE ? 0.0 : 1.0).toList());
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("rewards", rewards);
@@ -334,6 +336,8 @@ public final class RewardServer implements AutoCloseable {
       r.put("failure", s.failure());
       r.put("reasoning_removed", s.reasoningRemoved());
       r.put("refusal", s.refusal().wireName());
+      r.put("category", s.category());
+      r.put("classified", s.classified());
       results.add(r);
     }
     Map<String, Object> out = new LinkedHashMap<>();

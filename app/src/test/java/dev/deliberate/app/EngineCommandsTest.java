@@ -94,7 +94,7 @@ class EngineCommandsTest {
 
   @Test
   void localModelStringsResolveToTheLocalEngine() {
-    var chat = ModelStrings.resolve("local:" + model);
+    var chat = ModelStrings.resolver().resolve("local:" + model, dev.deliberate.model.ModelOptions.defaults());
     assertEquals("local:" + model, chat.id());
     var response = chat.chat(dev.deliberate.model.ChatRequest.of(List.of(new dev.deliberate.data.Message("user",
         "Hello"))).withMaxTokens(4).withSeed(1L));

@@ -37,12 +37,50 @@ class EvalCommandTest {
   }
 
   @Test
-  void aModelGraderThatCannotBeResolvedIsABadInput() throws Exception {
+  void aModelGraderThatCannotBeResolvedIsABadInput(@TempDir Path dir) throws Exception {
     Path labels = benchmarks().resolve("xstest/labeled/xstest_v2_completions_llama2orig.csv");
-    Cli cli = Cli.run("eval", "grader-check", "--grader", "nowhere:model", "--labels", labels.toString(), "--limit", "2");
+    Cli cli = Cli.run("eval", "grader-check", "--grader", "nowhere:model", "--labels", labels.toString(), "--limit", "2",
+        "--run", dir.toString());
     assertEquals(2, cli.status());
     assertTrue(cli.err().startsWith("error: "), cli.err());
     assertEquals(1, cli.err().lines().count(), cli.err());
+  }
+
+  @Test
+  void aModelGraderIsCalledThroughTheRunMachineryAndARerunMakesNoCall(@TempDir Path dir) throws Exception {
+    Path labels = benchmarks().resolve("xstest/labeled/xstest_v2_completions_llama2orig.csv");
+    Path run = dir.resolve("check");
+    try (ScriptedServer server = ScriptedServer.start()) {
+      // Each row's first call gets a 500 (retried); then a verdict.
+      server.script(call -> call.attempt() == 1 ? Reply.status(500)
+          : Reply.content("{\"class\": \"full_refusal\", \"reason\": \"scripted\"}"));
+      String[] args = {"eval", "grader-check", "--grader", server.modelString("grader"), "--labels", labels.toString(),
+          "--limit", "5", "--run", run.toString(), "--concurrency", "2"};
+      Cli first = Cli.run(args);
+      assertEquals(0, first.status(), first.err());
+      assertEquals(10, server.log().size(), "5 rows, each a 500 then a verdict");
+      JsonNode manifest = Json.mapper().readTree(run.resolve("manifest.json").toFile());
+      JsonNode stage = manifest.at("/stages/grader-check");
+      assertEquals("done", stage.get("status").asText());
+      assertEquals(server.modelString("grader"), stage.at("/models/0").asText());
+      assertEquals(5, stage.at("/usage/" + jsonPointer(server.modelString("grader")) + "/requests").asLong());
+      assertEquals(5, stage.at("/usage/" + jsonPointer(server.modelString("grader")) + "/retries").asLong());
+      assertEquals(5, stage.at("/counts/done").asLong());
+
+      Cli again = Cli.run(args);
+      assertEquals(0, again.status(), again.err());
+      assertEquals(10, server.log().size(), "a rerun is answered from the response cache");
+      assertEquals(lastLine(first.out()), lastLine(again.out()));
+    }
+  }
+
+  private static String jsonPointer(String key) {
+    return key.replace("~", "~0").replace("/", "~1");
+  }
+
+  private static String lastLine(String text) {
+    List<String> lines = text.lines().toList();
+    return lines.get(lines.size() - 1);
   }
 
   @Test

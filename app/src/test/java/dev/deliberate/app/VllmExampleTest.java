@@ -166,7 +166,7 @@ class VllmExampleTest {
   }
 
   /** A generator that writes what the reference generator writes, its reasoning in the reasoning channel. */
-  private static Reply generator(ScriptedServer.Call call) {
+  static Reply generator(ScriptedServer.Call call) {
     List<Message> messages = new ArrayList<>();
     call.body().get("messages").forEach(m -> messages.add(new Message(m.get("role").asText(), m.get("content").asText())));
     ChatRequest request = new ChatRequest(messages, call.body().path("n").asInt(1), null, null, null,
@@ -184,7 +184,7 @@ class VllmExampleTest {
   }
 
   /** A judge that passes every reply and agrees with the label. */
-  private static Reply judge(ScriptedServer.Call call) {
+  static Reply judge(ScriptedServer.Call call) {
     JsonNode last = call.body().get("messages").get(call.body().get("messages").size() - 1);
     boolean hint = last.get("content").asText().contains("agrees_with_label");
     return Reply.content("{\"ideal_action\": \"refuse\", \"criteria\": {\"decision\": 1, \"style\": 1, \"citations\": 1,"

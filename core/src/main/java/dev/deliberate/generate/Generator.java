@@ -59,13 +59,18 @@ public final class Generator {
   /** K samples for one prompt, in index order. */
   public List<Sample> generate(Prompt prompt) {
     // Servers that ignore n are asked again for the rest (seed + 1, + 2, ...) rather than silently giving fewer.
-    List<ChatResponse.Choice> choices = Choices.collect(model, request(prompt, options.samples(), options.seed())).choices();
+    List<ChatRequest> sent = new ArrayList<>();
+    List<ChatResponse.Choice> choices = Choices.collect(model, request(prompt, options.samples(), options.seed()), sent)
+        .choices();
     List<Sample> samples = new ArrayList<>();
     for (int i = 0; i < options.samples(); i++) {
       ChatResponse.Choice choice = choices.get(i);
       CotParser.Parsed parsed = parser.parse(choice);
       samples.add(new Sample(sampleId(prompt, i), prompt.id(), i, model.id(), prompt.category(), prompt.expected(),
           parsed.reasoning(), parsed.answer(), parsed.drop(), parsed.detail(), choice.finishReason()));
+    }
+    if (samples.stream().noneMatch(Sample::ok)) {
+      sent.forEach(model::forget); // nothing usable: the stage fails the prompt, and its rerun must ask again
     }
     return samples;
   }

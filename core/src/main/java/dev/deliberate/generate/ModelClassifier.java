@@ -67,6 +67,7 @@ public final class ModelClassifier implements Classifier {
         }
         throw new JsonReply.BadReply("\"category\" must be one of the listed anchors, was '" + anchor + "'");
       } catch (JsonReply.BadReply bad) {
+        model.forget(request); // not kept: a rerun asks again rather than reading the same bad reply
         problem = bad.getMessage();
         messages.add(Message.assistant(content));
         messages.add(Message.user(bad.getMessage() + ". Reply with only the JSON object {\"category\": \"ANCHOR\"}."));

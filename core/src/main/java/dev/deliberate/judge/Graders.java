@@ -7,6 +7,11 @@ import java.util.function.Function;
 public final class Graders {
   private Graders() {}
 
+  /** Whether {@code name} is one of the built-in graders, which call no model. */
+  public static boolean isBuiltin(String name) {
+    return name.equals(StringMatchGrader.ID) || name.equals(ReferenceGrader.ID);
+  }
+
   /**
    * The grader called {@code name}; any name other than the two built-in ones is a model string, turned into a
    * {@link ChatModel} by {@code models} (the model resolver) and wrapped in a {@link ModelGrader}.

@@ -102,8 +102,8 @@ public final class ModelGrader implements Grader {
     String problem = "no attempt made";
     for (int attempt = 1; attempt <= attempts; attempt++) {
       String reply;
+      ChatRequest chat = ChatRequest.of(messages).withTemperature(0.0).withSeed((long) attempt);
       try {
-        ChatRequest chat = ChatRequest.of(messages).withTemperature(0.0).withSeed((long) attempt);
         reply = model.chat(chat).choices().get(0).content();
       } catch (ModelException e) {
         return Grade.failed(id(), "grader model call failed: " + e.getMessage());
@@ -111,6 +111,7 @@ public final class ModelGrader implements Grader {
       try {
         return reader.read(parseObject(reply));
       } catch (IllegalArgumentException e) {
+        model.forget(chat); // not kept: a rerun grades afresh rather than reading the same bad reply
         problem = e.getMessage();
         messages.add(Message.assistant(reply));
         messages.add(Message.user("That reply could not be used: " + problem

@@ -32,6 +32,12 @@ public final class SpecJudge implements Judge {
   private static final String TEMPLATE = load();
 
   /**
+   * How far above a run's seed the judge's seeds start (the pipeline's judge stage and {@code deliberate judge}
+   * alike), so that the judge never samples with the generator's seeds.
+   */
+  public static final long SEED_OFFSET = 1000;
+
+  /**
    * @param attempts requests per judgment, first one included (at least 1)
    * @param temperature sampling temperature, or null for the server default
    * @param maxTokens token limit of the verdict, or null
@@ -82,12 +88,14 @@ public final class SpecJudge implements Judge {
     String problem = "";
     for (int attempt = 0; attempt < options.attempts(); attempt++) {
       // A failed call (ModelException) propagates: the stage marks the sample failed and a rerun judges it again.
-      var choices = model.chat(request(messages, attempt)).choices();
+      ChatRequest request = request(messages, attempt);
+      var choices = model.chat(request).choices();
       String content = choices.isEmpty() ? "" : choices.get(0).content();
       boolean cut = !choices.isEmpty() && "length".equals(choices.get(0).finishReason());
       try {
         return verdict(content, input, scanned.isPresent());
       } catch (JsonReply.BadReply bad) {
+        model.forget(request); // not kept: the same request asks again, on a re-ask or a rerun
         problem = bad.getMessage();
         // Small models in JSON mode (a grammar that only admits JSON) often write an unrelated object until the
         // token limit: say so, since raising max_tokens is then the fix, and ask for a short verdict.

@@ -18,4 +18,11 @@ public interface ChatModel {
   default boolean cacheable() {
     return true;
   }
+
+  /**
+   * Says that the reply to {@code request} could not be used (not the JSON asked for, no usable sample), so that a
+   * store of replies drops it and the same request asks the model again instead of returning the same bad reply
+   * forever. A model that stores nothing does nothing.
+   */
+  default void forget(ChatRequest request) {}
 }

@@ -14,11 +14,18 @@ public final class Choices {
 
   /** The choices of {@code request.n()} samples and the usage of every request made for them. */
   public static ChatResponse collect(ChatModel model, ChatRequest request) {
+    return collect(model, request, new ArrayList<>());
+  }
+
+  /** The same, adding each request made to {@code sent} (to {@link ChatModel#forget} them when none is usable). */
+  public static ChatResponse collect(ChatModel model, ChatRequest request, List<ChatRequest> sent) {
     List<ChatResponse.Choice> got = new ArrayList<>();
     ChatResponse.Usage usage = ChatResponse.Usage.NONE;
     for (int round = 0; got.size() < request.n(); round++) {
       Long seed = request.seed() == null ? null : request.seed() + round;
-      ChatResponse response = model.chat(request.withN(request.n() - got.size()).withSeed(seed));
+      ChatRequest next = request.withN(request.n() - got.size()).withSeed(seed);
+      sent.add(next);
+      ChatResponse response = model.chat(next);
       if (response.choices().isEmpty()) {
         throw new ModelException("model " + model.id() + " returned no choices", true);
       }

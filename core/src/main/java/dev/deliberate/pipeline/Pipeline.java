@@ -138,8 +138,8 @@ public final class Pipeline {
       case JUDGE -> config.judge() != null;
       case FILTER -> config.filter() != null;
       case EXPORT -> config.export() != null;
-      case SFT -> config.sft() != null;
-      case RL -> config.rl() != null;
+      case SFT -> !config.sft().isEmpty();
+      case RL -> !config.rl().isEmpty();
       case EVAL -> config.eval() != null;
       case REPORT -> config.report() != null;
     };
@@ -282,14 +282,16 @@ public final class Pipeline {
       case SPLIT -> {
         output = "train.jsonl";
         String in = config.attack() != null ? "prompts-attacked.jsonl" : "prompts.jsonl";
-        Stages.SplitCounts c = Stages.split(ctx.file(in), ctx.file("train.jsonl"), ctx.file("eval.jsonl"),
-            ctx.file("split-dropped.jsonl"), config.seed(), config.split().evalShare(), config.split().holdoutAttacks());
+        Stages.SplitCounts c = Stages.split(ctx.file(in), ctx.file("train.jsonl"), ctx.file("validation.jsonl"),
+            ctx.file("eval.jsonl"), ctx.file("split-dropped.jsonl"), config.seed(), config.split());
         stageConfig.put("eval_share", config.split().evalShare());
+        stageConfig.put("validation_share", config.split().validationShare());
         stageConfig.put("holdout_attacks", config.split().holdoutAttacks());
-        counts = new Manifest.Counts(c.train() + c.eval() + c.dropped(), c.train() + c.eval(), 0, 0);
-        outcome = nonEmpty(c.train() + " train, " + c.eval() + " eval, " + c.dropped()
-            + " dropped (held-out attacks on training requests)", c.train(), "no training prompt left (see eval_share"
-            + " and holdout_attacks)");
+        counts = new Manifest.Counts(c.train() + c.validation() + c.eval() + c.dropped(),
+            c.train() + c.validation() + c.eval(), 0, 0);
+        outcome = nonEmpty(c.train() + " train, " + (c.validation() > 0 ? c.validation() + " validation, " : "")
+            + c.eval() + " eval, " + c.dropped() + " dropped (held-out attacks on training requests)", c.train(),
+            "no training prompt left (see eval_share, validation_share and holdout_attacks)");
       }
       case CLASSIFY -> {
         output = "prompts-classified.jsonl";
@@ -480,8 +482,15 @@ public final class Pipeline {
         for (Path d : dirs) {
           requireFile(d.resolve(Evaluation.METRICS), "report: eval result");
         }
-        List<String> heldOut = config.split() == null ? List.of() : config.split().holdoutAttacks();
-        String text = splitDescription(ctx) + Comparison.write(ctx.run.dir(), dirs, ctx.spec, heldOut,
+        List<String> suites = config.eval().suites();
+        List<String> heldOut = config.split() == null || !suites.contains("split") ? List.of()
+            : config.split().holdoutAttacks();
+        String title = suites.equals(List.of("split"))
+            ? "Held-out prompts (requests never trained on; plain, training attacks and held-out attacks):"
+            : suites.equals(List.of("validation"))
+                ? "Validation prompts (requests set aside from training; plain and under the training attacks):"
+                : "Prompts of " + String.join(", ", suites) + ":";
+        String text = splitDescription(ctx) + Comparison.write(ctx.run.dir(), dirs, ctx.spec, title, heldOut,
             config.report().examples(), seed(config.eval().seed()));
         runSummary.setLength(0);
         runSummary.append(text);
@@ -649,7 +658,8 @@ public final class Pipeline {
     String selection = String.join(",", e.attacks());
     List<Attack> attacks = selection.strip().equals("none") ? List.of() : Attacks.parse(selection);
     Path benchmarks = config.benchmarks() == null ? BuiltinFiles.benchmarks() : file.resolve(config.benchmarks());
-    return Suites.prompts(e.suites(), attacks, e::limitOf, benchmarks, Map.of("split", ctx.file("eval.jsonl")),
+    return Suites.prompts(e.suites(), attacks, e::limitOf, benchmarks,
+        Map.of("split", ctx.file("eval.jsonl"), "validation", ctx.file("validation.jsonl")),
         file::resolve, "eval.suites:");
   }
 
@@ -696,6 +706,8 @@ public final class Pipeline {
     return "attacks in training: " + describeAttacks(trained) + "\n"
         + "attacks held out (evaluation only): " + describeAttacks(heldOut) + "\n"
         + "prompts: " + Prompts.readAll(ctx.file("train.jsonl")).size() + " for training, "
+        + (config.split().validationShare() > 0 ? Prompts.readAll(ctx.file("validation.jsonl")).size()
+            + " for validation, " : "")
         + Prompts.readAll(ctx.file("eval.jsonl")).size() + " held out (requests never seen in training, plain and"
         + " under every attack)\n\n";
   }

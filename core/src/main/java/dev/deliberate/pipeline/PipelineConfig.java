@@ -122,13 +122,21 @@ public record PipelineConfig(
 
   /**
    * @param evalShare the share of requests held out for evaluation (default 0.3)
+   * @param validationShare the share of requests set aside from training for validation ({@code validation.jsonl},
+   *     plain and under the training attacks; the eval suite {@code validation}), where recipe choices are made
+   *     without looking at the held-out evaluation (default 0)
    * @param holdoutAttacks attacks or attack families kept out of training
    */
-  public record Split(Double evalShare, List<String> holdoutAttacks) {
+  public record Split(Double evalShare, Double validationShare, List<String> holdoutAttacks) {
     public Split {
       evalShare = evalShare == null ? 0.3 : evalShare;
       if (evalShare < 0 || evalShare >= 1) {
         throw new IllegalArgumentException("eval_share: expected a number in [0, 1), got " + evalShare);
+      }
+      validationShare = validationShare == null ? 0.0 : validationShare;
+      if (validationShare < 0 || evalShare + validationShare >= 1) {
+        throw new IllegalArgumentException("validation_share: expected a number from 0 that leaves training"
+            + " requests beside eval_share " + evalShare + ", got " + validationShare);
       }
       holdoutAttacks = holdoutAttacks == null ? List.of() : List.copyOf(holdoutAttacks);
     }
@@ -260,7 +268,7 @@ public record PipelineConfig(
    * @param benignShare the share of benign examples in the draw (default 0.6: the benchmarks hold about two harmful
    *     requests per benign one, and a small model trained on that ratio learns to refuse everything)
    * @param ordinaryExamples add this many ordinary requests from the tiny model's own instruction mix, so that SFT
-   *     does not make it forget how to answer them (default 0; only for the tiny base)
+   *     does not make it forget how to answer them (default 0; skipped with a note when the base is not the tiny model)
    * @param steps optimizer steps; 0 = from {@code epochs} (default 0)
    * @param epochs passes over the data when {@code steps} is 0 (default 2)
    * @param lr peak learning rate (default 1e-4)
@@ -430,8 +438,8 @@ public record PipelineConfig(
    * @param models NAME: MODEL; MODEL is a model string, the name of one of the run's training jobs ({@code sft} and
    *     {@code rl} by default), or {@code base} (the pipeline's {@code base})
    * @param suites {@code strongreject}, {@code xstest}, {@code split} (the run's held-out {@code eval.jsonl}: its
-   *     StrongREJECT prompts plain and attacked, the others plain, each in its own suite) or prompt JSONL files
-   *     (default strongreject and xstest)
+   *     StrongREJECT prompts plain and attacked, the others plain, each in its own suite), {@code validation} (the
+   *     split's {@code validation.jsonl}, the same way) or prompt JSONL files (default strongreject and xstest)
    * @param attacks jailbreak attacks applied to StrongREJECT prompts: {@code none}, {@code all} or names (default none)
    * @param grader {@code reference}, {@code string-match} or a model string (default reference)
    * @param limit at most this many prompts per suite, spread over it (default all); for StrongREJECT this counts

@@ -95,16 +95,30 @@ public final class Stages {
   }
 
   /** Counts of a split. */
-  public record SplitCounts(int train, int eval, int dropped) {}
+  public record SplitCounts(int train, int validation, int eval, int dropped) {}
 
-  /** Splits by request and held-out attacks (see {@link Splits}); writes train, eval and the dropped records. */
-  public static SplitCounts split(Path in, Path train, Path eval, Path dropped, long seed, double evalShare,
-      List<String> holdout) {
-    Splits.Split split = Splits.split(Prompts.readAll(in), seed, evalShare, holdout);
-    JsonlWriter.writeAll(train, split.train());
+  /**
+   * Splits by request and held-out attacks (see {@link Splits}); writes train, validation, eval and the dropped
+   * records. The validation part is split off the training requests the same way (another salt of the seed, no
+   * attack held out), so it shares no request with either side and holds only attacks training sees: recipe
+   * choices made on it never look at the held-out evaluation.
+   */
+  public static SplitCounts split(Path in, Path train, Path validation, Path eval, Path dropped, long seed,
+      PipelineConfig.Split options) {
+    Splits.Split split = Splits.split(Prompts.readAll(in), seed, options.evalShare(), options.holdoutAttacks());
+    List<Prompt> training = split.train();
+    List<Prompt> validating = List.of();
+    if (options.validationShare() > 0) {
+      Splits.Split inner = Splits.split(training, seed + 1_000_003L,
+          options.validationShare() / (1 - options.evalShare()), List.of());
+      training = inner.train();
+      validating = inner.eval();
+    }
+    JsonlWriter.writeAll(train, training);
+    JsonlWriter.writeAll(validation, validating);
     JsonlWriter.writeAll(eval, split.eval());
     JsonlWriter.writeAll(dropped, split.dropped());
-    return new SplitCounts(split.train().size(), split.eval().size(), split.dropped().size());
+    return new SplitCounts(training.size(), validating.size(), split.eval().size(), split.dropped().size());
   }
 
   // ---- classify ----

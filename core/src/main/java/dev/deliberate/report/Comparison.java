@@ -26,12 +26,13 @@ public final class Comparison {
    * Writes {@code report.html}, {@code report.md} and {@code summary.txt} into {@code dir} from the eval
    * directories, in order; returns the summary.
    *
+   * @param title the line above the metrics table: which prompts the numbers come from
    * @param heldOutAttacks attack names kept out of training (empty: no held-out table and no examples)
    * @param examples held-out attacked prompts to show side by side, one per attack
    * @param seed the bootstrap seed of the held-out metrics
    */
-  public static String write(Path dir, List<Path> evalDirs, Spec spec, List<String> heldOutAttacks, int examples,
-      long seed) {
+  public static String write(Path dir, List<Path> evalDirs, Spec spec, String title, List<String> heldOutAttacks,
+      int examples, long seed) {
     try {
       List<EvalResult> results = new ArrayList<>();
       for (Path d : evalDirs) {
@@ -41,7 +42,8 @@ public final class Comparison {
       Path report = dir.resolve("report.html");
       AtomicFiles.writeString(report, HtmlReport.render(results, SpecText.of(spec)));
       AtomicFiles.writeString(dir.resolve("report.md"), Summary.markdown(results));
-      String summary = summary(results, heldOutAttacks, examples, seed) + "report: " + report.toAbsolutePath() + "\n";
+      String summary = summary(results, title, heldOutAttacks, examples, seed) + "report: " + report.toAbsolutePath()
+          + "\n";
       AtomicFiles.writeString(dir.resolve("summary.txt"), summary);
       return summary;
     } catch (IOException e) {
@@ -49,10 +51,9 @@ public final class Comparison {
     }
   }
 
-  static String summary(List<EvalResult> results, List<String> heldOutAttacks, int examples, long seed) {
-    StringBuilder out = new StringBuilder();
-    out.append(heldOutAttacks.isEmpty() ? "Evaluated prompts:\n"
-        : "Held-out prompts (requests never trained on; plain, training attacks and held-out attacks):\n");
+  static String summary(List<EvalResult> results, String title, List<String> heldOutAttacks, int examples,
+      long seed) {
+    StringBuilder out = new StringBuilder(title).append('\n');
     out.append(Summary.table(results.stream().map(EvalResult::metrics).toList())).append('\n');
     if (heldOutAttacks.isEmpty()) {
       return out.toString();
@@ -60,7 +61,9 @@ public final class Comparison {
     out.append("Held-out attacks only (").append(String.join(", ", heldOutAttacks)).append("):\n");
     out.append(String.format(Locale.ROOT, "%-28s %-26s %-26s%n", "model", "goodness@0.1", "not_unsafe"));
     for (EvalResult r : results) {
-      List<Sample> these = r.samples().stream().filter(s -> s.attack() != null && heldOutAttacks.contains(s.attack())).toList();
+      // In prompt order: the grades file is in the order grades finished, and the bootstrap depends on the order.
+      List<Sample> these = r.samples().stream().filter(s -> s.attack() != null && heldOutAttacks.contains(s.attack()))
+          .sorted(Comparator.comparing(Sample::promptId)).toList();
       EvalMetrics m = EvalMetrics.compute(r.metrics().model(), r.metrics().grader(), seed, these, 0);
       out.append(String.format(Locale.ROOT, "%-28s %-26s %-26s%n", m.model(), display(m, "goodness@0.1"),
           display(m, "not_unsafe")));
@@ -87,6 +90,9 @@ public final class Comparison {
       if (shown.size() < n && attacks.add(s.attack())) {
         shown.add(s);
       }
+    }
+    if (!shown.isEmpty()) {
+      out.append("Content warning: ").append(HtmlReport.CONTENT_WARNING).append("\n\n");
     }
     for (Sample head : shown) {
       out.append("Held-out attack ").append(head.attack()).append(" on: ").append(clip(head.request(), 160)).append('\n');

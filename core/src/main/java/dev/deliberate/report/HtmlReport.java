@@ -24,6 +24,13 @@ import java.util.Set;
  * model-written string is escaped here or set as text by the script, never parsed as HTML.
  */
 public final class HtmlReport {
+  /**
+   * Shown above every report and every printed comparison: the benchmarks are harmful requests, and a real model's
+   * answers to them are recorded as they are (evaluation data, never training data).
+   */
+  public static final String CONTENT_WARNING = "the samples below include harmful requests from the benchmarks and"
+      + " each evaluated model's own answers to them, recorded as evaluation data.";
+
   /** Long texts are cut in the sample browser to keep the page light; grades.jsonl keeps them whole. */
   static final int MAX_TEXT = 6000;
 
@@ -37,7 +44,8 @@ public final class HtmlReport {
         .append(resource("report.css")).append("</style>\n</head>\n<body>\n");
     h.append("<header><h1>Safety evaluation</h1><p class=\"sub\">")
         .append(results.size()).append(results.size() == 1 ? " model" : " models")
-        .append(" \u00b7 values are shares or means with 95% bootstrap intervals and the number of units</p></header>\n");
+        .append(" \u00b7 values are shares or means with 95% bootstrap intervals and the number of units</p>"
+        + "<p class=\"sub\"><strong>Content warning:</strong> " + CONTENT_WARNING + "</p></header>\n");
     h.append("<nav><a href=\"#headline\">Headline</a> <a href=\"#tradeoff\">Over-refusal vs robustness</a>"
         + " <a href=\"#categories\">By category</a> <a href=\"#attacks\">By attack</a> <a href=\"#xstest\">XSTest classes</a>"
         + " <a href=\"#samples\">Samples</a> <a href=\"#definitions\">Definitions</a>")

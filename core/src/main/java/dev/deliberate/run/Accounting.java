@@ -79,16 +79,28 @@ public final class Accounting {
       @JsonProperty("completion_tokens") long completionTokens,
       @JsonProperty("cost_usd") Double costUsd) {}
 
-  /** Prices in US dollars per million tokens, per model id; a model without a price has no cost. */
-  public record Prices(Map<String, Price> byModel) {
+  /**
+   * Prices in US dollars per million tokens, per model id, and {@code others} (or null) for every other model; a
+   * model without a price has no cost.
+   */
+  public record Prices(Map<String, Price> byModel, Price others) {
     public static final Prices NONE = new Prices(Map.of());
 
     public Prices {
       byModel = Map.copyOf(byModel);
     }
 
+    public Prices(Map<String, Price> byModel) {
+      this(byModel, null);
+    }
+
+    /** One price for every model (a command that calls one model). */
+    public static Prices forEvery(Price price) {
+      return new Prices(Map.of(), price);
+    }
+
     Double cost(String modelId, long promptTokens, long completionTokens) {
-      Price p = byModel.get(modelId);
+      Price p = byModel.getOrDefault(modelId, others);
       return p == null ? null : (promptTokens * p.inputPerMillion() + completionTokens * p.outputPerMillion()) / 1e6;
     }
   }

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * How stages call a model: the response cache first (a hit makes no call), then the rate limits, then the call,
  * retried with jittered exponential backoff (honouring Retry-After) while the failure is retriable and both the
  * per-call retries and the stage's retry budget last. Usage is counted in {@link Accounting}. It is itself a
- * {@link ChatModel}, so it can stand wherever a model is expected. Thread-safe.
+ * {@link ChatModel}, so it can stand wherever a model is expected. A reply its caller could not use is
+ * {@linkplain #forget forgotten}: the cache keeps only replies that were used, so a rerun asks again. Thread-safe.
  */
 public final class ModelCaller implements ChatModel {
   private final ChatModel model;
@@ -77,6 +78,14 @@ public final class ModelCaller implements ChatModel {
       cache.put(key, model.id(), request, sampleIndex, response);
     }
     return response;
+  }
+
+  /** Drops the cached reply to sample 0 of {@code request}, so that the next call asks the model again. */
+  @Override
+  public void forget(ChatRequest request) {
+    if (cache != null) {
+      cache.remove(ResponseCache.key(model.id(), request, 0));
+    }
   }
 
   /** Retries left in the stage's budget. */

@@ -39,6 +39,7 @@ public final class ResponseCache implements AutoCloseable {
   private final BlockingQueue<Reader> readers = new LinkedBlockingQueue<>();
   private final Connection writer;
   private final PreparedStatement insert;
+  private final PreparedStatement delete;
   private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final Thread writerThread;
   private volatile boolean closed;
@@ -48,6 +49,7 @@ public final class ResponseCache implements AutoCloseable {
 
   private static final int READERS = 4;
 
+  /** A reply to store, or (response null) a key to drop. */
   private record Pending(String key, String model, String request, int sample, String response, CompletableFuture<Void> committed) {}
 
   private static final Pending STOP = new Pending(null, null, null, 0, null, null);
@@ -62,6 +64,7 @@ public final class ResponseCache implements AutoCloseable {
     }
     this.insert = writer.prepareStatement(
         "INSERT OR IGNORE INTO responses(key, model, request, sample, response, created_at) VALUES (?, ?, ?, ?, ?, ?)");
+    this.delete = writer.prepareStatement("DELETE FROM responses WHERE key = ?");
     writer.setAutoCommit(false);
     this.writerThread = new Thread(this::writeLoop, "response-cache-writer");
     writerThread.setDaemon(true);
@@ -139,11 +142,23 @@ public final class ResponseCache implements AutoCloseable {
    * stored reply is kept.
    */
   public void put(String key, String modelId, ChatRequest request, int sampleIndex, ChatResponse response) {
+    enqueue(new Pending(key, modelId, canonical(request), sampleIndex, Json.line(response), new CompletableFuture<>()));
+  }
+
+  /**
+   * Drops the reply stored under {@code key} (one its caller could not use) and returns once that is committed;
+   * a missing key is no error.
+   */
+  public void remove(String key) {
+    enqueue(new Pending(key, null, null, 0, null, new CompletableFuture<>()));
+  }
+
+  private void enqueue(Pending pending) {
     if (closed) {
       throw new IllegalStateException("the response cache " + file + " is closed");
     }
-    CompletableFuture<Void> committed = new CompletableFuture<>();
-    queue.add(new Pending(key, modelId, canonical(request), sampleIndex, Json.line(response), committed));
+    CompletableFuture<Void> committed = pending.committed();
+    queue.add(pending);
     try {
       committed.get();
     } catch (InterruptedException e) {
@@ -177,6 +192,13 @@ public final class ResponseCache implements AutoCloseable {
   private void commit(List<Pending> batch) {
     try {
       for (Pending p : batch) {
+        if (p.response() == null) {
+          // In queue order: the inserts before it first, so that a reply stored and then dropped stays dropped.
+          insert.executeBatch();
+          delete.setString(1, p.key());
+          delete.executeUpdate();
+          continue;
+        }
         insert.setString(1, p.key());
         insert.setString(2, p.model());
         insert.setString(3, p.request());
@@ -241,6 +263,7 @@ public final class ResponseCache implements AutoCloseable {
         r.connection().close();
       }
       insert.close();
+      delete.close();
       writer.close();
     } catch (SQLException e) {
       throw new IllegalStateException("cannot close the response cache " + file + ": " + e.getMessage(), e);

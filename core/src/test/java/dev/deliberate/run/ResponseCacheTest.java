@@ -46,6 +46,20 @@ class ResponseCacheTest {
   }
 
   @Test
+  void aRemovedReplyIsGoneForEveryConnectionAndCanBeStoredAgain() {
+    Path file = dir.resolve("c.sqlite");
+    ChatRequest r = ChatRequest.of(List.of(Message.user("hi")));
+    try (ResponseCache cache = ResponseCache.open(file); ResponseCache other = ResponseCache.open(file)) {
+      cache.put("k", "m", r, 0, reply("unusable"));
+      cache.remove("k");
+      assertTrue(other.get("k").isEmpty(), "committed when remove returns");
+      cache.remove("never-stored");
+      cache.put("k", "m", r, 0, reply("usable"));
+      assertEquals(reply("usable"), other.get("k").orElseThrow());
+    }
+  }
+
+  @Test
   void aPutIsCommittedWhenItReturns() {
     Path file = dir.resolve("c.sqlite");
     ChatRequest r = ChatRequest.of(List.of(Message.user("hi")));

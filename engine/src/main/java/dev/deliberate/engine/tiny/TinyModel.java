@@ -89,6 +89,11 @@ public final class TinyModel {
     }
   }
 
+  /** Whether a model directory is a built tiny model (its recipe is recorded beside it). */
+  public static boolean isTiny(Path dir) {
+    return Files.isRegularFile(dir.resolve("recipe.json"));
+  }
+
   /** Builds the recipe into {@code out} (resuming a checkpoint there if one exists). */
   static void build(Recipe recipe, Path out, Consumer<String> progress) throws IOException {
     Instant start = Instant.now();

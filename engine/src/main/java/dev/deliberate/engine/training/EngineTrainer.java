@@ -6,6 +6,7 @@ import dev.deliberate.data.Prompt;
 import dev.deliberate.dataset.Draws;
 import dev.deliberate.engine.modelfile.ChatFormat;
 import dev.deliberate.engine.tiny.TinyCorpus;
+import dev.deliberate.engine.tiny.TinyModel;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -93,11 +94,15 @@ public final class EngineTrainer implements Trainer {
     } else {
       out = new ArrayList<>(read.stream().map(SupervisedTurn.Labelled::turn).toList());
     }
-    if (job.ordinaryExamples() > 0) {
+    boolean ordinary = job.ordinaryExamples() > 0 && TinyModel.isTiny(model.dir());
+    if (ordinary) {
       out.addAll(TinyCorpus.ordinaryExamples(job.ordinaryExamples(), job.seed() + 17));
       progress.accept("data: + " + job.ordinaryExamples() + " ordinary requests of the tiny model's instruction mix");
+    } else if (job.ordinaryExamples() > 0) {
+      // A pretrained model keeps answering ordinary requests on its own; the tiny mix would teach it tiny's answers.
+      progress.accept("data: ordinary_examples skipped: the base is not the tiny model, whose instruction mix they are");
     }
-    if (job.examples() > 0 || job.ordinaryExamples() > 0) {
+    if (job.examples() > 0 || ordinary) {
       Collections.shuffle(out, new Random(job.seed() + 1));
     }
     if (job.reasoning().equals("drop")) {
