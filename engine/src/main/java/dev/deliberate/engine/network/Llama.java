@@ -32,21 +32,27 @@ public final class Llama {
    */
   public static NDArray forward(LlamaConfig c, LlamaWeights w, NDArray ids, NDArray positions, NDArray mask,
       KvCache cache) {
-    // Token embeddings: x [B, T, D]
+    // Token embeddings: x [B, T, D], float32 whatever type the table is stored in
     NDArray x = embed(ids, w.embed());
+    if (x.getDataType() != DataType.FLOAT32) {
+      x = x.toType(DataType.FLOAT32, false);
+    }
     // Rotary tables for these positions: cos, sin [B, 1, T, E]
     NDList rope = ropeTables(positions, c.headDim(), c.ropeTheta());
+    // The scalars, made once per pass: each one costs several native calls, and a decoding step is call-bound.
+    NDArray eps = Tensors.scalar(x.getManager(), c.rmsNormEps());
+    NDArray scale = Tensors.scalar(x.getManager(), 1.0 / Math.sqrt(c.headDim()));
     for (int i = 0; i < c.numLayers(); i++) {
       LlamaWeights.Layer layer = w.layers().get(i);
       // Attention block with its residual: x [B, T, D]
-      NDArray h = rmsNorm(x, layer.attnNorm(), c.rmsNormEps());
-      x = x.add(attention(c, layer, h, rope.get(0), rope.get(1), mask, cache, i));
+      NDArray h = rmsNorm(x, layer.attnNorm(), eps);
+      x = x.add(attention(c, layer, h, rope.get(0), rope.get(1), mask, scale, cache, i));
       // MLP block with its residual: x [B, T, D]
-      h = rmsNorm(x, layer.mlpNorm(), c.rmsNormEps());
+      h = rmsNorm(x, layer.mlpNorm(), eps);
       x = x.add(swiGlu(h, layer.wGate(), layer.wUp(), layer.wDown()));
     }
     // Final norm and the language-model head: logits [B, T, V]
-    x = rmsNorm(x, w.finalNorm(), c.rmsNormEps());
+    x = rmsNorm(x, w.finalNorm(), eps);
     return linear(x, w.lmHead(), null);
   }
 
@@ -59,7 +65,7 @@ public final class Llama {
    * @return the attention output projected back to {@code [B, T, D]}
    */
   static NDArray attention(LlamaConfig c, LlamaWeights.Layer l, NDArray h, NDArray cos, NDArray sin, NDArray mask,
-      KvCache cache, int layerIndex) {
+      NDArray scale, KvCache cache, int layerIndex) {
     long b = h.getShape().get(0);
     long t = h.getShape().get(1);
     int heads = c.numHeads();
@@ -78,27 +84,31 @@ public final class Llama {
       k = kv.get(0);
       v = kv.get(1);
     }
-    // Scaled dot-product attention, query heads grouped over their shared key/value head: out [B, K, G, T, E]
-    NDArray out = groupedAttention(q.reshape(b, kvHeads, c.groupSize(), t, e), k.expandDims(2), v.expandDims(2), mask);
+    // Scaled dot-product attention, the G query heads of each key/value head stacked along the query axis, so
+    // that one product per key/value head serves all G without copying keys and values: out [B, K, G*T, E]
+    NDArray out = groupedAttention(q.reshape(b, kvHeads, (long) c.groupSize() * t, e), k, v, mask, scale, c.groupSize());
     // Heads back together and the output projection: [B, T, D]
     NDArray merged = out.reshape(b, heads, t, e).transpose(0, 2, 1, 3).reshape(b, t, (long) heads * e);
     return linear(merged, l.wo(), l.bo());
   }
 
   /**
-   * softmax(q k^T / sqrt(E) + mask) v.
+   * softmax(q k^T / sqrt(E) + mask) v, for G query heads per key/value head.
    *
-   * @param q queries {@code [B, K, G, T, E]}
-   * @param k keys {@code [B, K, 1, S, E]}
-   * @param v values {@code [B, K, 1, S, E]}
+   * @param q queries {@code [B, K, G*T, E]}, the G heads of a key/value head one after the other
+   * @param k keys {@code [B, K, S, E]}
+   * @param v values {@code [B, K, S, E]}
    * @param mask additive mask broadcastable to {@code [B, K, G, T, S]}
-   * @return {@code [B, K, G, T, E]}
+   * @param scale 1 / sqrt(E), a scalar tensor
+   * @return {@code [B, K, G*T, E]}
    */
-  static NDArray groupedAttention(NDArray q, NDArray k, NDArray v, NDArray mask) {
-    double scale = 1.0 / Math.sqrt(q.getShape().get(q.getShape().dimension() - 1));
-    NDArray scores = q.matMul(k.transpose(0, 1, 2, 4, 3)).mul(Tensors.scalar(q.getManager(), scale));
+  static NDArray groupedAttention(NDArray q, NDArray k, NDArray v, NDArray mask, NDArray scale, int groups) {
+    Shape qs = q.getShape();
+    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale);
     if (mask != null) {
-      scores = scores.add(mask);
+      long s = scores.getShape().get(3);
+      scores = scores.reshape(qs.get(0), qs.get(1), groups, qs.get(2) / groups, s).add(mask)
+          .reshape(qs.get(0), qs.get(1), qs.get(2), s);
     }
     return scores.softmax(-1).matMul(v);
   }
@@ -108,10 +118,11 @@ public final class Llama {
    *
    * @param x {@code [..., D]}
    * @param weight {@code [D]}
+   * @param eps the config's epsilon as a scalar tensor
    */
-  public static NDArray rmsNorm(NDArray x, NDArray weight, double eps) {
+  public static NDArray rmsNorm(NDArray x, NDArray weight, NDArray eps) {
     NDArray meanSquare = x.square().mean(new int[] {-1}, true);
-    return x.div(meanSquare.add(Tensors.scalar(x.getManager(), eps)).sqrt()).mul(weight);
+    return x.div(meanSquare.add(eps).sqrt()).mul(weight);
   }
 
   /**
@@ -128,7 +139,8 @@ public final class Llama {
   }
 
   /**
-   * x W^T + b, as PyTorch's linear layer.
+   * x W^T + b, as PyTorch's linear layer. When the weight is stored in another type than x (half-precision
+   * matrices, {@link LlamaWeights#withMatrices}), x is converted to it and the result back to x's type.
    *
    * @param x {@code [..., in]}
    * @param weight {@code [out, in]}
@@ -136,6 +148,10 @@ public final class Llama {
    * @return {@code [..., out]}
    */
   public static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+    if (weight.getDataType() != x.getDataType()) {
+      NDArray narrow = x.toType(weight.getDataType(), false);
+      return narrow.getNDArrayInternal().linear(narrow, weight, bias).singletonOrThrow().toType(x.getDataType(), false);
+    }
     return x.getNDArrayInternal().linear(x, weight, bias).singletonOrThrow();
   }
 

@@ -65,6 +65,31 @@ public record LlamaWeights(NDArray embed, List<Layer> layers, NDArray finalNorm,
     }
   }
 
+  /**
+   * These weights with the embedding, the head and every linear weight and bias converted to {@code type} (norms
+   * stay float32), in {@code manager}; the originals are left as they are. Half-precision matrices halve the bytes
+   * a decoding step reads (its cost at batch 1); {@link Llama#linear} then multiplies in that type.
+   */
+  public LlamaWeights withMatrices(DataType type, NDManager manager) {
+    java.util.function.UnaryOperator<NDArray> convert = a -> {
+      if (a == null) {
+        return null;
+      }
+      NDArray converted = a.toType(type, true);
+      converted.attach(manager);
+      return converted;
+    };
+    List<Layer> converted = new ArrayList<>();
+    for (Layer l : layers) {
+      converted.add(new Layer(l.attnNorm(), convert.apply(l.wq()), convert.apply(l.bq()), convert.apply(l.wk()),
+          convert.apply(l.bk()), convert.apply(l.wv()), convert.apply(l.bv()), convert.apply(l.wo()),
+          convert.apply(l.bo()), l.mlpNorm(), convert.apply(l.wGate()), convert.apply(l.wUp()),
+          convert.apply(l.wDown())));
+    }
+    NDArray newEmbed = convert.apply(embed);
+    return new LlamaWeights(newEmbed, converted, finalNorm, lmHead == embed ? newEmbed : convert.apply(lmHead));
+  }
+
   /** The expected shape of every tensor the config calls for, by Hugging Face name. */
   public static Map<String, long[]> expectedShapes(LlamaConfig c) {
     Map<String, long[]> shapes = new LinkedHashMap<>();

@@ -1,8 +1,10 @@
 package dev.deliberate.engine.modelfile;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.types.DataType;
 import dev.deliberate.engine.Engines;
 import dev.deliberate.engine.network.LlamaConfig;
 import dev.deliberate.engine.network.LlamaWeights;
@@ -44,6 +46,31 @@ class LlamaForwardTest {
       for (int i = 0; i < IDS.length; i++) {
         assertArrayEquals(before[i], after[i], 0f, "position " + i);
       }
+    }
+  }
+
+  @Test
+  void float16MatricesKeepNormsInFloat32AndGiveLogitsCloseToTheFloat32Ones(@TempDir Path dir) throws Exception {
+    float[][] exact;
+    try (LocalModel model = randomModel(QWEN_LIKE, 7)) {
+      exact = model.logits(IDS);
+      model.save(dir);
+    }
+    try (LocalModel half = LocalModel.open(dir, DataType.FLOAT16)) {
+      half.weights().named().forEach((name, array) -> assertEquals(
+          name.endsWith("norm.weight") ? DataType.FLOAT32 : DataType.FLOAT16, array.getDataType(), name));
+      float[][] approximate = half.logits(IDS);
+      double scale = 0;
+      double worst = 0;
+      for (int i = 0; i < IDS.length; i++) {
+        for (int v = 0; v < QWEN_LIKE.vocabSize(); v++) {
+          scale = Math.max(scale, Math.abs(exact[i][v]));
+          worst = Math.max(worst, Math.abs(exact[i][v] - approximate[i][v]));
+        }
+      }
+      // float16 keeps 11 significant bits: differences of a few parts in a thousand, not more.
+      assertTrue(worst > 0, "float16 weights should round something");
+      assertTrue(worst / scale < 1e-2, "max |difference| " + worst + " against max |logit| " + scale);
     }
   }
 

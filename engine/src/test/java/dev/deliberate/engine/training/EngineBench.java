@@ -78,49 +78,60 @@ public final class EngineBench {
    */
   static void train(LlamaConfig config, double peak, int batch, int length, int steps) {
     try (LocalModel model = LocalModel.random(config, 1, null)) {
-      var parameters = model.weights().named();
-      parameters.values().forEach(p -> p.setRequiresGradient(true));
-      SplittableRandom random = new SplittableRandom(1);
-      long[] ids = new long[batch * (length + 1)];
-      for (int i = 0; i < ids.length; i++) {
-        ids[i] = random.nextInt(config.vocabSize());
-      }
-      List<SftTrainer.Tokenized> examples = new ArrayList<>();
-      for (int b = 0; b < batch; b++) {
-        long[] row = java.util.Arrays.copyOfRange(ids, b * (length + 1), (b + 1) * (length + 1));
-        float[] mask = new float[row.length];
-        java.util.Arrays.fill(mask, 1f);
-        examples.add(new SftTrainer.Tokenized(row, mask));
-      }
-      int[] all = java.util.stream.IntStream.range(0, batch).toArray();
-      try (AdamW optimizer = new AdamW(model.manager(), parameters, 0.9, 0.95, 1e-8, 0.01)) {
-        long timed = 0;
-        long began = 0;
-        for (int step = 0; step < steps + 2; step++) {
-          if (step == 2) {
-            began = System.nanoTime();
-          }
-          try (GradientCollector collector = Engines.pytorch().newGradientCollector();
-              NDManager scope = model.manager().newSubManager()) {
-            SftTrainer.Batch b = SftTrainer.Batch.of(scope, examples, all);
-            NDArray logits = Llama.forward(config, model.weights(), b.inputs(), b.positions(),
-                Llama.causalMask(scope, b.length()), null);
-            collector.backward(SftTrainer.maskedNll(logits, b.targets(), b.mask())
-                .div(Tensors.scalar(scope, b.realTokens())));
-          }
-          optimizer.update(1e-3, Math.min(1, 1 / optimizer.gradientNorm()));
-          if (step >= 2) {
-            timed += (long) batch * length;
-          }
+      double tokensPerSecond = train(model, batch, length, steps);
+      double achieved = tokensPerSecond * trainingFlopsPerToken(config, length);
+      System.out.printf("training %.2fM params, batch %d x %d: %.0f tokens/s, %.1f GFLOP/s model FLOPs, MFU %.2f%n",
+          config.parameterCount() / 1e6, batch, length, tokensPerSecond, achieved / 1e9, achieved / peak);
+    }
+  }
+
+  /** Model FLOPs of one trained token (forward and backward). */
+  static double trainingFlopsPerToken(LlamaConfig config, int length) {
+    return 6.0 * config.parameterCount() + 12.0 * config.numLayers() * config.hiddenSize() * length;
+  }
+
+  /**
+   * Tokens/s of SFT steps (forward, masked NLL, backward, AdamW) on random token ids, after two untimed steps.
+   * The model's weights are trained in place.
+   */
+  static double train(LocalModel model, int batch, int length, int steps) {
+    LlamaConfig config = model.config();
+    var parameters = model.weights().named();
+    parameters.values().forEach(p -> p.setRequiresGradient(true));
+    SplittableRandom random = new SplittableRandom(1);
+    long[] ids = new long[batch * (length + 1)];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = random.nextInt(config.vocabSize());
+    }
+    List<SftTrainer.Tokenized> examples = new ArrayList<>();
+    for (int b = 0; b < batch; b++) {
+      long[] row = java.util.Arrays.copyOfRange(ids, b * (length + 1), (b + 1) * (length + 1));
+      float[] mask = new float[row.length];
+      java.util.Arrays.fill(mask, 1f);
+      examples.add(new SftTrainer.Tokenized(row, mask));
+    }
+    int[] all = java.util.stream.IntStream.range(0, batch).toArray();
+    try (AdamW optimizer = new AdamW(model.manager(), parameters, 0.9, 0.95, 1e-8, 0.01)) {
+      long timed = 0;
+      long began = 0;
+      for (int step = 0; step < steps + 2; step++) {
+        if (step == 2) {
+          began = System.nanoTime();
         }
-        double seconds = (System.nanoTime() - began) / 1e9;
-        double tokensPerSecond = timed / seconds;
-        long params = config.parameterCount();
-        double flopsPerToken = 6.0 * params + 12.0 * config.numLayers() * config.hiddenSize() * length;
-        double achieved = tokensPerSecond * flopsPerToken;
-        System.out.printf("training %.2fM params, batch %d x %d: %.0f tokens/s, %.1f GFLOP/s model FLOPs, MFU %.2f%n",
-            params / 1e6, batch, length, tokensPerSecond, achieved / 1e9, achieved / peak);
+        try (GradientCollector collector = Engines.pytorch().newGradientCollector();
+            NDManager scope = model.manager().newSubManager()) {
+          SftTrainer.Batch b = SftTrainer.Batch.of(scope, examples, all);
+          NDArray logits = Llama.forward(config, model.weights(), b.inputs(), b.positions(),
+              Llama.causalMask(scope, b.length()), null);
+          collector.backward(SftTrainer.maskedNll(logits, b.targets(), b.mask())
+              .div(Tensors.scalar(scope, b.realTokens())));
+        }
+        optimizer.update(1e-3, Math.min(1, 1 / optimizer.gradientNorm()));
+        if (step >= 2) {
+          timed += (long) batch * length;
+        }
       }
+      return timed / ((System.nanoTime() - began) / 1e9);
     }
   }
 
