@@ -1,6 +1,6 @@
 package dev.deliberate;
 
-import dev.deliberate.data.AtomicFiles;
+import dev.deliberate.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

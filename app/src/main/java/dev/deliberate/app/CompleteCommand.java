@@ -3,7 +3,7 @@ package dev.deliberate.app;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.deliberate.BadInputException;
-import dev.deliberate.data.Json;
+import dev.deliberate.io.Json;
 import dev.deliberate.data.JsonlReader;
 import dev.deliberate.data.Prompt;
 import dev.deliberate.data.Prompts;

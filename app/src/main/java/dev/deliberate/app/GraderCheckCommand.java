@@ -1,7 +1,7 @@
 package dev.deliberate.app;
 
 import dev.deliberate.BuiltinFiles;
-import dev.deliberate.data.Json;
+import dev.deliberate.io.Json;
 import dev.deliberate.eval.ClassifierCheck;
 import dev.deliberate.eval.LabeledAnswer;
 import dev.deliberate.judge.Grade;

@@ -1,6 +1,6 @@
 package dev.deliberate.app;
 
-import dev.deliberate.data.Json;
+import dev.deliberate.io.Json;
 import dev.deliberate.data.Message;
 import dev.deliberate.engine.modelfile.LocalModel;
 import dev.deliberate.engine.modelfile.ModelDirs;

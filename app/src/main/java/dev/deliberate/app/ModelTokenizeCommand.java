@@ -2,7 +2,7 @@ package dev.deliberate.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.deliberate.BadInputException;
-import dev.deliberate.data.Json;
+import dev.deliberate.io.Json;
 import dev.deliberate.data.Message;
 import dev.deliberate.engine.modelfile.ChatFormat;
 import dev.deliberate.engine.modelfile.ModelDirs;

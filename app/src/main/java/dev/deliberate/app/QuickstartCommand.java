@@ -2,7 +2,7 @@ package dev.deliberate.app;
 
 import dev.deliberate.BadInputException;
 import dev.deliberate.UserCache;
-import dev.deliberate.data.AtomicFiles;
+import dev.deliberate.io.AtomicFiles;
 import dev.deliberate.engine.tiny.TinyModel;
 import dev.deliberate.eval.EvalMetrics;
 import dev.deliberate.eval.Evaluation;

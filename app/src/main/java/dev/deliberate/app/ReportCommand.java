@@ -1,8 +1,8 @@
 package dev.deliberate.app;
 
 import dev.deliberate.BuiltinFiles;
-import dev.deliberate.data.Json;
-import dev.deliberate.data.AtomicFiles;
+import dev.deliberate.io.Json;
+import dev.deliberate.io.AtomicFiles;
 import dev.deliberate.eval.EvalMetrics;
 import dev.deliberate.report.EvalResult;
 import dev.deliberate.report.HtmlReport;

@@ -3,7 +3,7 @@ package dev.deliberate.serve;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.deliberate.BadInputException;
-import dev.deliberate.data.Json;
+import dev.deliberate.io.Json;
 import dev.deliberate.data.Message;
 import dev.deliberate.spec.Style;
 import java.util.ArrayList;

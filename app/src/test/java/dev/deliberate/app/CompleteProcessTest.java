@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.deliberate.data.Json;
+import dev.deliberate.io.Json;
 import dev.deliberate.model.ScriptedServer;
 import dev.deliberate.model.ScriptedServer.Reply;
 import java.nio.charset.StandardCharsets;

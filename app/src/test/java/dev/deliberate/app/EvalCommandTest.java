@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.deliberate.BuiltinFiles;
-import dev.deliberate.data.Json;
+import dev.deliberate.io.Json;
 import dev.deliberate.data.Prompt;
 import dev.deliberate.eval.Answer;
 import dev.deliberate.model.ScriptedServer;

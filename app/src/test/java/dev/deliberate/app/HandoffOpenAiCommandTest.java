@@ -8,7 +8,7 @@ import com.openai.core.ObjectMappers;
 import com.openai.models.finetuning.jobs.JobCreateParams;
 import com.openai.models.graders.gradermodels.ScoreModelGrader;
 import com.sun.net.httpserver.HttpServer;
-import dev.deliberate.data.Json;
+import dev.deliberate.io.Json;
 import dev.deliberate.spec.TestSpecs;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

@@ -2,7 +2,7 @@ package dev.deliberate.attack;
 
 import dev.deliberate.BadInputException;
 import dev.deliberate.Hashes;
-import dev.deliberate.data.Json;
+import dev.deliberate.io.Json;
 import dev.deliberate.data.Prompt;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

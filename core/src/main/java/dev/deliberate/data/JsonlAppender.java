@@ -1,5 +1,6 @@
 package dev.deliberate.data;
 
+import dev.deliberate.io.Json;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package dev.deliberate.data;
 
+import dev.deliberate.io.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.deliberate.BadInputException;
 import java.nio.file.Path;

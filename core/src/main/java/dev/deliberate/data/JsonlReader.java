@@ -1,5 +1,6 @@
 package dev.deliberate.data;
 
+import dev.deliberate.io.Json;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;

@@ -1,5 +1,7 @@
 package dev.deliberate.data;
 
+import dev.deliberate.io.AtomicFiles;
+import dev.deliberate.io.Json;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;

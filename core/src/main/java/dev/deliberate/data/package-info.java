@@ -1,2 +1,2 @@
-/** Prompt records, JSONL reading and atomic writing, benchmark importers, jailbreak attacks and splits. */
+/** Prompt records, JSONL reading and writing, benchmark importers and splits. */
 package dev.deliberate.data;

@@ -1,8 +1,8 @@
 package dev.deliberate.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.deliberate.data.AtomicFiles;
-import dev.deliberate.data.Json;
+import dev.deliberate.io.AtomicFiles;
+import dev.deliberate.io.Json;
 import dev.deliberate.data.JsonlReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;

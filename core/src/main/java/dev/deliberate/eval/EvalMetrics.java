@@ -1,7 +1,7 @@
 package dev.deliberate.eval;
 
 import dev.deliberate.BadInputException;
-import dev.deliberate.data.Json;
+import dev.deliberate.io.Json;
 import dev.deliberate.judge.RefusalClass;
 import dev.deliberate.spec.Style;
 import java.io.IOException;
@@ -57,7 +57,7 @@ public record EvalMetrics(
   }
 
   public void write(Path file) throws IOException {
-    dev.deliberate.data.AtomicFiles.writeString(file, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(this) + "\n");
+    dev.deliberate.io.AtomicFiles.writeString(file, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(this) + "\n");
   }
 
   /** Computes every metric that the samples support; a metric with no units is left out rather than reported as 0. */

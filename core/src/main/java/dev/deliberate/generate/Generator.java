@@ -88,7 +88,7 @@ public final class Generator {
    */
   public String recordKey(Prompt prompt) {
     return Hashes.sha256Hex(String.join("\u0000", model.id(), options.toString(), template.hash(), specHash,
-        dev.deliberate.data.Json.line(prompt)));
+        dev.deliberate.io.Json.line(prompt)));
   }
 
   /** The stable id of sample {@code index} of a prompt under this generator, template, spec and seed. */

@@ -2,7 +2,7 @@ package dev.deliberate.generate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.deliberate.data.Json;
+import dev.deliberate.io.Json;
 
 /**
  * Reads the JSON object a model was asked to reply with. Models wrap JSON in prose or code fences, so this takes

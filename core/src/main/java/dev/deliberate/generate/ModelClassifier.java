@@ -2,7 +2,7 @@ package dev.deliberate.generate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.deliberate.Hashes;
-import dev.deliberate.data.Json;
+import dev.deliberate.io.Json;
 import dev.deliberate.data.Message;
 import dev.deliberate.data.Prompt;
 import dev.deliberate.model.ChatModel;

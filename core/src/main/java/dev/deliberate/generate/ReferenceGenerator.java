@@ -1,7 +1,7 @@
 package dev.deliberate.generate;
 
 import dev.deliberate.Hashes;
-import dev.deliberate.data.Json;
+import dev.deliberate.io.Json;
 import dev.deliberate.data.Message;
 import dev.deliberate.model.ChatModel;
 import dev.deliberate.model.ChatRequest;

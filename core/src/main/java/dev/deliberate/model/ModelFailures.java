@@ -2,7 +2,7 @@ package dev.deliberate.model;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.deliberate.data.Json;
+import dev.deliberate.io.Json;
 import java.io.IOException;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.deliberate.report;
 
-import dev.deliberate.data.AtomicFiles;
+import dev.deliberate.io.AtomicFiles;
 import dev.deliberate.eval.EvalMetrics;
 import dev.deliberate.eval.Sample;
 import dev.deliberate.spec.Spec;

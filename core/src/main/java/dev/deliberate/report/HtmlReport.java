@@ -1,6 +1,6 @@
 package dev.deliberate.report;
 
-import dev.deliberate.data.Json;
+import dev.deliberate.io.Json;
 import dev.deliberate.eval.EvalMetrics;
 import dev.deliberate.eval.Estimate;
 import dev.deliberate.eval.Metrics;

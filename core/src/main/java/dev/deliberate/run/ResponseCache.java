@@ -2,7 +2,7 @@ package dev.deliberate.run;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.deliberate.Hashes;
-import dev.deliberate.data.Json;
+import dev.deliberate.io.Json;
 import dev.deliberate.model.ChatRequest;
 import dev.deliberate.model.ChatResponse;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.deliberate.run;
 
-import dev.deliberate.data.AtomicFiles;
-import dev.deliberate.data.Json;
+import dev.deliberate.io.AtomicFiles;
+import dev.deliberate.io.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package dev.deliberate.attack;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.deliberate.data.Json;
+import dev.deliberate.io.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

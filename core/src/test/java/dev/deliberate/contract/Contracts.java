@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.deliberate.BadInputException;
-import dev.deliberate.data.Json;
+import dev.deliberate.io.Json;
 import dev.deliberate.data.Message;
 import dev.deliberate.data.Prompt;
 import dev.deliberate.dataset.Exporter;

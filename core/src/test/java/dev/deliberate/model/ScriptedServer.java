@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.deliberate.data.Json;
+import dev.deliberate.io.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

@@ -1,7 +1,7 @@
 package dev.deliberate.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.deliberate.data.Json;
+import dev.deliberate.io.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.deliberate.data.AtomicFiles;
+import dev.deliberate.io.AtomicFiles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

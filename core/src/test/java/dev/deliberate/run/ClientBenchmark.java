@@ -1,7 +1,7 @@
 package dev.deliberate.run;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
-import dev.deliberate.data.Json;
+import dev.deliberate.io.Json;
 import dev.deliberate.data.Message;
 import dev.deliberate.data.Prompt;
 import dev.deliberate.model.ChatModel;

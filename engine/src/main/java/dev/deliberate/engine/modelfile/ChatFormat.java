@@ -2,7 +2,7 @@ package dev.deliberate.engine.modelfile;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.deliberate.BadInputException;
-import dev.deliberate.data.Json;
+import dev.deliberate.io.Json;
 import dev.deliberate.data.Message;
 import dev.deliberate.engine.network.LlamaConfig;
 import dev.deliberate.model.ReasoningSplitter;

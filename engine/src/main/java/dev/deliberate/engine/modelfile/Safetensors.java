@@ -3,7 +3,7 @@ package dev.deliberate.engine.modelfile;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.deliberate.BadInputException;
-import dev.deliberate.data.Json;
+import dev.deliberate.io.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;

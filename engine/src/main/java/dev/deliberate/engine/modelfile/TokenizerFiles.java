@@ -1,7 +1,7 @@
 package dev.deliberate.engine.modelfile;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.deliberate.data.Json;
+import dev.deliberate.io.Json;
 import dev.deliberate.engine.sampling.GenerationSettings;
 import dev.deliberate.engine.tiny.BpeTrainer;
 import java.io.IOException;

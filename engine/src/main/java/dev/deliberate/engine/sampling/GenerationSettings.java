@@ -2,7 +2,7 @@ package dev.deliberate.engine.sampling;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.deliberate.BadInputException;
-import dev.deliberate.data.Json;
+import dev.deliberate.io.Json;
 import dev.deliberate.engine.network.LlamaConfig;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package dev.deliberate.engine.tiny;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.deliberate.Hashes;
 import dev.deliberate.UserCache;
-import dev.deliberate.data.Json;
+import dev.deliberate.io.Json;
 import dev.deliberate.engine.modelfile.LocalModel;
 import dev.deliberate.engine.modelfile.TokenizerFiles;
 import dev.deliberate.engine.network.LlamaConfig;

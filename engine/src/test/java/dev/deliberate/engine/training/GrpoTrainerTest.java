@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.deliberate.data.Json;
+import dev.deliberate.io.Json;
 import dev.deliberate.data.Prompt;
 import dev.deliberate.engine.TestModels;
 import dev.deliberate.engine.modelfile.LocalModel;

@@ -1,4 +1,4 @@
-package dev.deliberate.data;
+package dev.deliberate.io;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;

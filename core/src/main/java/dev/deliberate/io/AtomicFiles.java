@@ -1,4 +1,4 @@
-package dev.deliberate.data;
+package dev.deliberate.io;
 
 import java.io.BufferedWriter;
 import java.io.Closeable;

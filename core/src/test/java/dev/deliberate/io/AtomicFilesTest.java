@@ -1,4 +1,6 @@
-package dev.deliberate.data;
+package dev.deliberate.io;
+
+import dev.deliberate.data.JsonlWriter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
