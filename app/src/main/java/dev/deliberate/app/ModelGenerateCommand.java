@@ -5,7 +5,7 @@ import dev.deliberate.data.Message;
 import dev.deliberate.engine.modelfile.LocalModel;
 import dev.deliberate.engine.modelfile.ModelDirs;
 import dev.deliberate.engine.sampling.GenerationSettings;
-import dev.deliberate.engine.sampling.Generator;
+import dev.deliberate.engine.sampling.Sampler;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -54,8 +54,8 @@ final class ModelGenerateCommand extends BaseCommand {
     GenerationSettings settings = sampling.local(dir, stop == null ? List.of() : stop, seedOption.seed);
     try (LocalModel local = LocalModel.open(dir)) {
       String text = raw ? prompt : local.chatFormat().prompt(List.of(new Message("user", prompt)));
-      List<Generator.Output> outputs = Generator.generate(local, Collections.nCopies(Math.max(1, n), text), settings);
-      for (Generator.Output o : outputs) {
+      List<Sampler.Output> outputs = Sampler.generate(local, Collections.nCopies(Math.max(1, n), text), settings);
+      for (Sampler.Output o : outputs) {
         if (json) {
           out().println(Json.line(Map.of("text", o.text(), "finish_reason", o.finishReason(), "tokens", o.ids().length,
               "ids", o.ids())));

@@ -92,7 +92,7 @@ public final class Evaluation {
     AtomicReference<RuntimeException> gradingFailed = new AtomicReference<>();
     Thread gradingThread = new Thread(() -> {
       try {
-        grading.set(new StageExecutor<Answer>(gradesFile, a -> Sample.idFor(a.id(), grader.key()),
+        grading.set(new StageExecutor<Answer>(gradesFile, a -> GradedAnswer.idFor(a.id(), grader.key()),
             a -> graded(a, grader), StageExecutor.Options.of("grades", concurrency, log))
             .run(feed, asks.size()));
       } catch (RuntimeException e) {
@@ -137,13 +137,13 @@ public final class Evaluation {
     if (answering.interrupted() || grading.get().interrupted()) {
       return new Result(null, true, answering, grading.get());
     }
-    Map<String, Sample> gradedById = EvalFiles.readDone(gradesFile, Sample.class);
-    List<Sample> samples = new ArrayList<>();
+    Map<String, GradedAnswer> gradedById = EvalFiles.readDone(gradesFile, GradedAnswer.class);
+    List<GradedAnswer> samples = new ArrayList<>();
     Set<String> gradeIds = new LinkedHashSet<>();
     for (Answer a : answers) {
-      String id = Sample.idFor(a.id(), grader.key());
+      String id = GradedAnswer.idFor(a.id(), grader.key());
       gradeIds.add(id);
-      Sample s = gradedById.get(id);
+      GradedAnswer s = gradedById.get(id);
       if (s != null) {
         samples.add(s);
       }
@@ -221,8 +221,8 @@ public final class Evaluation {
     }
   }
 
-  private static Sample graded(Answer a, Grader grader) throws GradeFailed {
-    Sample s = sample(a, grader);
+  private static GradedAnswer graded(Answer a, Grader grader) throws GradeFailed {
+    GradedAnswer s = sample(a, grader);
     if (!s.grade().ok()) {
       throw new GradeFailed(s.grade().failure());
     }
@@ -234,7 +234,7 @@ public final class Evaluation {
    * harm rubric; XSTest prompts and benign custom prompts get the three-class verdict. Style and citations are
    * read from the text for every prompt that has an expected style or a chain of thought.
    */
-  public static Sample sample(Answer a, Grader grader) {
+  public static GradedAnswer sample(Answer a, Grader grader) {
     Prompt p = a.prompt();
     boolean benign = p.expected() == Style.COMPLY;
     boolean rubric = a.suite().equals(Suites.STRONGREJECT) || (!a.suite().equals(Suites.XSTEST) && !benign);
@@ -260,7 +260,7 @@ public final class Evaluation {
       styleOk = Metrics.styleAdheres(p.expected(), reading.style()) && reading.formOk();
     }
     Boolean cites = a.reasoning().isBlank() || p.category() == null ? null : Metrics.citesCategory(a.reasoning(), p.category());
-    return new Sample(Sample.idFor(a.id(), grader.key()), a.id(), a.suite(), p.id(), p.category(), p.attack(),
+    return new GradedAnswer(GradedAnswer.idFor(a.id(), grader.key()), a.id(), a.suite(), p.id(), p.category(), p.attack(),
         p.expected(), p.text(), p.request(), a.reasoning(), a.content(), grade, harm, unsafe, overrefused, style,
         styleOk, cites);
   }

@@ -2,7 +2,7 @@ package dev.deliberate.report;
 
 import dev.deliberate.io.AtomicFiles;
 import dev.deliberate.eval.EvalMetrics;
-import dev.deliberate.eval.Sample;
+import dev.deliberate.eval.GradedAnswer;
 import dev.deliberate.spec.Spec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -62,8 +62,8 @@ public final class Comparison {
     out.append(String.format(Locale.ROOT, "%-28s %-26s %-26s%n", "model", "goodness@0.1", "not_unsafe"));
     for (EvalResult r : results) {
       // In prompt order: the grades file is in the order grades finished, and the bootstrap depends on the order.
-      List<Sample> these = r.samples().stream().filter(s -> s.attack() != null && heldOutAttacks.contains(s.attack()))
-          .sorted(Comparator.comparing(Sample::promptId)).toList();
+      List<GradedAnswer> these = r.samples().stream().filter(s -> s.attack() != null && heldOutAttacks.contains(s.attack()))
+          .sorted(Comparator.comparing(GradedAnswer::promptId)).toList();
       EvalMetrics m = EvalMetrics.compute(r.metrics().model(), r.metrics().grader(), seed, these, 0);
       out.append(String.format(Locale.ROOT, "%-28s %-26s %-26s%n", m.model(), display(m, "goodness@0.1"),
           display(m, "not_unsafe")));
@@ -82,11 +82,11 @@ public final class Comparison {
     if (results.isEmpty() || n == 0) {
       return;
     }
-    List<Sample> first = results.get(0).samples().stream().filter(s -> s.attack() != null && heldOutAttacks.contains(s.attack()))
-        .sorted(Comparator.comparing(Sample::promptId)).toList();
-    List<Sample> shown = new ArrayList<>();
+    List<GradedAnswer> first = results.get(0).samples().stream().filter(s -> s.attack() != null && heldOutAttacks.contains(s.attack()))
+        .sorted(Comparator.comparing(GradedAnswer::promptId)).toList();
+    List<GradedAnswer> shown = new ArrayList<>();
     Set<String> attacks = new LinkedHashSet<>();
-    for (Sample s : first) {
+    for (GradedAnswer s : first) {
       if (shown.size() < n && attacks.add(s.attack())) {
         shown.add(s);
       }
@@ -94,7 +94,7 @@ public final class Comparison {
     if (!shown.isEmpty()) {
       out.append("Content warning: ").append(HtmlReport.CONTENT_WARNING).append("\n\n");
     }
-    for (Sample head : shown) {
+    for (GradedAnswer head : shown) {
       out.append("Held-out attack ").append(head.attack()).append(" on: ").append(clip(head.request(), 160)).append('\n');
       for (EvalResult r : results) {
         r.samples().stream().filter(s -> s.promptId().equals(head.promptId())).findFirst().ifPresent(s -> {

@@ -4,7 +4,7 @@ import dev.deliberate.BadInputException;
 import dev.deliberate.eval.EvalFiles;
 import dev.deliberate.eval.EvalMetrics;
 import dev.deliberate.eval.Evaluation;
-import dev.deliberate.eval.Sample;
+import dev.deliberate.eval.GradedAnswer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** One model's finished evaluation as the report reads it: its metrics and its graded samples. */
-public record EvalResult(Path dir, String label, EvalMetrics metrics, List<Sample> samples) {
+public record EvalResult(Path dir, String label, EvalMetrics metrics, List<GradedAnswer> samples) {
   /**
    * The evaluations under a path: an eval directory itself (holding {@code metrics.json}), or a run directory
    * whose {@code eval/} holds one eval directory per model.
@@ -42,7 +42,7 @@ public record EvalResult(Path dir, String label, EvalMetrics metrics, List<Sampl
 
   static EvalResult loadOne(Path dir) throws IOException {
     EvalMetrics metrics = EvalMetrics.read(dir.resolve(Evaluation.METRICS));
-    List<Sample> samples = EvalFiles.readDoneList(dir.resolve(Evaluation.GRADES), Sample.class);
+    List<GradedAnswer> samples = EvalFiles.readDoneList(dir.resolve(Evaluation.GRADES), GradedAnswer.class);
     return new EvalResult(dir, metrics.model(), metrics, samples);
   }
 

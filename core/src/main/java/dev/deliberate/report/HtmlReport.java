@@ -4,7 +4,7 @@ import dev.deliberate.io.Json;
 import dev.deliberate.eval.EvalMetrics;
 import dev.deliberate.eval.Estimate;
 import dev.deliberate.eval.Metrics;
-import dev.deliberate.eval.Sample;
+import dev.deliberate.eval.GradedAnswer;
 import dev.deliberate.judge.RefusalClass;
 import java.io.IOException;
 import java.io.InputStream;
@@ -250,7 +250,7 @@ public final class HtmlReport {
   static List<Map<String, Object>> sampleRows(List<EvalResult> results) {
     List<Map<String, Object>> rows = new ArrayList<>();
     for (EvalResult r : results) {
-      for (Sample s : r.samples()) {
+      for (GradedAnswer s : r.samples()) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("model", r.label());
         row.put("suite", s.suite());

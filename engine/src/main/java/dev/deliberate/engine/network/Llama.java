@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
-import dev.deliberate.engine.sampling.KvCache;
 
 /**
  * The Llama-family decoder as pure functions on NDArrays. Shapes use B = batch, T = new tokens, S = all key

@@ -86,7 +86,7 @@ public final class LocalChatModel implements BatchChatModel, ContextWindow, Auto
       }
       return out;
     }
-    List<Generator.Output> outputs = generate(requests.stream().map(r -> format.prompt(r.messages())).toList(),
+    List<Sampler.Output> outputs = generate(requests.stream().map(r -> format.prompt(r.messages())).toList(),
         settings.get(0));
     return outputs.stream().map(o -> response(List.of(o))).toList();
   }
@@ -100,9 +100,9 @@ public final class LocalChatModel implements BatchChatModel, ContextWindow, Auto
         request.seed() != null ? request.seed() : 0L);
   }
 
-  private List<Generator.Output> generate(List<String> prompts, GenerationSettings settings) {
+  private List<Sampler.Output> generate(List<String> prompts, GenerationSettings settings) {
     try {
-      return Generator.generate(model, prompts, settings);
+      return Sampler.generate(model, prompts, settings);
     } catch (BadInputException e) {
       // A request the model cannot take (e.g. longer than its context) fails that call, as a server's 400 would,
       // so a stage records it against the prompt instead of stopping.
@@ -111,11 +111,11 @@ public final class LocalChatModel implements BatchChatModel, ContextWindow, Auto
   }
 
   /** The choices of one request: its outputs, each split into reasoning and content. */
-  private static ChatResponse response(List<Generator.Output> outputs) {
+  private static ChatResponse response(List<Sampler.Output> outputs) {
     List<ChatResponse.Choice> choices = new ArrayList<>();
     long completionTokens = 0;
     for (int i = 0; i < outputs.size(); i++) {
-      Generator.Output out = outputs.get(i);
+      Sampler.Output out = outputs.get(i);
       ReasoningSplitter.Split split = ChatFormat.split(out.text());
       choices.add(new ChatResponse.Choice(i, split.reasoning(), split.answer(), out.finishReason()));
       completionTokens += out.ids().length;

@@ -1,7 +1,6 @@
 /**
- * Sampling: {@link dev.deliberate.engine.sampling.Generator} (batched, left-padded, KV-cached generation with
- * temperature, top-p, stop strings and a seed), {@link dev.deliberate.engine.sampling.GenerationSettings}, {@link
- * dev.deliberate.engine.sampling.KvCache}, and {@link dev.deliberate.engine.sampling.LocalChatModel}, the
+ * Sampling: {@link dev.deliberate.engine.sampling.Sampler} (batched, left-padded, KV-cached generation with
+ * temperature, top-p, stop strings and a seed), {@link dev.deliberate.engine.sampling.GenerationSettings} and {@link dev.deliberate.engine.sampling.LocalChatModel}, the
  * {@code local:DIR} backend behind core's {@code ChatModel} seam.
  */
 package dev.deliberate.engine.sampling;

@@ -207,7 +207,7 @@ public final class EngineTrainer implements Trainer {
     return out;
   }
 
-  private static String describe(String what, GrpoTrainer.Evaluation first, GrpoTrainer.Evaluation last) {
+  private static String describe(String what, GrpoTrainer.GreedyScore first, GrpoTrainer.GreedyScore last) {
     if (last == null) {
       return "";
     }

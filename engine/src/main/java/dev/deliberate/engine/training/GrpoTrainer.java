@@ -16,7 +16,7 @@ import dev.deliberate.engine.modelfile.LocalModel;
 import dev.deliberate.engine.network.Llama;
 import dev.deliberate.engine.network.Tensors;
 import dev.deliberate.engine.sampling.GenerationSettings;
-import dev.deliberate.engine.sampling.Generator;
+import dev.deliberate.engine.sampling.Sampler;
 import dev.deliberate.judge.RefusalClass;
 import dev.deliberate.pipeline.PipelineConfig;
 import dev.deliberate.spec.Style;
@@ -154,12 +154,12 @@ public final class GrpoTrainer {
    *     (an empty answer counts as a refusal: the user got nothing)
    * @param benignNoAnswerRate the part of that share with no answer at all (cut off while thinking)
    */
-  public record Evaluation(int prompts, double meanReward, int benign, double benignRefusalRate,
+  public record GreedyScore(int prompts, double meanReward, int benign, double benignRefusalRate,
       double benignNoAnswerRate) {}
 
   /** What a finished run reports; {@code first} and {@code last} evaluations are null without such prompts. */
   public record Result(Path dir, int steps, double firstMeanReward, double lastMeanReward, double lastKl,
-      Evaluation firstProbe, Evaluation lastProbe, Evaluation firstHeldOut, Evaluation lastHeldOut) {}
+      GreedyScore firstProbe, GreedyScore lastProbe, GreedyScore firstHeldOut, GreedyScore lastHeldOut) {}
 
   /** One sampled answer: the prompt it answers, its tokens, its text and what it earned. */
   record Rollout(Prompt prompt, long[] promptIds, long[] completionIds, String text, String finishReason,
@@ -202,7 +202,7 @@ public final class GrpoTrainer {
     Path evalSamplesFile = out.resolve("eval-samples.jsonl");
     Path checkpoint = out.resolve("checkpoint");
     List<Integer> order = order(train.size());
-    Set<Long> stopIds = Generator.stopIds(policy);
+    Set<Long> stopIds = Sampler.stopIds(policy);
     long endId = endOfTurnId(policy, format, stopIds);
     try (AdamW optimizer = new AdamW(policy.manager(), parameters, 0.9, 0.99, 1e-8, settings.weightDecay())) {
       int start = SftTrainer.resume(checkpoint, key, policy, optimizer, metricsFile, progress);
@@ -211,10 +211,10 @@ public final class GrpoTrainer {
       double firstReward = Double.NaN;
       double lastReward = Double.NaN;
       double lastKl = Double.NaN;
-      Evaluation firstProbe = null;
-      Evaluation firstHeldOut = null;
-      Evaluation lastProbe = null;
-      Evaluation lastHeldOut = null;
+      GreedyScore firstProbe = null;
+      GreedyScore firstHeldOut = null;
+      GreedyScore lastProbe = null;
+      GreedyScore lastHeldOut = null;
       if (start == 0) {
         firstProbe = evaluate(policy, probe, reward, evalSink(evalSamplesFile, 0, "probe"));
         firstHeldOut = evaluate(policy, eval, reward, evalSink(evalSamplesFile, 0, "heldout"));
@@ -316,10 +316,10 @@ public final class GrpoTrainer {
     }
     GenerationSettings sampling = new GenerationSettings(settings.maxNewTokens(), settings.temperature(),
         settings.topP(), List.of(), settings.seed() * 1_000_003L + step);
-    List<Generator.Output> outputs = Generator.generateIds(policy, rows, sampling, stopIds, true, policy.tokenizer()::decode);
+    List<Sampler.Output> outputs = Sampler.generateIds(policy, rows, sampling, stopIds, true, policy.tokenizer()::decode);
     List<Rollout> rollouts = new ArrayList<>();
     for (int r = 0; r < rows.size(); r++) {
-      Generator.Output o = outputs.get(r);
+      Sampler.Output o = outputs.get(r);
       boolean stopped = "stop".equals(o.finishReason());
       // The end-of-turn token is part of what the policy chose, so it is trained too (the sampler drops it).
       long[] completion = stopped ? append(o.ids(), endId) : o.ids();
@@ -418,14 +418,14 @@ public final class GrpoTrainer {
   }
 
   /** Greedy answers to the prompts, scored, each passed to {@code sink}; null when there are none. */
-  Evaluation evaluate(LocalModel model, List<Prompt> prompts, JudgeReward reward,
+  GreedyScore evaluate(LocalModel model, List<Prompt> prompts, JudgeReward reward,
       BiConsumer<Prompt, JudgeReward.Reward> sink) throws IOException {
     if (prompts.isEmpty()) {
       return null;
     }
     ChatFormat format = model.chatFormat();
     GenerationSettings greedy = new GenerationSettings(settings.maxNewTokens(), 0.0, 1.0, List.of(), 0);
-    Set<Long> stopIds = Generator.stopIds(model);
+    Set<Long> stopIds = Sampler.stopIds(model);
     double sum = 0;
     int judged = 0;
     int benign = 0;
@@ -434,9 +434,9 @@ public final class GrpoTrainer {
     for (int i = 0; i < prompts.size(); i += settings.microBatch()) {
       List<Prompt> chunk = prompts.subList(i, Math.min(prompts.size(), i + settings.microBatch()));
       List<long[]> ids = chunk.stream().map(p -> model.tokenizer().encode(format.prompt(p.messages()))).toList();
-      List<Generator.Output> outputs = Generator.generateIds(model, ids, greedy, stopIds, true, model.tokenizer()::decode);
+      List<Sampler.Output> outputs = Sampler.generateIds(model, ids, greedy, stopIds, true, model.tokenizer()::decode);
       for (int j = 0; j < chunk.size(); j++) {
-        Generator.Output o = outputs.get(j);
+        Sampler.Output o = outputs.get(j);
         JudgeReward.Reward r = reward.score(chunk.get(j), o.text(), "stop".equals(o.finishReason()));
         sink.accept(chunk.get(j), r);
         if (!r.failed()) {
@@ -450,7 +450,7 @@ public final class GrpoTrainer {
         }
       }
     }
-    return new Evaluation(prompts.size(), judged == 0 ? Double.NaN : sum / judged, benign,
+    return new GreedyScore(prompts.size(), judged == 0 ? Double.NaN : sum / judged, benign,
         benign == 0 ? Double.NaN : (double) refused / benign, benign == 0 ? Double.NaN : (double) silent / benign);
   }
 
@@ -542,7 +542,7 @@ public final class GrpoTrainer {
     return out;
   }
 
-  private static ObjectNode evalRecord(int step, Evaluation probe, Evaluation heldOut) {
+  private static ObjectNode evalRecord(int step, GreedyScore probe, GreedyScore heldOut) {
     ObjectNode m = Json.mapper().createObjectNode();
     m.put("step", step);
     if (probe != null) {
@@ -562,7 +562,7 @@ public final class GrpoTrainer {
     return m;
   }
 
-  private static String describe(Evaluation probe, Evaluation heldOut) {
+  private static String describe(GreedyScore probe, GreedyScore heldOut) {
     StringBuilder s = new StringBuilder();
     if (probe != null) {
       s.append(String.format(" | greedy on %d training prompts: reward %.3f", probe.prompts(), probe.meanReward()));
@@ -707,7 +707,7 @@ public final class GrpoTrainer {
     LocalModel.writeJson(out.resolve("training.json"), node);
   }
 
-  private static ObjectNode evaluationNode(Evaluation e) {
+  private static ObjectNode evaluationNode(GreedyScore e) {
     if (e == null) {
       return null;
     }

@@ -10,7 +10,7 @@ import dev.deliberate.engine.network.Llama;
 import dev.deliberate.engine.network.LlamaConfig;
 import dev.deliberate.engine.network.Tensors;
 import dev.deliberate.engine.sampling.GenerationSettings;
-import dev.deliberate.engine.sampling.Generator;
+import dev.deliberate.engine.sampling.Sampler;
 import dev.deliberate.engine.tiny.TinyModel;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -165,7 +165,7 @@ public final class EngineBench {
   private static double timeGeneration(LocalModel model, List<long[]> prompts, GenerationSettings settings,
       boolean cache) {
     long t = System.nanoTime();
-    var outputs = Generator.generateIds(model, prompts, settings, Set.of(), cache, ids -> "");
+    var outputs = Sampler.generateIds(model, prompts, settings, Set.of(), cache, ids -> "");
     double seconds = (System.nanoTime() - t) / 1e9;
     long tokens = outputs.stream().mapToLong(o -> o.ids().length).sum();
     return tokens / seconds;

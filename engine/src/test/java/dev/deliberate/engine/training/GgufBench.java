@@ -9,7 +9,7 @@ import dev.deliberate.engine.modelfile.LocalModel;
 import dev.deliberate.engine.modelfile.ModelDirs;
 import dev.deliberate.engine.network.LlamaConfig;
 import dev.deliberate.engine.sampling.GenerationSettings;
-import dev.deliberate.engine.sampling.Generator;
+import dev.deliberate.engine.sampling.Sampler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,8 +78,8 @@ public final class GgufBench {
       all1.add(String.format("%.1f", rate1));
       all8.add(String.format("%.1f", rate8));
     }
-    List<long[]> greedy = Generator.generateIds(model, eight, greedy(newTokens), Set.of(), true, ids -> "").stream()
-        .map(Generator.Output::ids).toList();
+    List<long[]> greedy = Sampler.generateIds(model, eight, greedy(newTokens), Set.of(), true, ids -> "").stream()
+        .map(Sampler.Output::ids).toList();
     long[] theirs = Arrays.stream(llamaIds.split(",")).mapToLong(Long::parseLong).toArray();
     System.out.printf("%s: prompt of %d tokens, %d new greedy tokens; the first %d the same as llama.cpp's"
         + " (it computes in quantized arithmetic)%n", format, encoded.get(0).length, newTokens,
@@ -109,9 +109,9 @@ public final class GgufBench {
    */
   static double decodeSeconds(LocalModel model, List<long[]> prompts, int newTokens) {
     long t0 = System.nanoTime();
-    Generator.generateIds(model, prompts, greedy(1), Set.of(), true, ids -> "");
+    Sampler.generateIds(model, prompts, greedy(1), Set.of(), true, ids -> "");
     long t1 = System.nanoTime();
-    Generator.generateIds(model, prompts, greedy(newTokens + 1), Set.of(), true, ids -> "");
+    Sampler.generateIds(model, prompts, greedy(newTokens + 1), Set.of(), true, ids -> "");
     long t2 = System.nanoTime();
     return ((t2 - t1) - (t1 - t0)) / 1e9;
   }

@@ -6,7 +6,7 @@ import dev.deliberate.data.Message;
 import dev.deliberate.engine.TestModels;
 import dev.deliberate.engine.modelfile.LocalModel;
 import dev.deliberate.engine.sampling.GenerationSettings;
-import dev.deliberate.engine.sampling.Generator;
+import dev.deliberate.engine.sampling.Sampler;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,14 +40,14 @@ class MemoryTest {
           .withEvery(20, 1000, 1000);
       new SftTrainer(warmUp).train(model, examples, examples.subList(0, 4), out.resolve("a"), Map.of(), l -> {});
       GenerationSettings sampling = new GenerationSettings(40, 1.0, 0.9, List.of(), 1);
-      Generator.generate(model, List.of("<|user|>Hi<|end|><|assistant|>", "x"), sampling);
+      Sampler.generate(model, List.of("<|user|>Hi<|end|><|assistant|>", "x"), sampling);
       // Allocators and the Java heap settle during a first long stretch; after it, the resident set stays flat.
       long[] resident = new long[3];
       for (int round = 0; round < 3; round++) {
         new SftTrainer(warmUp.withMaxSteps(150)).train(model, examples, examples.subList(0, 4),
             out.resolve("r" + round), Map.of(), l -> {});
         for (int i = 0; i < 10; i++) {
-          Generator.generate(model, List.of("<|user|>Hi<|end|><|assistant|>", "x"), sampling.withSeed(i));
+          Sampler.generate(model, List.of("<|user|>Hi<|end|><|assistant|>", "x"), sampling.withSeed(i));
         }
         System.gc();
         resident[round] = residentKb();

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.deliberate.BadInputException;
 import dev.deliberate.engine.modelfile.LocalModel;
 import dev.deliberate.engine.modelfile.TextTokenizer;
+import dev.deliberate.engine.network.KvCache;
 import dev.deliberate.engine.network.Llama;
 import dev.deliberate.engine.network.LlamaConfig;
 import dev.deliberate.engine.network.Tensors;
@@ -23,8 +24,8 @@ import java.util.function.Function;
  * the same step; padding is masked out of attention and does not advance rotary positions. Each row draws from
  * its own random stream, seeded by the settings' seed and the row index.
  */
-public final class Generator {
-  private Generator() {}
+public final class Sampler {
+  private Sampler() {}
 
   /** One sampled continuation: its text (stop text removed), ids, and why it ended ("stop" or "length"). */
   public record Output(String text, long[] ids, String finishReason, int promptTokens) {}

@@ -1,4 +1,4 @@
-package dev.deliberate.engine.sampling;
+package dev.deliberate.engine.network;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;

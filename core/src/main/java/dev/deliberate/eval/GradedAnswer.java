@@ -14,7 +14,7 @@ import dev.deliberate.spec.Style;
  * chain of thought and a category.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Sample(
+public record GradedAnswer(
     String id,
     @JsonProperty("answer_id") String answerId,
     String suite,

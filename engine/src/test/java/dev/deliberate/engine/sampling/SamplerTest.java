@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class GeneratorTest {
+class SamplerTest {
   @TempDir static Path dir;
   static LocalModel model;
 
@@ -53,8 +53,8 @@ class GeneratorTest {
   @Test
   void theKvCacheGivesTheSameTokensAsRecomputingThePrefix() {
     List<long[]> prompts = List.of(model.tokenizer().encode("<|user|>What is the capital of France?<|end|>"));
-    var cached = Generator.generateIds(model, prompts, GREEDY, Set.of(), true, model.tokenizer()::decode);
-    var recomputed = Generator.generateIds(model, prompts, GREEDY, Set.of(), false, model.tokenizer()::decode);
+    var cached = Sampler.generateIds(model, prompts, GREEDY, Set.of(), true, model.tokenizer()::decode);
+    var recomputed = Sampler.generateIds(model, prompts, GREEDY, Set.of(), false, model.tokenizer()::decode);
     assertEquals(20, cached.get(0).ids().length);
     assertArrayEquals(recomputed.get(0).ids(), cached.get(0).ids());
   }
@@ -65,9 +65,9 @@ class GeneratorTest {
         model.tokenizer().encode("<|user|>How do I bake bread?<|end|><|assistant|>"),
         model.tokenizer().encode("Hi"),
         model.tokenizer().encode("The spec section says we must refuse."));
-    var batched = Generator.generateIds(model, prompts, GREEDY, Set.of(), true, model.tokenizer()::decode);
+    var batched = Sampler.generateIds(model, prompts, GREEDY, Set.of(), true, model.tokenizer()::decode);
     for (int i = 0; i < prompts.size(); i++) {
-      var alone = Generator.generateIds(model, List.of(prompts.get(i)), GREEDY, Set.of(), true, model.tokenizer()::decode);
+      var alone = Sampler.generateIds(model, List.of(prompts.get(i)), GREEDY, Set.of(), true, model.tokenizer()::decode);
       assertArrayEquals(alone.get(0).ids(), batched.get(i).ids(), "prompt " + i);
     }
   }
@@ -75,18 +75,18 @@ class GeneratorTest {
   @Test
   void theSameSeedGivesTheSameTextAndAnotherSeedAnotherText() {
     GenerationSettings hot = new GenerationSettings(30, 1.5, 1.0, List.of(), 42);
-    var a = Generator.generate(model, List.of("<|user|>Hello<|end|>"), hot);
-    var b = Generator.generate(model, List.of("<|user|>Hello<|end|>"), hot);
-    var c = Generator.generate(model, List.of("<|user|>Hello<|end|>"), hot.withSeed(43));
+    var a = Sampler.generate(model, List.of("<|user|>Hello<|end|>"), hot);
+    var b = Sampler.generate(model, List.of("<|user|>Hello<|end|>"), hot);
+    var c = Sampler.generate(model, List.of("<|user|>Hello<|end|>"), hot.withSeed(43));
     assertEquals(a.get(0).text(), b.get(0).text());
     assertNotEquals(a.get(0).text(), c.get(0).text());
   }
 
   @Test
   void aStopStringEndsTheTextBeforeIt() {
-    var free = Generator.generate(model, List.of("Paris"), GREEDY.withMaxNewTokens(40)).get(0);
+    var free = Sampler.generate(model, List.of("Paris"), GREEDY.withMaxNewTokens(40)).get(0);
     String stop = free.text().substring(5, 7);
-    var stopped = Generator.generate(model, List.of("Paris"),
+    var stopped = Sampler.generate(model, List.of("Paris"),
         new GenerationSettings(40, 0, 1, List.of(stop), 0)).get(0);
     assertEquals("stop", stopped.finishReason());
     assertFalse(stopped.text().contains(stop));
