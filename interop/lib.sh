@@ -19,9 +19,12 @@ SMOLLM2_SHA256="b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53
 
 # verl, whose custom-reward loader check-verl runs from the wheel (not installed: it pins transformers < 5.11).
 VERL_WHEEL="verl==0.9.1"
+# OpenRLHF, whose argument parsers and remote reward client check-openrlhf runs from the wheel (not installed: it
+# pins transformers 5.15, flash-attn, deepspeed and ray).
+OPENRLHF_WHEEL="openrlhf==0.11.2"
 
 # The modules every check may import; a venv where one of them does not import is rebuilt.
-IMPORTS="numpy gguf llama_cpp llama_cpp.server.app openai torch transformers tokenizers safetensors datasets trl"
+IMPORTS="numpy gguf llama_cpp llama_cpp.server.app openai torch transformers tokenizers safetensors datasets trl aiohttp"
 
 # The exit status of a check that was skipped (as automake's test harness uses it).
 SKIPPED=77

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
           + "the command lines and points the RL reward at 'deliberate serve-reward'.",
       "",
       "trl: sft.jsonl (messages), rl.jsonl (prompt, category, expected), reward_trl.py.",
-      "openrlhf: sft.jsonl (prompt, response), rl.jsonl (prompt, label) for --input_key prompt --label_key label.",
+      "openrlhf: sft.jsonl (prompt, response), rl.jsonl (prompt, label) for --data.input_key prompt --data.label_key label.",
       "verl: sft.jsonl (messages), rl.jsonl (data_source, prompt, ability, reward_model, extra_info), reward_verl.py;"
           + " verl reads Parquet: the README gives the one-line conversion.",
       ""

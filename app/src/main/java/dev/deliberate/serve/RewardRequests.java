@@ -60,7 +60,7 @@ final class RewardRequests {
     JsonNode labels = body.get("labels");
     if (labels == null || labels.isNull()) {
       throw new BadInputException("labels: missing; expected one label per query naming its category "
-          + "(an anchor, or {\"category\": ..., \"expected\": ...}); set OpenRLHF's --label_key");
+          + "(an anchor, or {\"category\": ..., \"expected\": ...}); set OpenRLHF's --data.label_key");
     }
     if (!labels.isArray()) {
       throw new BadInputException("labels: expected an array, got " + kind(labels));

@@ -33,8 +33,8 @@ import java.util.Map;
  *       {@code prompt} (messages) and the extra columns {@code category}, {@code expected}, {@code id}, which
  *       GRPOTrainer passes to reward functions by name; {@code reward_trl.py}.
  *   <li>OpenRLHF: {@code sft.jsonl} with {@code prompt} and {@code response} (message lists, for
- *       {@code --input_key prompt --output_key response --apply_chat_template}); {@code rl.jsonl} with {@code prompt}
- *       and {@code label} (for {@code --input_key prompt --label_key label}), the label being the JSON text
+ *       {@code --data.input_key prompt --data.output_key response --data.apply_chat_template}); {@code rl.jsonl} with {@code prompt}
+ *       and {@code label} (for {@code --data.input_key prompt --data.label_key label}), the label being the JSON text
  *       {@code {"category": ..., "expected": ...}} the reward server reads.
  *   <li>verl: {@code sft.jsonl} with {@code messages} (multi-turn SFT); {@code rl.jsonl} with verl's columns
  *       {@code data_source}, {@code prompt}, {@code ability}, {@code reward_model} ({@code style},

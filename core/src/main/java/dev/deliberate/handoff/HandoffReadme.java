@@ -75,25 +75,33 @@ final class HandoffReadme {
       out.append("; `rl.jsonl` has `prompt` (messages) and `label`, the JSON text `{\"category\": ..., \"expected\": ...}`"
           + " that the reward server reads from OpenRLHF's `labels`");
     }
-    out.append(".\n\n## Training\n\nFlag names follow recent OpenRLHF releases; check `--help` of yours.\n\n```\n");
+    out.append(".\n\n## Training\n\nFlag names are OpenRLHF 0.11.2's (dotted since 0.10.2); check `--help` of yours.\n\n```\n");
     out.append("deepspeed --module openrlhf.cli.train_sft \\\n");
-    out.append("  --pretrain BASE_MODEL --dataset ").append(d).append("/sft.jsonl \\\n");
-    out.append("  --input_key prompt --output_key response --apply_chat_template \\\n");
-    out.append("  --max_epochs 1 --learning_rate 5e-6 --train_batch_size 64 --micro_train_batch_size 2 \\\n");
-    out.append("  --zero_stage 2 --save_path ckpt/sft\n");
+    out.append("  --model.model_name_or_path BASE_MODEL --data.dataset ").append(d).append("/sft.jsonl \\\n");
+    out.append("  --data.input_key prompt --data.output_key response --data.apply_chat_template \\\n");
+    out.append("  --train.max_epochs 1 --adam.lr 5e-6 --train.batch_size 64 --train.micro_batch_size 2 \\\n");
+    out.append("  --ds.zero_stage 2 --ckpt.output_dir ckpt/sft\n");
     if (hasRl) {
       out.append("\npython3 -m openrlhf.cli.train_ppo_ray \\\n");
-      out.append("  --pretrain ckpt/sft --remote_rm_url ").append(rewardUrl).append("/reward \\\n");
-      out.append("  --prompt_data ").append(d).append("/rl.jsonl --input_key prompt --label_key label --apply_chat_template \\\n");
-      out.append("  --advantage_estimator group_norm --n_samples_per_prompt 8 --use_kl_loss --init_kl_coef 0.01 \\\n");
-      out.append("  --rollout_batch_size 64 --train_batch_size 256 --micro_rollout_batch_size 8 --micro_train_batch_size 4 \\\n");
-      out.append("  --prompt_max_len 1024 --generate_max_len 2048 --actor_learning_rate 1e-6 --save_path ckpt/rl\n");
+      out.append("  --actor.model_name_or_path ckpt/sft --reward.remote_url ").append(rewardUrl).append("/reward \\\n");
+      out.append("  --data.prompt_dataset ").append(d)
+          .append("/rl.jsonl --data.input_key prompt --data.label_key label --data.apply_chat_template \\\n");
+      out.append("  --algo.advantage.estimator group_norm --rollout.n_samples_per_prompt 8 --algo.kl.use_loss "
+          + "--algo.kl.init_coef 0.01 \\\n");
+      out.append("  --rollout.batch_size 64 --train.batch_size 256 --rollout.micro_batch_size 8 "
+          + "--train.micro_batch_size 4 \\\n");
+      out.append("  --data.max_len 3072 --rollout.max_new_tokens 2048 --actor.adam.lr 1e-6 --ckpt.output_dir ckpt/rl\n");
     }
     out.append("```\n");
     if (hasRl) {
-      out.append("\nOpenRLHF posts `{\"query\", \"prompts\", \"labels\"}` and sends no authorization header: run the server "
-          + "without `--api-key-env` on a private address, or point `--remote_rm_url` at a Python reward file that adds "
-          + "the header. `extra_logs` carries the judge's criteria per sample, so they appear in OpenRLHF's logs.\n");
+      out.append("\nOpenRLHF posts `{\"query\", \"prompts\", \"labels\"}`, one sample per request, and sends no "
+          + "authorization header: run the server without `--api-key-env` on a private address, or point "
+          + "`--reward.remote_url` at a Python reward file (`reward_func(queries, prompts, labels)`) that adds the header. "
+          + "Without `--data.label_key` every label is `\"\"` and the server classifies the prompt (the reference judge "
+          + "gives such prompts a neutral 0.5). A request that fails (server down, HTTP 400 or 502) is tried 5 times, "
+          + "a second apart; then OpenRLHF logs it at INFO level and leaves that sample's reward `None`, and "
+          + "training goes on: watch the server's log and OpenRLHF's `Failed to fetch reward` lines. `extra_logs` carries the "
+          + "judge's criteria per sample, so they appear in OpenRLHF's logs.\n");
     }
   }
 

@@ -93,9 +93,9 @@ class HandoffExportTest {
     assertEquals("{\"category\":\"violence\",\"expected\":\"refuse\"}", rl.get(0).get("label").asText());
     assertEquals("{\"category\":\"self-harm\"}", rl.get(1).get("label").asText());
     String readme = Files.readString(out.resolve("README.md"));
-    assertTrue(readme.contains("--remote_rm_url " + URL + "/reward"));
-    assertTrue(readme.contains("--input_key prompt --label_key label --apply_chat_template"));
-    assertTrue(readme.contains("--input_key prompt --output_key response --apply_chat_template"));
+    assertTrue(readme.contains("--reward.remote_url " + URL + "/reward"));
+    assertTrue(readme.contains("--data.input_key prompt --data.label_key label --data.apply_chat_template"));
+    assertTrue(readme.contains("--data.input_key prompt --data.output_key response --data.apply_chat_template"));
     assertFalse(Files.exists(out.resolve("reward_trl.py")));
   }
 

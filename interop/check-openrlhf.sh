@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# OpenRLHF's own code on `handoff export --format openrlhf` (openrlhf_driver.py drives it). OpenRLHF 0.11.2 pins
+# transformers 5.15, flash-attn, deepspeed and ray, so it is not installed: its PyPI wheel is unpacked and run from
+# there. Its argument parsers (train_sft, train_ppo_ray) read the README's command lines: every flag must be one of
+# theirs, and the keys the flags name must be in the exported files. Its remote reward client
+# (SingleTurnAgentExecutor, with aiohttp from the venv) posts labelled, unlabelled ("") and mixed batches from
+# rl.jsonl to a running `deliberate serve-reward --judge reference`: the rewards must be the server's own /score for
+# the same items, labelled ones must rank as expected and unlabelled ones get the reference judge's neutral 0.5.
+# A refused request (unknown category) shows what OpenRLHF does with a failed reward. Under a minute.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+require_interop check-openrlhf
+deliberate="$PROJECT_DIR/deliberate"
+work="$(mktemp -d)"
+reward_pid=""
+cleanup() {
+  [ -n "$reward_pid" ] && kill "$reward_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$VENV_PYTHON" -m pip download --disable-pip-version-check --no-input -q --no-deps -d "$work/wheel" "$OPENRLHF_WHEEL" \
+  >"$work/pip.log" 2>&1 || { tail -n 5 "$work/pip.log" >&2; echo "error: check-openrlhf: pip download $OPENRLHF_WHEEL failed" >&2; exit 1; }
+"$VENV_PYTHON" -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' "$work"/wheel/*.whl "$work/wheel/x"
+openrlhf="$(dirname "$(find "$work/wheel/x" -path '*/openrlhf/__init__.py' | head -n 1)")/.."
+[ -f "$openrlhf/openrlhf/utils/agent.py" ] || { echo "error: check-openrlhf: no openrlhf/utils/agent.py in the wheel" >&2; exit 1; }
+
+start_serve_reward "$work"
+"$deliberate" handoff export --format openrlhf --sft "$INTEROP_DIR/handoff/sft.jsonl" \
+  --rl-prompts "$INTEROP_DIR/handoff/rl-prompts.jsonl" --out "$work/export" --reward-url "$reward_url" \
+  --spec "$PROJECT_DIR/specs/default.md" >/dev/null
+
+"$VENV_PYTHON" "$INTEROP_DIR/openrlhf_driver.py" flags "$openrlhf" "$work/export" "$reward_url" "$work/flags.json" >"$work/flags.log"
+"$VENV_PYTHON" - "$work/flags.json" <<'PY'
+import json, sys
+for c in json.load(open(sys.argv[1]))["commands"]:
+    print(f"check-openrlhf: {c['module']}: {c['flags']} flags parsed by OpenRLHF 0.11.2's own parser; "
+          f"{c['file']} has {' and '.join(c['keys'])} in all {c['rows']} rows")
+PY
+
+"$VENV_PYTHON" "$INTEROP_DIR/openrlhf_driver.py" reward "$openrlhf" "$work/export" "$reward_url" "$work/rewards.json" >"$work/rewards.log"
+"$VENV_PYTHON" - "$work/rewards.json" "$reward_url" "$work/export/rl.jsonl" <<'PY'
+import json, sys, urllib.request
+got = json.load(open(sys.argv[1]))
+rows = [json.loads(l) for l in open(sys.argv[3])]
+
+def served(labels):
+    items = []
+    for row, response, label in zip(rows, got["responses"], labels):
+        named = json.loads(label) if label else {"category": ""}
+        items.append({"prompt": row["prompt"], "response": response, "category": named["category"],
+                      "expected": named.get("expected")})
+    request = urllib.request.Request(sys.argv[2] + "/score", data=json.dumps({"items": items}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    return json.load(urllib.request.urlopen(request, timeout=120))["scores"]
+
+ok = True
+for name in ("labelled", "unlabelled", "mixed"):
+    run = got[name]
+    expected = served(run["labels"])
+    unlabelled = [0 if label else 1 for label in run["labels"]]
+    same = (run["rewards"] == expected and run["scores"] == expected and run["batch"]["rewards"] == expected
+            and run["unlabelled"] == unlabelled and run["batch"]["extra_logs"]["unlabelled"] == unlabelled)
+    print(f"check-openrlhf: {name}: OpenRLHF's client got {run['rewards']} (one per request) and "
+          f"{run['batch']['rewards']} (one batch); /score: {expected}")
+    ok &= same
+labelled, unlabelled = got["labelled"]["rewards"], got["unlabelled"]["rewards"]
+ranks = labelled[1] > labelled[2] and labelled[0] > labelled[3]
+neutral = all(r == 0.5 for r in unlabelled)
+mixed = got["mixed"]["rewards"]
+ok &= ranks and neutral and mixed[0::2] == labelled[0::2] and mixed[1::2] == unlabelled[1::2]
+refused = got["refused"]
+tried = sum("Request error" in line for line in refused.get("logged", []))
+print(f"check-openrlhf: a refused request: {tried} attempts logged at INFO, then {refused['raised']!r}")
+ok &= refused["raised"] is not None and tried == 5 and all(l.startswith("INFO") for l in refused["logged"])
+print("check-openrlhf: " + ("the rewards are the server's, labelled ones rank as expected, unlabelled ones are 0.5"
+                            if ok else "MISMATCH"))
+sys.exit(0 if ok else 1)
+PY
+echo "check-openrlhf: passed"
