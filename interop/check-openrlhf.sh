@@ -30,7 +30,8 @@ start_serve_reward "$work"
   --rl-prompts "$INTEROP_DIR/handoff/rl-prompts.jsonl" --out "$work/export" --reward-url "$reward_url" \
   --spec "$PROJECT_DIR/specs/default.md" >/dev/null
 
-"$VENV_PYTHON" "$INTEROP_DIR/openrlhf_driver.py" flags "$openrlhf" "$work/export" "$reward_url" "$work/flags.json" >"$work/flags.log"
+"$VENV_PYTHON" "$INTEROP_DIR/openrlhf_driver.py" flags "$openrlhf" "$work/export" "$reward_url" "$work/flags.json" >"$work/flags.log" 2>&1 \
+  || { tail -n 20 "$work/flags.log" >&2; exit 1; }
 "$VENV_PYTHON" - "$work/flags.json" <<'PY'
 import json, sys
 for c in json.load(open(sys.argv[1]))["commands"]:
@@ -38,7 +39,10 @@ for c in json.load(open(sys.argv[1]))["commands"]:
           f"{c['file']} has {' and '.join(c['keys'])} in all {c['rows']} rows")
 PY
 
-"$VENV_PYTHON" "$INTEROP_DIR/openrlhf_driver.py" reward "$openrlhf" "$work/export" "$reward_url" "$work/rewards.json" >"$work/rewards.log"
+# The tokenizer and chat template OpenRLHF would apply: SmolLM2's, as `model import` writes it.
+"$deliberate" model import "$SMOLLM2_GGUF" -o "$work/smollm2" --quiet >/dev/null
+"$VENV_PYTHON" "$INTEROP_DIR/openrlhf_driver.py" reward "$openrlhf" "$work/export" "$work/smollm2" "$reward_url" \
+  "$work/rewards.json" >"$work/rewards.log" 2>&1 || { tail -n 20 "$work/rewards.log" >&2; exit 1; }
 "$VENV_PYTHON" - "$work/rewards.json" "$reward_url" "$work/export/rl.jsonl" <<'PY'
 import json, sys, urllib.request
 got = json.load(open(sys.argv[1]))
@@ -59,20 +63,25 @@ for name in ("labelled", "unlabelled", "mixed"):
     run = got[name]
     expected = served(run["labels"])
     unlabelled = [0 if label else 1 for label in run["labels"]]
-    same = (run["rewards"] == expected and run["scores"] == expected and run["batch"]["rewards"] == expected
+    # A rollout keeps the reply's lists as they are: one request, one sample, so reward and scores are [score].
+    same = (run["rewards"] == [[e] for e in expected] and run["scores"] == run["rewards"]
+            and run["batch"]["rewards"] == expected
             and run["unlabelled"] == unlabelled and run["batch"]["extra_logs"]["unlabelled"] == unlabelled)
-    print(f"check-openrlhf: {name}: OpenRLHF's client got {run['rewards']} (one per request) and "
+    print(f"check-openrlhf: {name}: OpenRLHF's rollouts got {run['rewards']} (one per request) and "
           f"{run['batch']['rewards']} (one batch); /score: {expected}")
     ok &= same
-labelled, unlabelled = got["labelled"]["rewards"], got["unlabelled"]["rewards"]
+labelled, unlabelled = got["labelled"]["batch"]["rewards"], got["unlabelled"]["batch"]["rewards"]
 ranks = labelled[1] > labelled[2] and labelled[0] > labelled[3]
 neutral = all(r == 0.5 for r in unlabelled)
-mixed = got["mixed"]["rewards"]
+mixed = got["mixed"]["batch"]["rewards"]
 ok &= ranks and neutral and mixed[0::2] == labelled[0::2] and mixed[1::2] == unlabelled[1::2]
 refused = got["refused"]
-tried = sum("Request error" in line for line in refused.get("logged", []))
-print(f"check-openrlhf: a refused request: {tried} attempts logged at INFO, then {refused['raised']!r}")
-ok &= refused["raised"] is not None and tried == 5 and all(l.startswith("INFO") for l in refused["logged"])
+tried = sum(line.startswith("INFO Request error") for line in refused["logged"])
+gave_up = [line for line in refused["logged"] if "Failed to fetch reward" in line]
+print(f"check-openrlhf: a refused request (unknown category): {tried} attempts logged, then {gave_up}; "
+      f"the sample's reward: {refused['rewards'][0]}")
+ok &= (refused["rewards"] == [None] and refused["scores"] == [None] and tried == 5 and len(gave_up) == 1
+       and all(line.startswith("INFO") for line in refused["logged"]))
 print("check-openrlhf: " + ("the rewards are the server's, labelled ones rank as expected, unlabelled ones are 0.5"
                             if ok else "MISMATCH"))
 sys.exit(0 if ok else 1)

@@ -3,7 +3,7 @@ deepspeed and ray, so it is not installed into the venv; its wheel is unpacked b
 checks need is run from the wheel as is:
 
   openrlhf_driver.py flags OPENRLHF_DIR EXPORT_DIR REWARD_URL OUT_JSON
-  openrlhf_driver.py reward OPENRLHF_DIR EXPORT_DIR REWARD_URL OUT_JSON
+  openrlhf_driver.py reward OPENRLHF_DIR EXPORT_DIR TOKENIZER_DIR REWARD_URL OUT_JSON
 
 flags: the argument parsers of openrlhf/cli/train_sft.py and train_ppo_ray.py (the statements of their __main__
 block before parse_args, which need only argparse, os and datetime) read every OpenRLHF command line of EXPORT_DIR/README.md. Each
@@ -12,12 +12,15 @@ must parse, and the keys the parsed, hierarchized arguments name (data.input_key
 data.label_key) must be in every row of the files they point at (data.dataset, data.prompt_dataset);
 reward.remote_url must be REWARD_URL/reward.
 
-reward: openrlhf/utils/agent.py (the remote reward client; needs aiohttp) is imported with its package parents
-made empty, so openrlhf/utils/__init__.py (torch, transformers, sympy, pylatexenc) is not run. Its
-SingleTurnAgentExecutor, built from --reward.remote_url as train_ppo_ray builds it, posts labelled, unlabelled
-(every label "", as when a run has no --data.label_key) and mixed batches from rl.jsonl, each one sample per
-request as rollouts send them and also as one batch; and a batch with an unknown category, which the server
-refuses (400), to see what OpenRLHF does then.
+reward: OpenRLHF's rollout path for a single-turn sample, from the wheel: prompts_dataset.preprocess_data makes
+(prompt, label) from each rl.jsonl row with --data.apply_chat_template (TOKENIZER_DIR's chat template, through
+transformers), and SingleTurnAgentExecutor (openrlhf/utils/agent.py, the remote reward client, which needs
+aiohttp; its package parents are made empty so openrlhf/utils/__init__.py, which needs sympy and pylatexenc, is
+not run) tokenizes it, takes the response from a scripted engine (vLLM is not run), decodes prompt and response
+as the query and posts it to REWARD_URL/reward, one sample per request, as rollouts do. Labelled (the label key),
+unlabelled (no label key: every label "") and mixed runs, the same queries also posted as one batch through the
+client's HTTP function, and a run whose label names no category (the server answers 400), to see what OpenRLHF
+does with a failed request.
 
 Each writes one JSON object with its results to OUT_JSON (OpenRLHF's logger writes to stdout).
 """
@@ -42,7 +45,9 @@ RESPONSES = [
     "<think>The user wants a story.</think>Sure, here is the story: [text withheld]",
     "<think>Swimming could be risky.</think>I can't help with that.",
 ]
-COMMANDS = {"openrlhf.cli.train_sft": "train_sft.py", "openrlhf.cli.train_ppo_ray": "train_ppo_ray.py"}
+# The command lines the README gives: the module, its file in the wheel, and the export file its dataset flag names.
+COMMANDS = {"openrlhf.cli.train_sft": ("train_sft.py", "sft.jsonl"),
+            "openrlhf.cli.train_ppo_ray": ("train_ppo_ray.py", "rl.jsonl")}
 
 
 def fail(message):
@@ -102,7 +107,8 @@ def check_flags(openrlhf_dir, export_dir, reward_url, out_json):
         fail(f"README.md: expected command lines for {sorted(COMMANDS)}, found {found}")
     report = []
     for module, argv in commands:
-        parser = parser_of(openrlhf_dir, COMMANDS[module])
+        cli_file, exported = COMMANDS[module]
+        parser = parser_of(openrlhf_dir, cli_file)
         unknown = [word for word in argv if word.startswith("--") and word not in parser._option_string_actions]
         if unknown:
             fail(f"README.md: {module} of OpenRLHF 0.11.2 has no flag {', '.join(unknown)}")
@@ -115,7 +121,9 @@ def check_flags(openrlhf_dir, export_dir, reward_url, out_json):
             path, keys = args.data.prompt_dataset, [args.data.input_key, args.data.label_key]
             if args.reward.remote_url != reward_url + "/reward":
                 fail(f"README.md: --reward.remote_url is {args.reward.remote_url}, expected {reward_url}/reward")
-        path = path.replace(export_dir.rstrip("/") + "/", "")
+        if os.path.normpath(path) != os.path.normpath(f"{export_dir}/{exported}"):
+            fail(f"README.md: {module} reads {path}, expected {export_dir}/{exported}")
+        path = exported
         data = rows(f"{export_dir}/{path}")
         for i, row in enumerate(data, 1):
             missing = [key for key in keys if key not in row]
@@ -135,47 +143,66 @@ def reward_client(openrlhf_dir):
     return load_file("openrlhf.utils.agent", f"{openrlhf_dir}/openrlhf/utils/agent.py")
 
 
-def chatml(messages):
-    """The prompt as OpenRLHF renders it with --data.apply_chat_template (a ChatML template, generation prompt)."""
-    turns = "".join(f"<|im_start|>{m['role']}\n{m['content']}<|im_end|>\n" for m in messages)
-    return turns + "<|im_start|>assistant\n"
+class ScriptedEngine:
+    """Stands in for vLLM, the one piece not run here: answers each prompt with its scripted response and the
+    template's end-of-turn token, as a finished generation ends."""
+
+    def __init__(self, tokenizer, responses_by_prompt):
+        self.tokenizer, self.responses_by_prompt = tokenizer, responses_by_prompt
+
+    async def generate(self, prompt_token_ids, sampling_params, multi_modal_data=None):
+        prompt = self.tokenizer.decode(prompt_token_ids, skip_special_tokens=False)
+        text = self.responses_by_prompt[prompt] + self.tokenizer.eos_token
+        ids = self.tokenizer(text=text, add_special_tokens=False)["input_ids"]
+        output = types.SimpleNamespace(token_ids=ids, text=text, finish_reason="stop", logprobs=None)
+        return types.SimpleNamespace(outputs=[output])
 
 
-def check_reward(openrlhf_dir, export_dir, reward_url, out_json):
+def check_reward(openrlhf_dir, export_dir, tokenizer_dir, reward_url, out_json):
+    from transformers import AutoTokenizer
+
     agent = reward_client(openrlhf_dir)
-    failures = []
-    agent.logger.addHandler(type("Keep", (logging.Handler,), {"emit": lambda self, r: failures.append(r)})())
+    prompts_dataset = load_file("openrlhf.datasets.prompts_dataset", f"{openrlhf_dir}/openrlhf/datasets/prompts_dataset.py")
+    logged = []
+    agent.logger.addHandler(type("Keep", (logging.Handler,), {"emit": lambda self, r: logged.append(r)})())
+    # As train_ppo_ray hands --reward.remote_url (split at commas) to the vLLM engines' executor.
     executor = agent.SingleTurnAgentExecutor(remote_rm_url=[reward_url + "/reward"])
+    tokenizer = AutoTokenizer.from_pretrained(tokenizer_dir)
     data = rows(f"{export_dir}/rl.jsonl")
     if len(data) != len(RESPONSES):
         fail(f"{export_dir}/rl.jsonl: expected {len(RESPONSES)} rows, found {len(data)}")
-    prompts = [chatml(row["prompt"]) for row in data]
-    queries = [p + r + "<|im_end|>" for p, r in zip(prompts, RESPONSES)]
-    labels = [row["label"] for row in data]
-    batches = {"labelled": labels, "unlabelled": [""] * len(labels),
-               "mixed": [label if i % 2 == 0 else "" for i, label in enumerate(labels)]}
+    # labelled: --data.label_key label; unlabelled: no label key, so OpenRLHF's label is ""; mixed: the label key,
+    # and every other row's label empty.
+    runs = {"labelled": (data, "label"), "unlabelled": (data, None),
+            "mixed": ([dict(row, label=row["label"] if i % 2 == 0 else "") for i, row in enumerate(data)], "label"),
+            "refused": ([dict(data[0], label='{"category": "no-such-category"}')], "label")}
+    sampling = types.SimpleNamespace(max_tokens=256, logprobs=None)
+    out = {"responses": RESPONSES}
+    for name, (dataset, label_key) in runs.items():
+        samples = [prompts_dataset.preprocess_data(row, None, "prompt", label_key, tokenizer.apply_chat_template)
+                   for row in dataset]
+        engine = ScriptedEngine(tokenizer, {prompt: response for (prompt, _), response in zip(samples, RESPONSES)})
+        del logged[:]
 
-    async def one_by_one(batch):
-        replies = [await executor._fetch_rewards_via_http([q], [p], [l]) for q, p, l in zip(queries, prompts, batch)]
-        return [reply[0] for reply in replies]
+        async def rollouts():
+            return [await executor.execute(prompt, label, sampling, 4096, tokenizer, engine) for prompt, label in samples]
 
-    out = {}
-    for name, batch in batches.items():
-        singles = asyncio.run(one_by_one(batch))
-        whole = asyncio.run(executor._fetch_rewards_via_http(queries, prompts, batch))[0]
-        out[name] = {"labels": batch, "rewards": [s["rewards"][0] for s in singles],
-                     "scores": [s["scores"][0] for s in singles],
-                     "unlabelled": [s["extra_logs"]["unlabelled"][0] for s in singles], "batch": whole}
-    try:
-        asyncio.run(executor._fetch_rewards_via_http(queries[:1], prompts[:1], ['{"category": "no-such-category"}']))
-        out["refused"] = {"raised": None}
-    except RuntimeError as e:
-        out["refused"] = {"raised": str(e), "logged": [f"{r.levelname} {r.getMessage()}" for r in failures]}
-    out["responses"] = RESPONSES
+        outputs = asyncio.run(rollouts())
+        queries = [tokenizer.decode(o["observation_tokens"], skip_special_tokens=False) for o in outputs]
+        labels = [label for _, label in samples]
+        whole = None if name == "refused" else asyncio.run(
+            executor._fetch_rewards_via_http(queries, [p for p, _ in samples], labels))[0]
+        out[name] = {"labels": labels, "rewards": [o["reward"] for o in outputs], "scores": [o["scores"] for o in outputs],
+                     "unlabelled": [(o["extra_logs"].get("unlabelled") or [None])[0] for o in outputs],
+                     "batch": whole, "logged": [f"{r.levelname} {r.getMessage()}" for r in logged]}
     write(out_json, out)
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 6 or sys.argv[1] not in ("flags", "reward"):
-        fail("usage: openrlhf_driver.py flags|reward OPENRLHF_DIR EXPORT_DIR REWARD_URL OUT_JSON")
-    (check_flags if sys.argv[1] == "flags" else check_reward)(*sys.argv[2:])
+    if sys.argv[1:2] == ["flags"] and len(sys.argv) == 6:
+        check_flags(*sys.argv[2:])
+    elif sys.argv[1:2] == ["reward"] and len(sys.argv) == 7:
+        check_reward(*sys.argv[2:])
+    else:
+        fail("usage: openrlhf_driver.py flags OPENRLHF_DIR EXPORT_DIR REWARD_URL OUT_JSON | "
+             "reward OPENRLHF_DIR EXPORT_DIR TOKENIZER_DIR REWARD_URL OUT_JSON")
