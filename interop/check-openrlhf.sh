@@ -2,11 +2,13 @@
 # OpenRLHF's own code on `handoff export --format openrlhf` (openrlhf_driver.py drives it). OpenRLHF 0.11.2 pins
 # transformers 5.15, flash-attn, deepspeed and ray, so it is not installed: its PyPI wheel is unpacked and run from
 # there. Its argument parsers (train_sft, train_ppo_ray) read the README's command lines: every flag must be one of
-# theirs, and the keys the flags name must be in the exported files. Its remote reward client
-# (SingleTurnAgentExecutor, with aiohttp from the venv) posts labelled, unlabelled ("") and mixed batches from
-# rl.jsonl to a running `deliberate serve-reward --judge reference`: the rewards must be the server's own /score for
-# the same items, labelled ones must rank as expected and unlabelled ones get the reference judge's neutral 0.5.
-# A refused request (unknown category) shows what OpenRLHF does with a failed reward. Under a minute.
+# theirs, and the keys the flags name must be in the exported files. Its single-turn rollout path
+# (prompts_dataset.preprocess_data with SmolLM2's chat template, then SingleTurnAgentExecutor.execute, with aiohttp
+# from the venv and a scripted engine in place of vLLM) posts labelled, unlabelled ("") and mixed rows of rl.jsonl,
+# one sample per request, to a running `deliberate serve-reward --judge reference`, and its HTTP function posts the
+# same queries as one batch: the rewards must be the server's own /score for the same items, labelled ones must rank
+# as expected and unlabelled ones get the reference judge's neutral 0.5. A refused request (unknown category) must
+# end as OpenRLHF's silent failure: 5 tries logged at INFO, then a None reward. Under a minute.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 require_interop check-openrlhf

@@ -6,9 +6,9 @@ checks need is run from the wheel as is:
   openrlhf_driver.py reward OPENRLHF_DIR EXPORT_DIR TOKENIZER_DIR REWARD_URL OUT_JSON
 
 flags: the argument parsers of openrlhf/cli/train_sft.py and train_ppo_ray.py (the statements of their __main__
-block before parse_args, which need only argparse, os and datetime) read every OpenRLHF command line of EXPORT_DIR/README.md. Each
-flag must be one of the parser's own option strings, spelt out (argparse would accept an abbreviation), the line
-must parse, and the keys the parsed, hierarchized arguments name (data.input_key, data.output_key,
+block before parse_args, which need only argparse, os and datetime) read every OpenRLHF command line of
+EXPORT_DIR/README.md. Each flag must be one of the parser's own option strings, spelt out (argparse would accept
+an abbreviation), the line must parse, and the keys the parsed, hierarchized arguments name (data.input_key, data.output_key,
 data.label_key) must be in every row of the files they point at (data.dataset, data.prompt_dataset);
 reward.remote_url must be REWARD_URL/reward.
 
