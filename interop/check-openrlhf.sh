@@ -21,10 +21,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$VENV_PYTHON" -m pip download --disable-pip-version-check --no-input -q --no-deps -d "$work/wheel" "$OPENRLHF_WHEEL" \
-  >"$work/pip.log" 2>&1 || { tail -n 5 "$work/pip.log" >&2; echo "error: check-openrlhf: pip download $OPENRLHF_WHEEL failed" >&2; exit 1; }
-"$VENV_PYTHON" -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' "$work"/wheel/*.whl "$work/wheel/x"
-openrlhf="$(dirname "$(find "$work/wheel/x" -path '*/openrlhf/__init__.py' | head -n 1)")/.."
+unpack_wheel check-openrlhf "$OPENRLHF_WHEEL" "$work/wheel"
+openrlhf="$(dirname "$(find "$work/wheel" -path '*/openrlhf/__init__.py' | head -n 1)")/.."
 [ -f "$openrlhf/openrlhf/utils/agent.py" ] || { echo "error: check-openrlhf: no openrlhf/utils/agent.py in the wheel" >&2; exit 1; }
 
 start_serve_reward "$work"

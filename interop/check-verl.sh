@@ -18,9 +18,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$VENV_PYTHON" -m pip download --disable-pip-version-check --no-input -q --no-deps -d "$work/wheel" "$VERL_WHEEL" \
-  >"$work/pip.log" 2>&1 || { tail -n 5 "$work/pip.log" >&2; echo "error: check-verl: pip download $VERL_WHEEL failed" >&2; exit 1; }
-"$VENV_PYTHON" -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' "$work"/wheel/*.whl "$work/verl"
+unpack_wheel check-verl "$VERL_WHEEL" "$work/verl"
 
 start_serve_reward "$work"
 "$deliberate" handoff export --format verl --sft "$INTEROP_DIR/handoff/sft.jsonl" \

@@ -54,6 +54,23 @@ require_interop() {
   exit "$SKIPPED"
 }
 
+# unpack_wheel CHECK PIN DIR: downloads the pinned wheel (no dependencies) and unpacks it into DIR, for a tool whose
+# pins conflict with ours: the check runs the tool's own code from it without installing it.
+unpack_wheel() {
+  local check="$1" pin="$2" dir="$3" log
+  log="$(mktemp)"
+  if ! "$VENV_PYTHON" -m pip download --disable-pip-version-check --no-input -q --no-deps -d "$dir.download" "$pin" \
+      >"$log" 2>&1; then
+    tail -n 5 "$log" >&2
+    rm -f "$log"
+    echo "error: $check: pip download $pin failed" >&2
+    return 1
+  fi
+  rm -f "$log"
+  "$VENV_PYTHON" -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' "$dir.download"/*.whl "$dir"
+  rm -rf "$dir.download"
+}
+
 # Starts `deliberate serve-reward --judge reference` on a free loopback port, its output in DIR/serve.out and
 # DIR/serve.err (one line per request: '/score: N items, mean reward R'); sets reward_url and reward_pid. The
 # caller stops it (kill "$reward_pid") when it is done.
