@@ -13,13 +13,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 require_interop check-openrlhf
 deliberate="$PROJECT_DIR/deliberate"
-work="$(mktemp -d)"
-reward_pid=""
-cleanup() {
-  [ -n "$reward_pid" ] && kill "$reward_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+make_workdir
 
 unpack_wheel check-openrlhf "$OPENRLHF_WHEEL" "$work/wheel"
 openrlhf="$(dirname "$(find "$work/wheel" -path '*/openrlhf/__init__.py' | head -n 1)")/.."

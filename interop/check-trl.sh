@@ -18,13 +18,7 @@ export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 export HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 TRANSFORMERS_OFFLINE=1 TOKENIZERS_PARALLELISM=false
 deliberate="$PROJECT_DIR/deliberate"
 python=("$VENV_PYTHON")
-work="$(mktemp -d)"
-reward_pid=""
-cleanup() {
-  [ -n "$reward_pid" ] && kill "$reward_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+make_workdir
 failed=0
 fail() {
   echo "check-trl: $*: FAILED" >&2

@@ -54,6 +54,14 @@ require_interop() {
   exit "$SKIPPED"
 }
 
+# Makes the check's scratch directory ($work) and, on exit, stops the reward server start_serve_reward started
+# (if any) and removes the directory.
+make_workdir() {
+  work="$(mktemp -d)"
+  reward_pid=""
+  trap '[ -n "$reward_pid" ] && kill "$reward_pid" 2>/dev/null; rm -rf "$work"' EXIT
+}
+
 # unpack_wheel CHECK PIN DIR: downloads the pinned wheel (no dependencies) and unpacks it into DIR, for a tool whose
 # pins conflict with ours: the check runs the tool's own code from it without installing it.
 unpack_wheel() {
