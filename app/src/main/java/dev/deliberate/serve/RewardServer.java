@@ -1,20 +1,12 @@
 package dev.deliberate.serve;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.deliberate.BadInputException;
-import dev.deliberate.io.Json;
 import dev.deliberate.judge.RefusalClass;
 import dev.deliberate.spec.Category;
 import dev.deliberate.spec.Spec;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -22,17 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -105,21 +88,16 @@ public final class RewardServer implements AutoCloseable {
     }
   }
 
-  /** Marks the threads that only turn requests away; set for the whole life of those threads. */
-  private static final ThreadLocal<Boolean> OVERFLOW = ThreadLocal.withInitial(() -> false);
-
   private final RewardScorer scorer;
   private final Spec spec;
   private final Options options;
   private final Consumer<String> log;
   private final RewardRequests requests;
   private final byte[] apiKey;
-  private final HttpServer server;
-  private final ThreadPoolExecutor workers;
-  private final ExecutorService overflow;
   private final ExecutorService judgePool;
+  private BoundedHttpServer server;
 
-  private RewardServer(RewardScorer scorer, Spec spec, Options options, Consumer<String> log) throws IOException {
+  private RewardServer(RewardScorer scorer, Spec spec, Options options, Consumer<String> log) {
     this.scorer = scorer;
     this.spec = spec;
     this.options = options;
@@ -127,50 +105,38 @@ public final class RewardServer implements AutoCloseable {
     Set<String> anchors = new LinkedHashSet<>();
     spec.categories().forEach(c -> anchors.add(c.anchor()));
     this.requests = new RewardRequests(anchors);
-    this.apiKey = options.apiKey() == null ? null : options.apiKey().getBytes(StandardCharsets.UTF_8);
-    BlockingQueue<Runnable> waiting = options.queue() == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(options.queue());
-    this.workers = new ThreadPoolExecutor(options.concurrency(), options.concurrency(), 0, TimeUnit.SECONDS, waiting,
-        daemons("reward-http-"));
-    this.overflow = Executors.newSingleThreadExecutor(daemons("reward-busy-"));
-    this.judgePool = Executors.newFixedThreadPool(options.concurrency(), daemons("reward-judge-"));
-    this.server = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 0);
-    server.createContext("/", this::handle);
-    server.setExecutor(this::dispatch);
+    this.apiKey = Exchanges.token(options.apiKey());
+    this.judgePool = Executors.newFixedThreadPool(options.concurrency(), BoundedHttpServer.daemons("reward-judge-"));
   }
 
   /** Binds and starts serving; {@link #close()} stops. */
   public static RewardServer start(RewardScorer scorer, Spec spec, Options options, Consumer<String> log) throws IOException {
     RewardServer s = new RewardServer(scorer, spec, options, log);
-    s.server.start();
+    s.server = BoundedHttpServer.start(options.host(), options.port(), options.concurrency(), options.queue(), "reward",
+        s::handle, s::busy);
     return s;
   }
 
   /** The port actually bound (useful with port 0). */
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   public String url() {
-    return "http://" + options.host() + ":" + port();
+    return server.url();
   }
 
   @Override
   public void close() {
-    server.stop(0);
-    workers.shutdownNow();
-    overflow.shutdownNow();
+    server.close();
     judgePool.shutdownNow();
   }
 
-  /** Hands each exchange to a worker, or to the thread that answers 503 when workers and queue are full. */
-  private void dispatch(Runnable exchange) {
-    try {
-      workers.execute(exchange);
-    } catch (RejectedExecutionException full) {
-      overflow.execute(() -> {
-        OVERFLOW.set(true);
-        exchange.run();
-      });
+  private void busy(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      exchange.getResponseHeaders().set("Retry-After", "1");
+      send(exchange, 503, error("busy: " + options.concurrency() + " requests in progress and " + options.queue()
+          + " waiting; retry shortly"));
     }
   }
 
@@ -178,12 +144,6 @@ public final class RewardServer implements AutoCloseable {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
       String method = exchange.getRequestMethod();
-      if (OVERFLOW.get()) {
-        exchange.getResponseHeaders().set("Retry-After", "1");
-        send(exchange, 503, error("busy: " + options.concurrency() + " requests in progress and " + options.queue()
-            + " waiting; retry shortly"));
-        return;
-      }
       try {
         switch (path) {
           case "/health" -> {
@@ -204,7 +164,7 @@ public final class RewardServer implements AutoCloseable {
         }
       } catch (BadInputException e) {
         send(exchange, 400, error(e.getMessage()));
-      } catch (TooLarge e) {
+      } catch (Exchanges.TooLarge e) {
         send(exchange, 413, error(e.getMessage()));
       } catch (RewardScorer.JudgeCallFailed e) {
         log.accept(path + ": " + e.getMessage());
@@ -217,10 +177,10 @@ public final class RewardServer implements AutoCloseable {
   }
 
   private void post(HttpExchange exchange, String path) throws IOException {
-    JsonNode body = RewardRequests.parse(readBody(exchange));
+    JsonNode body = RewardRequests.parse(Exchanges.readBody(exchange, options.maxBodyBytes()));
     List<RewardItem> items = path.equals("/reward") ? requests.openRlhf(body) : requests.score(body);
     if (items.size() > options.maxBatch()) {
-      throw new TooLarge("batch of " + items.size() + " items is over the limit of " + options.maxBatch()
+      throw new Exchanges.TooLarge("batch of " + items.size() + " items is over the limit of " + options.maxBatch()
           + " (--max-batch); send smaller batches");
     }
     List<RewardScorer.Scored> scored = scorer.scoreAll(items, judgePool);
@@ -232,44 +192,12 @@ public final class RewardServer implements AutoCloseable {
     send(exchange, 200, reply);
   }
 
-  private byte[] readBody(HttpExchange exchange) throws IOException {
-    String declared = exchange.getRequestHeaders().getFirst("Content-Length");
-    if (declared != null) {
-      try {
-        if (Long.parseLong(declared.strip()) > options.maxBodyBytes()) {
-          throw tooLarge();
-        }
-      } catch (NumberFormatException e) {
-        throw new BadInputException("Content-Length: expected a number, got '" + declared + "'");
-      }
-    }
-    try (InputStream in = exchange.getRequestBody()) {
-      byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, options.maxBodyBytes() + 1));
-      if (body.length > options.maxBodyBytes()) {
-        throw tooLarge();
-      }
-      return body;
-    }
-  }
-
-  private TooLarge tooLarge() {
-    return new TooLarge("body is over the limit of " + options.maxBodyBytes() + " bytes (--max-body-bytes)");
-  }
-
   private boolean authorised(HttpExchange exchange) throws IOException {
-    if (apiKey == null) {
-      return true;
+    String problem = Exchanges.bearerProblem(exchange, apiKey);
+    if (problem != null) {
+      send(exchange, 401, error(problem));
     }
-    String header = exchange.getRequestHeaders().getFirst("Authorization");
-    byte[] given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-        ? header.substring(7).strip().getBytes(StandardCharsets.UTF_8)
-        : new byte[0];
-    if (MessageDigest.isEqual(given, apiKey)) {
-      return true;
-    }
-    exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
-    send(exchange, 401, error(header == null ? "missing 'Authorization: Bearer TOKEN' header" : "wrong bearer token"));
-    return false;
+    return problem == null;
   }
 
   private Map<String, Object> health() {
@@ -360,38 +288,10 @@ public final class RewardServer implements AutoCloseable {
   }
 
   private void notAllowed(HttpExchange exchange, String allowed) throws IOException {
-    exchange.getResponseHeaders().set("Allow", allowed);
-    send(exchange, 405, error(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath()
-        + " is not supported; use " + allowed));
+    send(exchange, 405, error(Exchanges.notAllowed(exchange, allowed)));
   }
 
   private static void send(HttpExchange exchange, int status, Object body) throws IOException {
-    byte[] bytes;
-    try {
-      bytes = Json.mapper().writeValueAsBytes(body);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot serialise the reply", e);
-    }
-    exchange.getResponseHeaders().set("Content-Type", "application/json");
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
-  }
-
-  private static ThreadFactory daemons(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
-  }
-
-  /** The request is bigger than the limits allow (413). */
-  private static final class TooLarge extends RuntimeException {
-    TooLarge(String message) {
-      super(message);
-    }
+    Exchanges.sendJson(exchange, status, body);
   }
 }

@@ -1,0 +1,90 @@
+package dev.deliberate.serve;
+
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The JDK HTTP server as every server of ours runs it: at most {@code concurrency} exchanges are worked on at once
+ * and {@code queue} more wait their turn; beyond that an exchange goes at once to {@code busy}, which answers it
+ * (503 with {@code Retry-After}) on a thread of its own, so that a full server still answers quickly.
+ */
+final class BoundedHttpServer implements AutoCloseable {
+  private final HttpServer server;
+  private final String host;
+  private final ThreadPoolExecutor workers;
+  private final ExecutorService overflow;
+
+  private BoundedHttpServer(String host, int port, int concurrency, int queue, String name, HttpHandler handler,
+      HttpHandler busy) throws IOException {
+    this.host = host;
+    BlockingQueue<Runnable> waiting = queue == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queue);
+    this.workers = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.SECONDS, waiting, daemons(name + "-http-"));
+    this.overflow = Executors.newSingleThreadExecutor(daemons(name + "-busy-"));
+    this.server = HttpServer.create(new InetSocketAddress(host, port), 0);
+    server.createContext("/", exchange -> (BUSY.get() ? busy : handler).handle(exchange));
+    server.setExecutor(task -> {
+      try {
+        workers.execute(task);
+      } catch (RejectedExecutionException full) {
+        overflow.execute(() -> {
+          BUSY.set(true);
+          task.run();
+        });
+      }
+    });
+  }
+
+  /** Marks the thread that only turns exchanges away; set for the whole life of that thread. */
+  private static final ThreadLocal<Boolean> BUSY = ThreadLocal.withInitial(() -> false);
+
+  /** Binds and starts serving. */
+  static BoundedHttpServer start(String host, int port, int concurrency, int queue, String name, HttpHandler handler,
+      HttpHandler busy) throws IOException {
+    BoundedHttpServer s = new BoundedHttpServer(host, port, concurrency, queue, name, handler, busy);
+    s.server.start();
+    return s;
+  }
+
+  /** The port actually bound (useful with port 0). */
+  int port() {
+    return server.getAddress().getPort();
+  }
+
+  String url() {
+    return "http://" + host + ":" + port();
+  }
+
+  /** Exchanges waiting for a worker right now. */
+  int waiting() {
+    return workers.getQueue().size();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    workers.shutdownNow();
+    overflow.shutdownNow();
+  }
+
+  /** Daemon threads named {@code prefix1}, {@code prefix2}, ...: a server never keeps the JVM alive by itself. */
+  static ThreadFactory daemons(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}
