@@ -56,7 +56,8 @@ final class Commands {
     // models and runs (issue 3)
     root.addSubcommand("complete", new CompleteCommand());
 
-    // reward server and hand-off to training services
+    // servers (chat completions, gateway, reward) and hand-off to training services
+    root.addSubcommand("serve", new ServeCommand());
     root.addSubcommand("serve-reward", new ServeRewardCommand());
     CommandLine handoff = group(root, "handoff", "Hand data and reward to training services (OpenAI, TRL, OpenRLHF, verl).");
     handoff.addSubcommand("export", new HandoffExportCommand());

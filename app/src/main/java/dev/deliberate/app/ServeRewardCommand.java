@@ -1,6 +1,5 @@
 package dev.deliberate.app;
 
-import dev.deliberate.BadInputException;
 import dev.deliberate.run.Manifest;
 import dev.deliberate.run.ModelSettings;
 import dev.deliberate.run.RunDirectory;
@@ -14,10 +13,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -83,18 +78,9 @@ final class ServeRewardCommand extends BaseCommand {
           + " ${DEFAULT-VALUE}).")
   Path runDir;
 
-  /** How often the manifest's usage is brought up to date while serving. */
-  private static final long MANIFEST_SECONDS = 10;
-
   @Override
   protected int run() throws Exception {
-    String apiKey = null;
-    if (apiKeyEnv != null) {
-      apiKey = System.getenv(apiKeyEnv);
-      if (apiKey == null || apiKey.isBlank()) {
-        throw new BadInputException("--api-key-env: environment variable " + apiKeyEnv + " is not set");
-      }
-    }
+    String apiKey = ServerStage.bearerToken(apiKeyEnv);
     RewardServer.Options options = new RewardServer.Options(host, port, maxBatch, maxBodyBytes, concurrency, queue, apiKey);
     Spec spec = specOption.parse();
     ModelSettings settings = ModelSettings.of(judge, judgeApiKeyEnv, concurrency, null, null, concurrency);
@@ -102,35 +88,13 @@ final class ServeRewardCommand extends BaseCommand {
     String startedAt = Instant.now().toString();
     try (StageModels models = new StageModels(run, ModelStrings.resolver())) {
       RewardScorer scorer = ServeRewardJudges.scorer(settings, spec, models);
-      Runnable record = () -> record(run, models, scorer, spec, startedAt, "running");
-      record.run();
-      ScheduledExecutorService manifest = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "serve-reward-manifest");
-        t.setDaemon(true);
-        return t;
-      });
-      manifest.scheduleWithFixedDelay(record, MANIFEST_SECONDS, MANIFEST_SECONDS, TimeUnit.SECONDS);
-      // Ctrl-C is how a server stops: the manifest then still gets the final usage.
-      Thread onExit = new Thread(() -> record(run, models, scorer, spec, startedAt, "interrupted"), "serve-reward-exit");
-      Runtime.getRuntime().addShutdownHook(onExit);
-      try (RewardServer server = RewardServer.start(scorer, spec, options, line -> {
-        err().println(line);
-        err().flush();
-      })) {
+      try (ServerStage stage = new ServerStage(run, status -> stage(models, scorer, spec, startedAt, status),
+          m -> m.withSpecHash(spec.hash()), "serve-reward");
+          RewardServer server = RewardServer.start(scorer, spec, options, line -> {
+            err().println(line);
+            err().flush();
+          })) {
         return serve(server, scorer, spec, apiKey);
-      } finally {
-        manifest.shutdownNow();
-        try {
-          Runtime.getRuntime().removeShutdownHook(onExit);
-        } catch (IllegalStateException shuttingDown) {
-          // The hook is running or about to: it writes the manifest.
-        }
-        // An interrupt stopped the server; the flag would also stop the manifest's file write, so it waits.
-        boolean interrupted = Thread.interrupted();
-        record(run, models, scorer, spec, startedAt, "interrupted");
-        if (interrupted) {
-          Thread.currentThread().interrupt();
-        }
       }
     }
   }
@@ -145,21 +109,11 @@ final class ServeRewardCommand extends BaseCommand {
     }
     out().flush();
     err().flush();
-    // Serve until the process is stopped (Ctrl-C) or this thread is interrupted; requests in progress are cut off.
-    try {
-      new CountDownLatch(1).await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      out().println("stopped");
-      out().flush();
-      return ExitCode.INTERRUPTED;
-    }
-    return ExitCode.OK;
+    return ServerStage.serveUntilStopped(out());
   }
 
   /** The server's entry in the manifest: the judge, the models called and their usage so far. */
-  private void record(RunDirectory run, StageModels models, RewardScorer scorer, Spec spec, String startedAt,
-      String status) {
+  private Manifest.Stage stage(StageModels models, RewardScorer scorer, Spec spec, String startedAt, String status) {
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("judge", judge);
     config.put("judge_id", scorer.judge().id());
@@ -167,8 +121,7 @@ final class ServeRewardCommand extends BaseCommand {
     config.put("concurrency", concurrency);
     config.put("max_batch", maxBatch);
     List<String> used = models.modelIds().isEmpty() ? List.of(scorer.judge().id()) : models.modelIds();
-    Manifest.Stage stage = new Manifest.Stage("serve-reward", status, used, ServeRewardJudges.SEED, config, null, null,
+    return new Manifest.Stage("serve-reward", status, used, ServeRewardJudges.SEED, config, null, null,
         null, startedAt, status.equals("running") ? null : Instant.now().toString(), null, models.accounting().snapshot());
-    run.update(m -> m.withSpecHash(spec.hash()).withStage(stage));
   }
 }

@@ -49,11 +49,20 @@ public final class Stage1Prompt {
     return hash;
   }
 
-  /** The instructions with the excerpt filled in; the system message of a stage-1 request. */
+  /**
+   * The instructions with the excerpt filled in; the system message of a stage-1 request. A null category (a
+   * conversation no classifier could place) gets the spec's {@link Spec#overview() overview}.
+   */
   public String instructions(Spec spec, String category) {
-    String example = spec.findCategory(category).flatMap(c -> c.sections().stream().findFirst())
-        .map(s -> s.anchor()).orElse(category + "-disallowed");
-    return body.replace("{{SPEC}}", spec.excerpt(category).strip()).replace("{{EXAMPLE_ANCHOR}}", example);
+    String example = (category == null ? spec.categories().stream() : spec.findCategory(category).stream())
+        .flatMap(c -> c.sections().stream()).findFirst().map(s -> s.anchor())
+        .orElse(category == null ? "style-refuse" : category + "-disallowed");
+    return body.replace("{{SPEC}}", excerpt(spec, category)).replace("{{EXAMPLE_ANCHOR}}", example);
+  }
+
+  /** spec(category) as {@link #instructions} quotes it: the excerpt, or the overview for a null category. */
+  public static String excerpt(Spec spec, String category) {
+    return (category == null ? spec.overview() : spec.excerpt(category)).strip();
   }
 
   /** The full stage-1 conversation for one prompt: our system message, then the prompt's messages as they are. */

@@ -65,15 +65,28 @@ public record Spec(
    * Headings keep their levels and anchors, so citations in the excerpt name the same anchors as the file.
    */
   public String excerpt(String anchor) {
-    Category focus = category(anchor);
+    return excerpt(category(anchor));
+  }
+
+  /**
+   * The spec for a conversation of no known category: like {@link #excerpt} with no category in full, every
+   * category by its one-line summary.
+   */
+  public String overview() {
+    return excerpt((Category) null);
+  }
+
+  private String excerpt(Category focus) {
     StringBuilder out = new StringBuilder();
     String intro = withoutComments(preamble).strip();
     out.append(intro.isEmpty() ? "# Safety spec " + id + " (version " + version + ")" : intro).append("\n\n");
     out.append("# Categories\n\n");
-    out.append(withoutComments(focus.body()).strip()).append("\n\n");
-    out.append("## Other categories (summaries)\n\n");
+    if (focus != null) {
+      out.append(withoutComments(focus.body()).strip()).append("\n\n");
+    }
+    out.append(focus == null ? "## Categories (summaries)\n\n" : "## Other categories (summaries)\n\n");
     for (Category other : categories) {
-      if (!other.anchor().equals(anchor)) {
+      if (other != focus) {
         out.append("- ").append(other.title()).append(" {#").append(other.anchor()).append("} (default style: ")
             .append(other.defaultStyle() == null ? "?" : other.defaultStyle().wireName()).append("): ")
             .append(other.summary()).append('\n');

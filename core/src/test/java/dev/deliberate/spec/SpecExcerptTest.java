@@ -39,6 +39,19 @@ class SpecExcerptTest {
   }
 
   @Test
+  void theOverviewSummarisesEveryCategoryAndQuotesNoneInFull() {
+    String overview = spec.overview();
+    for (Category c : spec.categories()) {
+      assertTrue(overview.contains("- " + c.title() + " {#" + c.anchor() + "} (default style: "
+          + c.defaultStyle().wireName() + "): " + c.summary() + "\n"), c.anchor());
+      assertFalse(overview.contains("{#" + c.anchor() + "-disallowed}"), c.anchor() + " sections are left out");
+    }
+    for (Section style : spec.styles().values()) {
+      assertTrue(overview.contains("## " + style.title() + " {#" + style.anchor() + "}"), style.anchor());
+    }
+  }
+
+  @Test
   void everyStyleSectionIsIncludedInFull() {
     String excerpt = spec.excerpt("privacy");
     for (Section style : spec.styles().values()) {

@@ -1,0 +1,121 @@
+package dev.deliberate.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.deliberate.data.Message;
+import dev.deliberate.engine.modelfile.LocalModel;
+import dev.deliberate.engine.modelfile.TokenizerFiles;
+import dev.deliberate.engine.network.LlamaConfig;
+import dev.deliberate.engine.sampling.GenerationSettings;
+import dev.deliberate.engine.tiny.BpeTrainer;
+import dev.deliberate.io.Json;
+import dev.deliberate.model.ChatModel;
+import dev.deliberate.model.ChatRequest;
+import dev.deliberate.model.ChatResponse;
+import dev.deliberate.model.OpenAiChatModel;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServeCommandTest {
+  @TempDir static Path model;
+
+  @BeforeAll
+  static void build() throws Exception {
+    var tokenizer = BpeTrainer.train(Collections.nCopies(3, "<|user|>Hello there, how are you?<|end|><|assistant|>"
+        + "<think>A greeting.</think>Fine, thanks!<|end|>"), 320, TokenizerFiles.SPECIALS);
+    TokenizerFiles.write(model, tokenizer, 96, GenerationSettings.DEFAULT.withMaxNewTokens(6));
+    LlamaConfig config = LlamaConfig.llama(tokenizer.path("model").path("vocab").size(), 32, 64, 1, 4, 2, 96, 0, 0);
+    try (LocalModel local = LocalModel.random(config, 1, model)) {
+      local.save(model);
+    }
+  }
+
+  /** A serve process run in-process on a thread, stopped by an interrupt. */
+  record Serving(Thread thread, String baseUrl, String name, Cli[] result) implements AutoCloseable {
+    static Serving start(String... args) throws Exception {
+      Cli[] result = new Cli[1];
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      Thread thread = new Thread(() -> result[0] = new Cli(Main.execute(new PrintWriter(out, true),
+          new PrintWriter(err, true), args), out.toString(), err.toString()));
+      thread.start();
+      for (int i = 0; i < 600 && thread.isAlive(); i++) {
+        Matcher m = Pattern.compile("serving '([^']+)' on (http://\\S+)").matcher(out.toString());
+        if (m.find()) {
+          return new Serving(thread, m.group(2), m.group(1), result);
+        }
+        Thread.sleep(50);
+      }
+      thread.interrupt();
+      thread.join(20_000);
+      throw new AssertionError("the server did not start: " + out + err);
+    }
+
+    ChatModel client() {
+      return new OpenAiChatModel("client", name, List.of(URI.create(baseUrl)), null, Duration.ofSeconds(60), 8);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      thread.interrupt();
+      thread.join(20_000);
+    }
+  }
+
+  @Test
+  void helpSaysWhatIsServedAndHow() {
+    Cli cli = Cli.run("serve", "--help");
+    assertEquals(0, cli.status(), cli.err());
+    for (String said : new String[] {"POST /v1/chat/completions", "reasoning_content", "--gateway", "--upstream",
+        "--show-reasoning", "--api-key-env", "--queue", "503", "--max-tokens-limit", "local:FILE.gguf"}) {
+      assertTrue(cli.out().contains(said), said + "\n" + cli.out());
+    }
+  }
+
+  @Test
+  void modesAreCheckedBeforeAnythingIsLoaded() {
+    assertEquals("error: --model: required (local:DIR, local:FILE.gguf or tiny), or --gateway --upstream MODEL",
+        Cli.run("serve").err().strip());
+    assertEquals("error: --gateway: needs --upstream MODEL, the model the gateway asks",
+        Cli.run("serve", "--gateway").err().strip());
+    assertEquals("error: --upstream: only with --gateway", Cli.run("serve", "--model", "tiny", "--upstream", "reference").err().strip());
+    assertEquals("error: --model: expected local:DIR, local:FILE.gguf or tiny, got 'openai:gpt-4o-mini'; to put the spec"
+        + " in front of another model use --gateway --upstream openai:gpt-4o-mini",
+        Cli.run("serve", "--model", "openai:gpt-4o-mini").err().strip());
+    Cli unset = Cli.run("serve", "--model", "tiny", "--api-key-env", "DELIBERATE_TEST_UNSET_VARIABLE");
+    assertEquals(ExitCode.BAD_INPUT, unset.status());
+    assertEquals("error: --api-key-env: environment variable DELIBERATE_TEST_UNSET_VARIABLE is not set", unset.err().strip());
+  }
+
+  @Test
+  void aLocalModelIsServedUntilInterruptedAndTheManifestRecordsIt(@TempDir Path run) throws Exception {
+    Serving serving = Serving.start("serve", "--model", "local:" + model, "--port", "0", "--run", run.toString(),
+        "--concurrency", "4");
+    try (serving) {
+      assertEquals("local:" + model, serving.name());
+      ChatResponse r = serving.client().chat(new ChatRequest(List.of(Message.user("Hello there")), 2, 0.7, null, 4,
+          3L, List.of(), Map.of()));
+      assertEquals(2, r.choices().size());
+      assertTrue(r.usage().promptTokens() > 0 && r.usage().completionTokens() > 0, r.usage().toString());
+    }
+    assertEquals(ExitCode.INTERRUPTED, serving.result()[0].status(), serving.result()[0].err());
+    JsonNode stage = Json.mapper().readTree(Files.readString(run.resolve("manifest.json"))).at("/stages/serve");
+    assertEquals("interrupted", stage.path("status").asText(), stage.toString());
+    assertEquals("local", stage.at("/config/mode").asText());
+    assertEquals("local:" + model, stage.at("/models/0").asText());
+  }
+}
