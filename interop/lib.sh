@@ -54,12 +54,13 @@ require_interop() {
   exit "$SKIPPED"
 }
 
-# Makes the check's scratch directory ($work) and, on exit, stops the reward server start_serve_reward started
-# (if any) and removes the directory.
+# Makes the check's scratch directory ($work) and, on exit, stops the servers start_serve_reward and start_serve
+# started (if any) and removes the directory.
 make_workdir() {
   work="$(mktemp -d)"
   reward_pid=""
-  trap '[ -n "$reward_pid" ] && kill "$reward_pid" 2>/dev/null; rm -rf "$work"' EXIT
+  serve_pids=""
+  trap '[ -n "$reward_pid" ] && kill "$reward_pid" 2>/dev/null; for p in $serve_pids; do kill "$p" 2>/dev/null; done; rm -rf "$work"' EXIT
 }
 
 # unpack_wheel CHECK PIN DIR: downloads the pinned wheel (no dependencies) and unpacks it into DIR, for a tool whose
@@ -98,4 +99,28 @@ start_serve_reward() {
   done
   reward_url="$(sed -n 's/^serving reward on \([^ ]*\) .*/\1/p' "$dir/serve.out")"
   [ -n "$reward_url" ] || { echo "error: serve-reward printed no address" >&2; return 1; }
+}
+
+# start_serve DIR ARGS...: starts `deliberate serve ARGS... --port 0` on a free loopback port, its output in
+# DIR/serve.out and DIR/serve.err; sets serve_url (the base URL, http://127.0.0.1:PORT/v1) and serve_name (the model
+# name clients send) and adds its pid to serve_pids, which make_workdir's exit trap stops.
+start_serve() {
+  local dir="$1" pid
+  shift
+  mkdir -p "$dir"
+  "$PROJECT_DIR/deliberate" serve "$@" --port 0 >"$dir/serve.out" 2>"$dir/serve.err" &
+  pid=$!
+  serve_pids="$serve_pids $pid"
+  for _ in $(seq 1 240); do
+    grep -q "^serving '" "$dir/serve.out" 2>/dev/null && break
+    if ! kill -0 "$pid" 2>/dev/null; then
+      cat "$dir/serve.err" >&2
+      echo "error: serve did not start" >&2
+      return 1
+    fi
+    sleep 0.5
+  done
+  serve_url="$(sed -n "s/^serving '[^']*' on \([^ ]*\) .*/\1/p" "$dir/serve.out")"
+  serve_name="$(sed -n "s/^serving '\([^']*\)' on .*/\1/p" "$dir/serve.out")"
+  [ -n "$serve_url" ] || { cat "$dir/serve.out" "$dir/serve.err" >&2; echo "error: serve printed no address" >&2; return 1; }
 }

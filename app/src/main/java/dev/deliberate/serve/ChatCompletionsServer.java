@@ -217,7 +217,7 @@ public final class ChatCompletionsServer implements AutoCloseable {
     if (window != null) {
       int promptTokens = window.promptTokens(read.request().messages());
       if (promptTokens >= window.contextTokens()) {
-        throw new ContextExceeded("the prompt has " + promptTokens + " tokens and the model's context is "
+        throw new ContextExceeded("messages: the prompt has " + promptTokens + " tokens and the model's context is "
             + window.contextTokens() + " tokens; send a shorter conversation");
       }
     }

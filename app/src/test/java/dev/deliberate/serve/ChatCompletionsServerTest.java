@@ -258,7 +258,7 @@ class ChatCompletionsServerTest {
     assertError(post("{\"model\": \"gpt-4o\", " + ok + "}", null), 404, "model", "model 'gpt-4o' is not served here");
     String longPrompt = "Hello there, how are you? ".repeat(40);
     HttpResponse<String> tooLong = post("{\"messages\": [{\"role\": \"user\", \"content\": \"" + longPrompt + "\"}]}", null);
-    assertError(tooLong, 400, "messages", "the prompt has ");
+    assertError(tooLong, 400, "messages", "messages: the prompt has ");
     assertEquals("context_length_exceeded", json(tooLong).at("/error/code").asText());
     assertTrue(json(tooLong).at("/error/message").asText().contains("the model's context is " + CONTEXT + " tokens"));
     assertTrue(log.isEmpty(), "bad input is the client's problem, not logged as a server error: " + log);
