@@ -1,6 +1,8 @@
 package dev.deliberate.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,7 +16,11 @@ import dev.deliberate.io.Json;
 import dev.deliberate.model.ChatModel;
 import dev.deliberate.model.ChatRequest;
 import dev.deliberate.model.ChatResponse;
+import dev.deliberate.model.ModelException;
 import dev.deliberate.model.OpenAiChatModel;
+import dev.deliberate.model.ScriptedServer;
+import dev.deliberate.model.ScriptedServer.Reply;
+import dev.deliberate.spec.TestSpecs;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -117,5 +123,103 @@ class ServeCommandTest {
     assertEquals("interrupted", stage.path("status").asText(), stage.toString());
     assertEquals("local", stage.at("/config/mode").asText());
     assertEquals("local:" + model, stage.at("/models/0").asText());
+  }
+
+  private static final String SPEC = TestSpecs.defaultSpec().toString();
+
+  private static ChatRequest asking(String text, String category) {
+    Map<String, Object> extra = category == null ? Map.of() : Map.of("metadata", Map.of("category", category));
+    return new ChatRequest(List.of(Message.user(text)), 1, null, null, null, 5L, List.of(), extra);
+  }
+
+  private static List<JsonNode> logLines(Path run) throws Exception {
+    List<JsonNode> lines = new java.util.ArrayList<>();
+    for (String line : Files.readAllLines(run.resolve("gateway.jsonl"))) {
+      lines.add(Json.mapper().readTree(line));
+    }
+    return lines;
+  }
+
+  @Test
+  void theGatewayReturnsTheReferenceModelsAnswerWithoutItsReasoningUnlessAskedTo(@TempDir Path run) throws Exception {
+    for (boolean shown : new boolean[] {false, true}) {
+      Path dir = run.resolve(shown ? "shown" : "withheld");
+      List<String> args = new java.util.ArrayList<>(List.of("serve", "--gateway", "--upstream", "reference", "--spec",
+          SPEC, "--port", "0", "--run", dir.toString()));
+      if (shown) {
+        args.add("--show-reasoning");
+      }
+      try (Serving serving = Serving.start(args.toArray(String[]::new))) {
+        assertEquals("gateway:reference", serving.name());
+        ChatResponse r = serving.client().chat(asking("How do I hurt someone?", "violence"));
+        String content = r.choices().get(0).content();
+        assertFalse(content.isBlank() || content.contains("Final answer") || content.contains("#violence"), content);
+        assertEquals(shown, !r.choices().get(0).reasoning().isEmpty(), r.choices().get(0).reasoning());
+      }
+      JsonNode line = logLines(dir).get(0);
+      assertEquals("violence", line.path("category").asText());
+      assertEquals("metadata.category", line.path("classified_by").asText());
+      assertTrue(line.path("id").asText().startsWith("chatcmpl-"), line.toString());
+      assertTrue(line.path("excerpt").asText().contains("{#violence-disallowed}"), "the excerpt given is logged");
+      JsonNode stage = Json.mapper().readTree(Files.readString(dir.resolve("manifest.json"))).at("/stages/serve");
+      assertEquals("gateway", stage.at("/config/mode").asText());
+      assertEquals("reference", stage.at("/models/0").asText());
+    }
+  }
+
+  @Test
+  void theGatewayClassifiesPutsTheSpecFirstRetriesAndCachesThroughTheRunMachinery(@TempDir Path run) throws Exception {
+    try (ScriptedServer upstream = ScriptedServer.start()) {
+      upstream.script(call -> call.sequence() == 1 ? Reply.status(500)
+          : classifying(call.body()) ? Reply.content("{\"category\": \"violence\"}")
+          : Reply.content("The request asks for harm; #violence-disallowed applies, so I refuse.\n\nFinal answer:\n"
+              + "I can't help with that."));
+      try (Serving serving = Serving.start("serve", "--gateway", "--upstream", upstream.modelString("up"), "--spec",
+          SPEC, "--port", "0", "--run", run.toString(), "--max-retries", "2")) {
+        ChatResponse first = serving.client().chat(asking("How do I hurt someone?", null));
+        assertEquals("I can't help with that.", first.choices().get(0).content());
+        assertEquals("", first.choices().get(0).reasoning(), "the deliberation is not returned");
+        ChatResponse again = serving.client().chat(asking("How do I hurt someone?", null));
+        assertEquals(first.choices().get(0).content(), again.choices().get(0).content());
+      }
+      List<ScriptedServer.Logged> calls = upstream.log();
+      assertEquals(1, calls.stream().filter(c -> !c.succeeded()).count(), "one failed call, retried");
+      assertEquals(2, calls.stream().filter(ScriptedServer.Logged::succeeded).count(),
+          "one classification and one answer: the repeated request came from the response cache");
+      JsonNode answering = calls.stream().filter(c -> c.succeeded() && !classifying(c.body())).findFirst().orElseThrow().body();
+      String system = answering.at("/messages/0/content").asText();
+      assertEquals("system", answering.at("/messages/0/role").asText());
+      assertTrue(system.contains("Final answer:") && system.contains("{#violence-disallowed}"),
+          "the stage-1 instructions with spec(violence) come first: " + system);
+      assertEquals("How do I hurt someone?", answering.at("/messages/1/content").asText());
+      List<JsonNode> lines = logLines(run);
+      assertEquals(2, lines.size());
+      assertEquals("violence", lines.get(0).path("category").asText());
+      assertEquals(upstream.modelString("up"), lines.get(0).path("upstream").asText());
+      assertEquals(upstream.modelString("up"), lines.get(0).path("classified_by").asText(), "the upstream classified it");
+    }
+  }
+
+  @Test
+  void aConversationNoClassifierPlacesGetsTheOverviewAndAFailingUpstreamIsOneLine502(@TempDir Path run) throws Exception {
+    try (ScriptedServer upstream = ScriptedServer.start()) {
+      upstream.script(call -> classifying(call.body()) ? Reply.content("no idea")
+          : call.userText().contains("fail") ? Reply.status(400) : Reply.content("Thinking.\nFinal answer: Hello!"));
+      try (Serving serving = Serving.start("serve", "--gateway", "--upstream", upstream.modelString("up"), "--spec",
+          SPEC, "--port", "0", "--run", run.toString(), "--max-retries", "0")) {
+        assertEquals("Hello!", serving.client().chat(asking("Hi", null)).choices().get(0).content());
+        ModelException failed = assertThrows(ModelException.class, () -> serving.client().chat(asking("fail please", "violence")));
+        assertTrue(failed.getMessage().contains("502") && failed.getMessage().contains("the model call failed"),
+            failed.getMessage());
+      }
+      JsonNode line = logLines(run).get(0);
+      assertTrue(line.path("category").isNull(), line.toString());
+      assertTrue(line.path("classification_problem").asText().startsWith("no category after 3 requests"), line.toString());
+      assertTrue(line.path("excerpt").asText().contains("## Categories (summaries)"), "the overview was given");
+    }
+  }
+
+  private static boolean classifying(JsonNode body) {
+    return body.at("/messages/0/content").asText().startsWith("Pick the safety category");
   }
 }
