@@ -18,6 +18,7 @@ import dev.deliberate.serve.Gateway;
 import dev.deliberate.spec.Spec;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -126,6 +127,13 @@ final class ServeCommand extends BaseCommand {
       description = "Run directory: manifest.json (models, usage), the response cache, gateway.jsonl (default: ${DEFAULT-VALUE}).")
   Path runDir;
 
+  /**
+   * How long a request that finds the local model idle waits for others to share its batch. Short: a server's
+   * clients do not come back together as a stage's do, and requests that come while the model is busy join the
+   * next batch anyway; a lone client pays at most this much.
+   */
+  static final Duration LINGER = Duration.ofMillis(2);
+
   /** Requests per classification when the classifier's reply is malformed. */
   static final int CLASSIFY_ATTEMPTS = 3;
 
@@ -188,7 +196,7 @@ final class ServeCommand extends BaseCommand {
   private int serveLocal(RunDirectory run, StageModels models, ChatCompletionsServer.Options options) throws Exception {
     String served = name != null ? name : model;
     String startedAt = Instant.now().toString();
-    try (StageModels.Local local = models.local(settings(model, null))) {
+    try (StageModels.Local local = models.local(settings(model, null), LINGER)) {
       ContextWindow window = local.backend() instanceof ContextWindow w ? w : null;
       ChatModel answering = local.model();
       try (ServerStage stage = new ServerStage(run, status -> stage(models, startedAt, status, served), m -> m, "serve");
@@ -205,7 +213,7 @@ final class ServeCommand extends BaseCommand {
     Spec spec = specOption.parse();
     String served = name != null ? name : "gateway:" + upstream;
     String startedAt = Instant.now().toString();
-    StageModels.Local local = localModel(upstream) ? models.local(settings(upstream, upstreamApiKeyEnv)) : null;
+    StageModels.Local local = localModel(upstream) ? models.local(settings(upstream, upstreamApiKeyEnv), LINGER) : null;
     try (local; JsonlAppender log = JsonlAppender.open(run.file("gateway.jsonl"))) {
       ChatModel asked = local != null ? local.model() : models.model(settings(upstream, upstreamApiKeyEnv));
       String classifying = classifier != null ? classifier : upstream;

@@ -65,6 +65,9 @@ public final class StageModels implements AutoCloseable {
     }
   }
 
+  /** How long a stage's partial batch waits for more of the stage's callers. */
+  public static final Duration STAGE_LINGER = Duration.ofMillis(50);
+
   public StageModels(RunDirectory run, ModelResolver resolver) {
     this(run, resolver, Calls.defaults());
   }
@@ -108,10 +111,18 @@ public final class StageModels implements AutoCloseable {
    * callers are sampled as one batch. The caller closes the returned backend when the stage is over.
    */
   public Local local(ModelSettings settings) {
+    return local(settings, STAGE_LINGER);
+  }
+
+  /**
+   * The same, with the first request of a partial batch waiting {@code linger} for others (see
+   * {@link BatchingChatModel}): a server, whose callers do not come back together, waits less.
+   */
+  public Local local(ModelSettings settings, Duration linger) {
     ChatModel backend = resolver.resolve(settings.model(), ModelOptions.defaults());
     built(backend.id());
     ChatModel batched = backend instanceof BatchChatModel b
-        ? new BatchingChatModel(b, settings.concurrency(), Duration.ofMillis(50)) : backend;
+        ? new BatchingChatModel(b, settings.concurrency(), linger) : backend;
     return new Local(new ModelCaller(batched, null, policy(settings), accounting), backend);
   }
 

@@ -94,4 +94,53 @@ class BatchingChatModelTest {
     // The batch of three failed, then each request was asked alone.
     assertEquals(List.of(3, 1, 1, 1), backend.batches);
   }
+
+  @Test
+  void requestsThatComeWhileABatchRunsJoinTheNextBatchInsteadOfQueueingInSmallOnes() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+    Recording recording = new Recording();
+    BatchChatModel slowFirst = new BatchChatModel() {
+      @Override
+      public String id() {
+        return "slow-first";
+      }
+
+      @Override
+      public ChatResponse chat(ChatRequest request) {
+        return chatAll(List.of(request)).get(0);
+      }
+
+      @Override
+      public List<ChatResponse> chatAll(List<ChatRequest> requests) {
+        if (Recording.text(requests.get(0)).equals("first")) {
+          running.countDown();
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        return recording.chatAll(requests);
+      }
+    };
+    // A short linger: without waiting for the running batch, the later requests would go in batches of their own.
+    BatchingChatModel model = new BatchingChatModel(slowFirst, 8, Duration.ofMillis(1));
+    List<Future<ChatResponse>> first = askConcurrently(model, List.of("first"));
+    running.await();
+    List<Future<ChatResponse>> later = new ArrayList<>();
+    for (String t : List.of("a", "b", "c", "d", "e")) {
+      later.addAll(askConcurrently(model, List.of(t)));
+      // Each request joins the gathering batch (bounded: with a batch taken at once, the test fails below).
+      for (int i = 0; i < 5000 && model.gathered() < later.size(); i++) {
+        Thread.sleep(1);
+      }
+    }
+    release.countDown();
+    assertEquals("re: first", first.get(0).get().choices().get(0).content());
+    for (Future<ChatResponse> f : later) {
+      assertTrue(f.get().choices().get(0).content().startsWith("re: "));
+    }
+    assertEquals(List.of(1, 5), recording.batches);
+  }
 }
