@@ -222,4 +222,22 @@ class ServeCommandTest {
   private static boolean classifying(JsonNode body) {
     return body.at("/messages/0/content").asText().startsWith("Pick the safety category");
   }
+
+  @Test
+  void evalReachesBothServersAsItReachesAnyEndpoint(@TempDir Path dir) throws Exception {
+    try (Serving local = Serving.start("serve", "--model", "local:" + model, "--port", "0", "--run",
+        dir.resolve("local").toString());
+        Serving gateway = Serving.start("serve", "--gateway", "--upstream", "reference", "--spec", SPEC, "--port", "0",
+            "--run", dir.resolve("gateway").toString())) {
+      for (Serving serving : List.of(local, gateway)) {
+        Path out = dir.resolve("eval-" + (serving == local ? "local" : "gateway"));
+        Cli eval = Cli.run("eval", "--model", serving.baseUrl() + "#" + serving.name(), "--suite", "xstest", "--limit",
+            "4", "--concurrency", "4", "-o", out.toString());
+        assertEquals(0, eval.status(), eval.err());
+        assertTrue(eval.err().contains("answers: 4 done, 0 failed"), eval.err());
+        assertEquals(4, Files.readAllLines(out.resolve("answers.jsonl")).size());
+      }
+    }
+    assertEquals(4, logLines(dir.resolve("gateway")).size(), "every eval prompt went through the gateway");
+  }
 }
