@@ -108,7 +108,7 @@ public final class Sampler {
               }
             }
           }
-          NDArray logits = Llama.forward(c, model.weights(), Tensors.of(step, ids, new Shape(rows, t)),
+          NDArray logits = Llama.infer(c, model.weights(), Tensors.of(step, ids, new Shape(rows, t)),
               Tensors.of(step, positions, new Shape(rows, t)), Tensors.of(step, mask, new Shape(rows, 1, 1, t, length)), cache);
           last = logits.get(new NDIndex(":, -1, :")).toFloatArray();
           fed = length;
