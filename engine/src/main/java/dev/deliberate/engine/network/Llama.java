@@ -3,6 +3,7 @@ package dev.deliberate.engine.network;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -31,7 +32,7 @@ public final class Llama {
    */
   public static NDArray forward(LlamaConfig c, LlamaWeights w, NDArray ids, NDArray positions, NDArray mask,
       KvCache cache) {
-    return forward(c, w, ids, positions, mask, cache, true);
+    return forward(c, w, ids, positions, mask, cache, true, false);
   }
 
   /**
@@ -42,11 +43,20 @@ public final class Llama {
    */
   public static NDArray infer(LlamaConfig c, LlamaWeights w, NDArray ids, NDArray positions, NDArray mask,
       KvCache cache) {
-    return forward(c, w, ids, positions, mask, cache, false);
+    return forward(c, w, ids, positions, mask, cache, false, false);
+  }
+
+  /**
+   * {@link #infer} for sampling: the logits of the last position only, {@code [B, 1, V]}. A prefill then applies
+   * the head (V = 49 152 rows on SmolLM2) to one position per row instead of to the whole prompt.
+   */
+  public static NDArray nextTokenLogits(LlamaConfig c, LlamaWeights w, NDArray ids, NDArray positions, NDArray mask,
+      KvCache cache) {
+    return forward(c, w, ids, positions, mask, cache, false, true);
   }
 
   private static NDArray forward(LlamaConfig c, LlamaWeights w, NDArray ids, NDArray positions, NDArray mask,
-      KvCache cache, boolean keepIntermediates) {
+      KvCache cache, boolean keepIntermediates, boolean lastPositionOnly) {
     // Token embeddings: x [B, T, D], float32 whatever type the table is stored in
     NDArray x = embed(ids, w.embed());
     if (x.getDataType() != DataType.FLOAT32) {
@@ -71,7 +81,10 @@ public final class Llama {
         x.attach(outer);
       }
     }
-    // Final norm and the language-model head: logits [B, T, V]
+    // Final norm and the language-model head: logits [B, T, V], or [B, 1, V]
+    if (lastPositionOnly) {
+      x = x.get(new NDIndex(":, -1:, :"));
+    }
     x = rmsNorm(x, w.finalNorm(), eps);
     return linear(x, w.lmHead(), null);
   }
