@@ -44,8 +44,8 @@ import picocli.CommandLine.Option;
           + "(delta.reasoning_content), never in content; usage counts real tokens. Unknown fields, bad values, a "
           + "missing messages array and a prompt longer than the model's context get 400 naming the field.",
       "",
-      "A local model samples concurrent requests together: up to --concurrency requests of the same settings "
-          + "(temperature, top_p, max_tokens, stop, seed) form one batch. Requests beyond --concurrency wait in a "
+      "A local model samples concurrent requests together: up to --concurrency requests form one batch, each "
+          + "with its own temperature, top_p, max_tokens, stop and seed. Requests beyond --concurrency wait in a "
           + "queue of --queue; beyond that they get 503 with Retry-After. Streamed replies are sent when the answer "
           + "is complete.",
       "",

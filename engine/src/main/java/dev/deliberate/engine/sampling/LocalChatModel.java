@@ -12,15 +12,14 @@ import dev.deliberate.model.ModelException;
 import dev.deliberate.model.ReasoningSplitter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
  * The {@code local:DIR} backend: a model directory on this machine behind the same {@link ChatModel} seam as a
  * remote server. Messages are laid out in the directory's chat format, the n choices are sampled as one batch, and
  * a leading {@code <think>…</think>} block becomes the choice's reasoning. Requests are served one at a time
- * (the CPU is the bottleneck anyway); {@link #chatAll} samples several single-choice requests with the same
- * settings as one batch.
+ * (the CPU is the bottleneck anyway); {@link #chatAll} samples several requests as one batch, each row with its own
+ * request's settings.
  */
 public final class LocalChatModel implements BatchChatModel, ContextWindow, AutoCloseable {
   private final LocalModel model;
@@ -71,7 +70,8 @@ public final class LocalChatModel implements BatchChatModel, ContextWindow, Auto
 
   /**
    * One batch when every request asks for one choice with the same settings (as an evaluation's greedy answers
-   * do), else one request after another.
+   * do), row r drawing from random stream r; else every choice of every request is a row with its request's
+   * settings and the stream of its choice index ({@link #mixed}).
    */
   @Override
   public synchronized List<ChatResponse> chatAll(List<ChatRequest> requests) {
@@ -79,16 +79,49 @@ public final class LocalChatModel implements BatchChatModel, ContextWindow, Auto
     List<GenerationSettings> settings = requests.stream().map(this::settings).toList();
     boolean oneBatch = requests.stream().allMatch(r -> r.n() == 1) && settings.stream().distinct().count() == 1;
     if (!oneBatch) {
-      List<ChatResponse> out = new ArrayList<>();
-      for (int i = 0; i < requests.size(); i++) {
-        String prompt = format.prompt(requests.get(i).messages());
-        out.add(response(generate(Collections.nCopies(requests.get(i).n(), prompt), settings.get(i))));
-      }
-      return out;
+      return mixed(requests, settings, format);
     }
     List<Sampler.Output> outputs = generate(requests.stream().map(r -> format.prompt(r.messages())).toList(),
         settings.get(0));
     return outputs.stream().map(o -> response(List.of(o))).toList();
+  }
+
+  /**
+   * Requests that differ in settings or ask for several choices: every choice is a row with its request's settings
+   * and its own random stream (its choice index), so a request gets the same choices as when sampled alone; the rows
+   * are sampled in batches of at most as many rows as there are requests (the batch size the caller chose).
+   */
+  private List<ChatResponse> mixed(List<ChatRequest> requests, List<GenerationSettings> settings, ChatFormat format) {
+    List<long[]> prompts = new ArrayList<>();
+    List<GenerationSettings> rowSettings = new ArrayList<>();
+    List<Integer> streams = new ArrayList<>();
+    for (int i = 0; i < requests.size(); i++) {
+      long[] prompt = model.tokenizer().encode(format.prompt(requests.get(i).messages()));
+      for (int choice = 0; choice < requests.get(i).n(); choice++) {
+        prompts.add(prompt);
+        rowSettings.add(settings.get(i));
+        streams.add(choice);
+      }
+    }
+    List<Sampler.Output> outputs = new ArrayList<>();
+    int step = Math.max(1, requests.size());
+    for (int from = 0; from < prompts.size(); from += step) {
+      int to = Math.min(prompts.size(), from + step);
+      try {
+        outputs.addAll(Sampler.generateRows(model, prompts.subList(from, to), rowSettings.subList(from, to),
+            streams.subList(from, to).stream().mapToInt(Integer::intValue).toArray(), Sampler.stopIds(model), true,
+            model.tokenizer()::decode));
+      } catch (BadInputException e) {
+        throw new ModelException(id + ": " + e.getMessage(), false, e);
+      }
+    }
+    List<ChatResponse> out = new ArrayList<>();
+    int row = 0;
+    for (ChatRequest request : requests) {
+      out.add(response(outputs.subList(row, row + request.n())));
+      row += request.n();
+    }
+    return out;
   }
 
   private GenerationSettings settings(ChatRequest request) {

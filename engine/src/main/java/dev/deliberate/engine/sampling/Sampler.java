@@ -54,8 +54,26 @@ public final class Sampler {
    */
   public static List<Output> generateIds(LocalModel model, List<long[]> prompts, GenerationSettings settings,
       Set<Long> stopIds, boolean useCache, Function<long[], String> decoder) {
+    int[] streams = new int[prompts.size()];
+    Arrays.setAll(streams, r -> r);
+    return generateRows(model, prompts, java.util.Collections.nCopies(prompts.size(), settings), streams, stopIds,
+        useCache, decoder);
+  }
+
+  /**
+   * The sampling loop with settings of its own for each row (temperature, top-p, stop strings, budget, seed), so
+   * that requests that differ still share one batch: row r draws from the random stream numbered
+   * {@code streams[r]} of its own seed, so a row samples what it would sample alone (up to the float rounding of
+   * another batch shape).
+   */
+  public static List<Output> generateRows(LocalModel model, List<long[]> prompts, List<GenerationSettings> rowSettings,
+      int[] streams, Set<Long> stopIds, boolean useCache, Function<long[], String> decoder) {
     LlamaConfig c = model.config();
     int rows = prompts.size();
+    if (rowSettings.size() != rows || streams.length != rows) {
+      throw new IllegalArgumentException("one setting and one stream per prompt: " + rows + " prompts, "
+          + rowSettings.size() + " settings, " + streams.length + " streams");
+    }
     int promptLength = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
     if (promptLength == 0) {
       throw new BadInputException("cannot generate from an empty prompt");
@@ -64,7 +82,11 @@ public final class Sampler {
       throw new BadInputException("the prompt has " + promptLength + " tokens; the model's context is "
           + c.maxPositions() + " (max_position_embeddings in config.json)");
     }
-    int budget = Math.min(settings.maxNewTokens(), c.maxPositions() - promptLength);
+    int[] budgets = new int[rows];
+    for (int r = 0; r < rows; r++) {
+      budgets[r] = Math.min(rowSettings.get(r).maxNewTokens(), c.maxPositions() - promptLength);
+    }
+    int budget = Arrays.stream(budgets).max().orElse(0);
     int[] pads = new int[rows];
     long[][] sequences = new long[rows][];
     for (int r = 0; r < rows; r++) {
@@ -74,7 +96,7 @@ public final class Sampler {
     }
     SplittableRandom[] randoms = new SplittableRandom[rows];
     for (int r = 0; r < rows; r++) {
-      randoms[r] = new SplittableRandom(settings.seed() * 0x9E3779B97F4A7C15L + r);
+      randoms[r] = new SplittableRandom(rowSettings.get(r).seed() * 0x9E3779B97F4A7C15L + streams[r]);
     }
     List<List<Long>> generated = new ArrayList<>();
     String[] finish = new String[rows];
@@ -116,8 +138,9 @@ public final class Sampler {
         for (int r = 0; r < rows; r++) {
           long next = 0;
           if (finish[r] == null) {
+            GenerationSettings settings = rowSettings.get(r);
             next = sample(Arrays.copyOfRange(last, r * c.vocabSize(), (r + 1) * c.vocabSize()), settings, randoms[r]);
-            finishRow(decoder, settings, stopIds, next, generated.get(r), finish, texts, r, budget);
+            finishRow(decoder, settings, stopIds, next, generated.get(r), finish, texts, r, budgets[r]);
           }
           sequences[r][length] = next;
           allDone &= finish[r] != null;

@@ -125,4 +125,26 @@ class SamplerTest {
       assertTrue(e.getMessage().contains("context"), e.getMessage());
     }
   }
+
+  @Test
+  void requestsWithDifferentSettingsShareABatchAndEachGetsWhatItGetsAlone() {
+    try (LocalChatModel chat = LocalChatModel.open(dir)) {
+      List<ChatRequest> requests = List.of(
+          ChatRequest.of(List.of(new Message("user", "What is the capital of France?"))).withMaxTokens(6)
+              .withTemperature(0.0),
+          ChatRequest.of(List.of(new Message("user", "How do I bake bread?"))).withMaxTokens(12)
+              .withTemperature(1.0).withSeed(7L).withN(2),
+          ChatRequest.of(List.of(new Message("user", "Hello"))).withMaxTokens(3).withTemperature(0.8)
+              .withSeed(9L));
+      List<ChatResponse> together = chat.chatAll(requests);
+      assertEquals(3, together.size());
+      for (int i = 0; i < requests.size(); i++) {
+        ChatResponse alone = chat.chat(requests.get(i));
+        assertEquals(alone.choices(), together.get(i).choices(), "request " + i);
+        assertEquals(alone.usage(), together.get(i).usage(), "request " + i);
+      }
+      assertTrue(together.get(0).usage().completionTokens() <= 6 && together.get(2).usage().completionTokens() <= 3,
+          "each row keeps its own budget");
+    }
+  }
 }
