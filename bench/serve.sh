@@ -5,7 +5,8 @@
 # run; then the peak resident memory of the server and of the bench process.
 # Usage: bench/serve.sh [MODEL [MAX_TOKENS [REQUESTS_PER_CLIENT [CLIENTS...]]]]   (default: tiny 32 4 1 8 32)
 # The server runs with --concurrency as large as the most clients, as one would run it for them. Threads:
-# DELIBERATE_THREADS (default 2), the same for the server and the in-process engine.
+# DELIBERATE_THREADS (default 2), the same for the server and the in-process engine. The server's --batch-wait:
+# SERVE_BATCH_WAIT_MS (default 10, the server's default).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 model="${1:-tiny}"
@@ -29,7 +30,7 @@ server_pid=""
 trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"' EXIT
 
 java -Xmx2g -Dai.djl.offline=true "-Dai.djl.pytorch.num_threads=$threads" -jar "$jar" serve --model "$model" --port 0 --concurrency "$most" \
-  --queue $(( most * 4 )) --run "$work/run" >"$work/serve.out" 2>"$work/serve.err" &
+  --queue $(( most * 4 )) --batch-wait "${SERVE_BATCH_WAIT_MS:-10}" --run "$work/run" >"$work/serve.out" 2>"$work/serve.err" &
 server_pid=$!
 for _ in $(seq 1 240); do
   grep -q "^serving '" "$work/serve.out" 2>/dev/null && break

@@ -127,12 +127,10 @@ final class ServeCommand extends BaseCommand {
       description = "Run directory: manifest.json (models, usage), the response cache, gateway.jsonl (default: ${DEFAULT-VALUE}).")
   Path runDir;
 
-  /**
-   * How long a request that finds the local model idle waits for others to share its batch. Short: a server's
-   * clients do not come back together as a stage's do, and requests that come while the model is busy join the
-   * next batch anyway; a lone client pays at most this much.
-   */
-  static final Duration LINGER = Duration.ofMillis(2);
+  @Option(names = "--batch-wait", defaultValue = "10", paramLabel = "MS",
+      description = "Local model: a batch that finds the model idle starts once no request has joined it for this"
+          + " long; requests that come while the model is busy join the next batch anyway (default: ${DEFAULT-VALUE}).")
+  long batchWaitMillis;
 
   /** Requests per classification when the classifier's reply is malformed. */
   static final int CLASSIFY_ATTEMPTS = 3;
@@ -176,6 +174,13 @@ final class ServeCommand extends BaseCommand {
     }
   }
 
+  private Duration batchWait() {
+    if (batchWaitMillis < 0) {
+      throw new BadInputException("--batch-wait: expected 0 or more milliseconds, got " + batchWaitMillis);
+    }
+    return Duration.ofMillis(batchWaitMillis);
+  }
+
   private static boolean localModel(String modelString) {
     return modelString.equals("tiny") || StageModels.isLocal(modelString);
   }
@@ -196,7 +201,7 @@ final class ServeCommand extends BaseCommand {
   private int serveLocal(RunDirectory run, StageModels models, ChatCompletionsServer.Options options) throws Exception {
     String served = name != null ? name : model;
     String startedAt = Instant.now().toString();
-    try (StageModels.Local local = models.local(settings(model, null), LINGER)) {
+    try (StageModels.Local local = models.local(settings(model, null), batchWait())) {
       ContextWindow window = local.backend() instanceof ContextWindow w ? w : null;
       ChatModel answering = local.model();
       try (ServerStage stage = new ServerStage(run, status -> stage(models, startedAt, status, served), m -> m, "serve");
@@ -213,7 +218,7 @@ final class ServeCommand extends BaseCommand {
     Spec spec = specOption.parse();
     String served = name != null ? name : "gateway:" + upstream;
     String startedAt = Instant.now().toString();
-    StageModels.Local local = localModel(upstream) ? models.local(settings(upstream, upstreamApiKeyEnv), LINGER) : null;
+    StageModels.Local local = localModel(upstream) ? models.local(settings(upstream, upstreamApiKeyEnv), batchWait()) : null;
     try (local; JsonlAppender log = JsonlAppender.open(run.file("gateway.jsonl"))) {
       ChatModel asked = local != null ? local.model() : models.model(settings(upstream, upstreamApiKeyEnv));
       String classifying = classifier != null ? classifier : upstream;
@@ -263,6 +268,7 @@ final class ServeCommand extends BaseCommand {
     config.put("concurrency", concurrency);
     config.put("queue", queue);
     config.put("max_tokens_limit", maxTokensLimit);
+    config.put("batch_wait_ms", batchWaitMillis);
     return new Manifest.Stage("serve", status, models.modelIds(), null, config, null, null, null, startedAt,
         status.equals("running") ? null : Instant.now().toString(), null, models.accounting().snapshot());
   }
