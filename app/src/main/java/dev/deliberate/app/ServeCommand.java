@@ -117,10 +117,10 @@ final class ServeCommand extends BaseCommand {
   @Option(names = "--max-n", defaultValue = "8", paramLabel = "N", description = "Most choices (n) per request (default: ${DEFAULT-VALUE}).")
   int maxN;
 
-  @Option(names = "--timeout", defaultValue = "600", paramLabel = "SECONDS", description = "Gateway: longest one upstream request may take (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--timeout", defaultValue = "600", paramLabel = "SECONDS", description = "Longest one request may take (default: ${DEFAULT-VALUE}).")
   double timeoutSeconds;
 
-  @Option(names = "--max-retries", defaultValue = "5", paramLabel = "N", description = "Gateway: retries of one upstream request after the first try (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--max-retries", defaultValue = "5", paramLabel = "N", description = "Retries of one request after the first try (default: ${DEFAULT-VALUE}).")
   int maxRetries;
 
   @Option(names = "--run", defaultValue = "runs/serve", paramLabel = "DIR",

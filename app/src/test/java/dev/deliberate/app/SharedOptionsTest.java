@@ -71,8 +71,9 @@ class SharedOptionsTest {
       Map<String, List<String>> uses = option(name);
       assertFalse(uses.isEmpty(), name);
       long defaults = uses.values().stream().map(v -> v.get(0)).distinct().count();
-      // serve-reward's --concurrency also counts the server's workers: the same default, its own words.
+      // serve-reward's and serve's --concurrency also count the server's workers: the same default, their own words.
       uses.remove("serve-reward");
+      uses.remove("serve");
       long descriptions = uses.values().stream().map(v -> v.get(1)).distinct().count();
       assertEquals(1, defaults, name + ": " + uses);
       assertEquals(1, descriptions, name + ": " + uses);
