@@ -65,8 +65,11 @@ final class RunCommand extends BaseCommand {
   static int execute(PipelineFile file, Pipeline.Stage until, Pipeline.Stage only, PrintWriter out, PrintWriter err) {
     int threads = Engines.fixThreads(file.config().threads() != null ? file.config().threads()
         : Runtime.getRuntime().availableProcessors());
-    err.println("engine: " + threads + (threads == 1 ? " thread" : " threads") + " (the same seed and thread count"
-        + " give the same numbers; threads in the pipeline file or DELIBERATE_THREADS=N to change it)");
+    String kernels = Engines.numerics().get("ATEN_CPU_CAPABILITY");
+    err.println("engine: " + threads + (threads == 1 ? " thread" : " threads") + ", "
+        + (kernels.equals("unset") ? "kernels chosen by the CPU" : kernels + " kernels")
+        + " (the same seed, thread count and kernels give the same numbers; threads in the pipeline file or"
+        + " DELIBERATE_THREADS=N to change it)");
     Pipeline.Result result = new Pipeline(file, ModelStrings.resolver(), new EngineTrainer(), err, StageCommand.version())
         .run(until, only);
     out.print(result.summary());

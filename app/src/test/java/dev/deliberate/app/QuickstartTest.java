@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.deliberate.eval.EvalMetrics;
+import dev.deliberate.io.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,6 +41,12 @@ class QuickstartTest {
     assertTrue(Files.size(report) > 10_000, "the report exists");
     assertTrue(first.out().contains("report: " + report.toAbsolutePath()), first.out());
     assertTrue(first.out().contains("time per stage:"), first.out());
+    // What the weights depend on beyond the seed is on record: the pipeline file's 2 threads and the kernel choice.
+    var numerics = Json.mapper().readTree(run.resolve("manifest.json").toFile()).path("config").path("numerics");
+    assertEquals("2", numerics.path("threads").asText(), numerics.toString());
+    for (String setting : List.of("ATEN_CPU_CAPABILITY", "MKL_CBWR", "ONEDNN_MAX_CPU_ISA")) {
+      assertEquals(System.getenv().getOrDefault(setting, "unset"), numerics.path(setting).asText(), setting);
+    }
 
     Cli again = Cli.run(args);
     assertEquals(0, again.status(), again.err());

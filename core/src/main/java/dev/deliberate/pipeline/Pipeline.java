@@ -164,6 +164,9 @@ public final class Pipeline {
     runConfig.put("pipeline_text", file.text());
     runConfig.put("stage1_template", Map.of("version", Stage1Prompt.standard().version(), "sha256", Stage1Prompt.standard().hash()));
     runConfig.put("judge_template", Map.of("sha256", SpecJudge.templateHash()));
+    if (trainer != null) {
+      runConfig.put("numerics", trainer.numerics());
+    }
     run.update(m -> m.withSpecHash(spec.hash()).withConfig(runConfig));
     List<String> lines = new ArrayList<>();
     Map<String, Long> calls = new LinkedHashMap<>();

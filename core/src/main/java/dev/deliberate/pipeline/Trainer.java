@@ -5,6 +5,7 @@ import dev.deliberate.judge.Judge;
 import dev.deliberate.spec.Spec;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -25,4 +26,12 @@ public interface Trainer {
    */
   String rl(PipelineConfig.Rl job, String model, List<Prompt> prompts, List<Prompt> heldOut, Judge judge, Spec spec,
       Path out, Consumer<String> progress);
+
+  /**
+   * What the engine's arithmetic depends on beyond the seed (thread count, the math libraries' kernel choice), for
+   * the run's manifest: runs that differ here may train different weights from the same seed.
+   */
+  default Map<String, String> numerics() {
+    return Map.of();
+  }
 }

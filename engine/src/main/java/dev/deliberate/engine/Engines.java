@@ -4,6 +4,9 @@ import ai.djl.engine.Engine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Access to the PyTorch engine, always offline: nothing may be downloaded at run time. The number of intra-op
@@ -38,6 +41,27 @@ public final class Engines {
       System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     }
     return Integer.parseInt(System.getProperty("ai.djl.pytorch.num_threads"));
+  }
+
+  /** The environment variables that choose the math libraries' kernels, which the launcher pins to AVX2. */
+  static final List<String> KERNEL_SETTINGS = List.of("ATEN_CPU_CAPABILITY", "MKL_CBWR",
+      "ONEDNN_MAX_CPU_ISA");
+
+  /**
+   * What the engine's arithmetic depends on beyond the seed, for a run's manifest: the thread count (once fixed)
+   * and each kernel setting, {@code "unset"} where the libraries choose by the CPU. Two runs with equal values on
+   * machines of one architecture run the same kernels in the same order.
+   */
+  public static synchronized Map<String, String> numerics() {
+    Map<String, String> out = new LinkedHashMap<>();
+    String threads = System.getProperty("ai.djl.pytorch.num_threads");
+    out.put("threads", threads == null ? "not fixed" : threads);
+    out.put("arch", System.getProperty("os.arch"));
+    for (String name : KERNEL_SETTINGS) {
+      String value = System.getenv(name);
+      out.put(name, value == null || value.isBlank() ? "unset" : value);
+    }
+    return out;
   }
 
   static int defaultThreads() {

@@ -4,6 +4,7 @@ import dev.deliberate.BadInputException;
 import dev.deliberate.Hashes;
 import dev.deliberate.data.Prompt;
 import dev.deliberate.dataset.Draws;
+import dev.deliberate.engine.Engines;
 import dev.deliberate.engine.modelfile.ChatFormat;
 import dev.deliberate.engine.tiny.TinyCorpus;
 import dev.deliberate.engine.tiny.TinyModel;
@@ -32,6 +33,11 @@ import java.util.function.Consumer;
  * pipeline and the {@code train} commands both come here, so a job trains the same whichever way it was written.
  */
 public final class EngineTrainer implements Trainer {
+  @Override
+  public Map<String, String> numerics() {
+    return Engines.numerics();
+  }
+
   @Override
   public String sft(PipelineConfig.Sft job, String model, Path data, Path out, Consumer<String> progress) {
     SftTrainer.Settings settings;
