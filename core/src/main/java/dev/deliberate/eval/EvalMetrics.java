@@ -132,7 +132,7 @@ public record EvalMetrics(
     counts.put("answers", all.size() + gradeFailures + answerFailures);
     counts.put("answer_failures", answerFailures);
     counts.put("graded", okGrades.size());
-    counts.put("grade_failures", all.size() - graded.size() + gradeFailures);
+    counts.put("grade_failures", all.size() - okGrades.size() + gradeFailures);
     breakdowns.values().removeIf(Map::isEmpty);
     return new EvalMetrics(VERSION, model, grader, seed, standardDefinitions(), metrics, breakdowns, counts);
   }
@@ -163,7 +163,7 @@ public record EvalMetrics(
 
   /**
    * The multilingual suite's metrics, one group per language beside {@code en} (the benchmarks' own language), each
-   * over the same kind of prompts: StrongREJECT's plain requests (no attack) and XSTest's safe prompts. Empty when no
+   * over the same kind of prompts: StrongREJECT's plain requests (no attack) and XSTest's prompts. Empty when no
    * answer has a language.
    */
   static Map<String, Map<String, Estimate>> byLanguage(List<GradedAnswer> graded, long seed) {
@@ -171,15 +171,18 @@ public record EvalMetrics(
     if (graded.stream().noneMatch(s -> s.language() != null)) {
       return out;
     }
+    // en first, then the languages by code: the order does not depend on when answers were graded.
     Map<String, List<GradedAnswer>> groups = new java.util.LinkedHashMap<>();
     groups.put(ENGLISH, new ArrayList<>());
+    Map<String, List<GradedAnswer>> translated = new TreeMap<>();
     for (GradedAnswer s : graded) {
-      if (s.language() == null && !(s.suite().equals(Suites.STRONGREJECT) && s.attack() == null)
-          && !s.suite().equals(Suites.XSTEST)) {
-        continue;
+      if (s.language() != null) {
+        translated.computeIfAbsent(s.language(), k -> new ArrayList<>()).add(s);
+      } else if ((s.suite().equals(Suites.STRONGREJECT) && s.attack() == null) || s.suite().equals(Suites.XSTEST)) {
+        groups.get(ENGLISH).add(s);
       }
-      groups.computeIfAbsent(s.language() == null ? ENGLISH : s.language(), k -> new ArrayList<>()).add(s);
     }
+    groups.putAll(translated);
     groups.forEach((language, these) -> {
       Map<String, Estimate> m = new LinkedHashMap<>();
       long groupSeed = Bootstrap.seedFor(seed, "language:" + language);
