@@ -14,9 +14,16 @@ import java.util.List;
  * retried, so a refusing attacker costs one call per request, not a loop.
  */
 record AttackerReply(String text, String failure) {
+  /**
+   * The longest reply asked for: room for a rewritten request or the translation of an answer, and a bound on what
+   * a rambling attacker costs.
+   */
+  static final int MAX_TOKENS = 512;
+
   /** The request sent: our instructions as the system message, then the text; greedy, fixed seed, so it caches. */
   static ChatRequest request(String instructions, String text) {
-    return ChatRequest.of(List.of(Message.system(instructions), Message.user(text))).withTemperature(0.0).withSeed(0L);
+    return ChatRequest.of(List.of(Message.system(instructions), Message.user(text))).withTemperature(0.0).withSeed(0L)
+        .withMaxTokens(MAX_TOKENS);
   }
 
   /** Asks once; a failed call throws ({@link dev.deliberate.model.ModelException}). */

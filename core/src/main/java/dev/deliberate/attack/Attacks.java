@@ -574,25 +574,19 @@ public final class Attacks {
   }
 
   /**
-   * Parses a command-line selection: {@code all}, or names separated by commas (spaces around them ignored;
-   * a name given twice counts once). Throws {@link BadInputException} for an empty selection or an unknown name.
+   * Parses a selection of template attacks only (for callers that apply attacks without models): {@code all} is
+   * every template attack here, and a model-driven name is bad input saying it needs an attacker. Otherwise as
+   * {@link #select}.
    */
   public static List<Attack> parse(String selection) {
-    if (selection == null || selection.isBlank()) {
-      throw new BadInputException("no attacks given: expected all or one of " + names());
-    }
-    if (selection.strip().equals("all")) {
+    if (selection != null && selection.strip().equals("all")) {
       return ALL;
     }
-    Set<Attack> chosen = new LinkedHashSet<>();
-    for (String part : selection.split(",", -1)) {
-      String name = part.strip();
-      if (name.isEmpty()) {
-        throw new BadInputException("empty attack name in '" + selection + "': expected NAME,NAME,...");
-      }
-      chosen.add(named(name));
+    Selection chosen = select(selection);
+    if (chosen.needsAttacker()) {
+      named(chosen.modelDriven().get(0).name()); // throws, saying it needs an attacker model
     }
-    return List.copyOf(chosen);
+    return chosen.templates();
   }
 
   /** A model-driven attack by name, if there is one. */

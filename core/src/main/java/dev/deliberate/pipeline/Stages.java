@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.deliberate.Hashes;
-import dev.deliberate.attack.Attack;
 import dev.deliberate.attack.AttackModels;
 import dev.deliberate.attack.Attacks;
 import dev.deliberate.attack.Attempt;
@@ -93,13 +92,6 @@ public final class Stages {
   }
 
   // ---- attack and split ----
-
-  /** Writes each prompt (when {@code keepOriginal}) and its attacked variants; returns the number written. */
-  public static long attack(Path in, Path out, List<String> attackNames, boolean keepOriginal) {
-    List<Attack> attacks = Attacks.parse(String.join(",", attackNames));
-    List<Prompt> prompts = Prompts.readAll(in);
-    return JsonlWriter.writeAll(out, Attacks.apply(attacks, prompts, keepOriginal));
-  }
 
   /**
    * The models of the model-driven attacks of the attack stage, built by the run's model factory.

@@ -86,7 +86,8 @@ class AttacksTest {
   @Test
   void anUnknownNameIsBadInputListingTheKnownNames() {
     BadInputException e = assertThrows(BadInputException.class, () -> Attacks.parse("rot13,rot14"));
-    assertTrue(e.getMessage().startsWith("unknown attack 'rot14': expected all or one of prefix-injection, "),
+    assertTrue(e.getMessage().startsWith("unknown attack 'rot14': expected none, all, templates, model-driven or names:"
+        + " prefix-injection, "),
         e.getMessage());
     assertTrue(e.getMessage().contains("base64-input"), e.getMessage());
   }

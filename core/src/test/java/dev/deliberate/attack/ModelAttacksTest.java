@@ -83,6 +83,7 @@ class ModelAttacksTest {
     assertEquals(REQUEST, user(sent));
     assertEquals(0.0, sent.temperature());
     assertEquals(0L, sent.seed());
+    assertEquals(AttackerReply.MAX_TOKENS, sent.maxTokens());
   }
 
   @Test
