@@ -136,7 +136,7 @@ public final class LocalModel implements AutoCloseable {
       for (int i = 0; i < t; i++) {
         positions[i] = i;
       }
-      NDArray logits = Llama.forward(config, weights, idArray, Tensors.of(scope, positions, new Shape(1, t)),
+      NDArray logits = Llama.infer(config, weights, idArray, Tensors.of(scope, positions, new Shape(1, t)),
           Llama.causalMask(scope, t), null);
       float[] flat = logits.toFloatArray();
       int v = config.vocabSize();

@@ -2,7 +2,6 @@ package dev.deliberate.engine.sampling;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.deliberate.BadInputException;
 import dev.deliberate.engine.modelfile.LocalModel;
@@ -108,9 +107,9 @@ public final class Sampler {
               }
             }
           }
-          NDArray logits = Llama.forward(c, model.weights(), Tensors.of(step, ids, new Shape(rows, t)),
+          NDArray logits = Llama.nextTokenLogits(c, model.weights(), Tensors.of(step, ids, new Shape(rows, t)),
               Tensors.of(step, positions, new Shape(rows, t)), Tensors.of(step, mask, new Shape(rows, 1, 1, t, length)), cache);
-          last = logits.get(new NDIndex(":, -1, :")).toFloatArray();
+          last = logits.toFloatArray();
           fed = length;
         }
         boolean allDone = true;

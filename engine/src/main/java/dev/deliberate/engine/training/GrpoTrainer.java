@@ -371,7 +371,7 @@ public final class GrpoTrainer {
   private float[] logProbs(LocalModel model, List<SftTrainer.Tokenized> sequences, int[] indices) {
     try (NDManager scope = model.manager().newSubManager()) {
       SftTrainer.Batch b = SftTrainer.Batch.of(scope, sequences, indices);
-      NDArray logits = Llama.forward(model.config(), model.weights(), b.inputs(), b.positions(),
+      NDArray logits = Llama.infer(model.config(), model.weights(), b.inputs(), b.positions(),
           Llama.causalMask(scope, b.length()), null);
       return Grpo.tokenLogProbs(logits, b.targets(), settings.temperature()).toFloatArray();
     }

@@ -343,7 +343,7 @@ public final class SftTrainer {
       }
       try (NDManager scope = model.manager().newSubManager()) {
         Batch b = Batch.of(scope, examples, batch);
-        NDArray logits = Llama.forward(model.config(), model.weights(), b.inputs(), b.positions(),
+        NDArray logits = Llama.infer(model.config(), model.weights(), b.inputs(), b.positions(),
             Llama.causalMask(scope, b.length()), null);
         sum += maskedNll(logits, b.targets(), b.mask()).getFloat();
         for (int index : batch) {

@@ -4,10 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import dev.deliberate.engine.Engines;
+import dev.deliberate.engine.network.Llama;
 import dev.deliberate.engine.network.LlamaConfig;
 import dev.deliberate.engine.network.LlamaWeights;
+import dev.deliberate.engine.network.Tensors;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +36,22 @@ class LlamaForwardTest {
   @Test
   void logitsMatchTheReferenceWithTiedEmbeddingsAndOutputBias() {
     assertMatchesReference(LLAMA_LIKE);
+  }
+
+  @Test
+  void theSamplersNextTokenLogitsAreTheLastRowOfTheFullPass() {
+    try (LocalModel model = randomModel(QWEN_LIKE, 7); NDManager scope = model.manager().newSubManager()) {
+      float[][] all = model.logits(IDS);
+      int t = IDS.length;
+      long[] positions = new long[t];
+      for (int i = 0; i < t; i++) {
+        positions[i] = i;
+      }
+      float[] last = Llama.nextTokenLogits(QWEN_LIKE, model.weights(), Tensors.of(scope, IDS, new Shape(1, t)),
+          Tensors.of(scope, positions, new Shape(1, t)), Llama.causalMask(scope, t), null).toFloatArray();
+      assertEquals(QWEN_LIKE.vocabSize(), last.length);
+      assertArrayEquals(all[t - 1], last, 1e-5f);
+    }
   }
 
   @Test
