@@ -16,8 +16,9 @@ import picocli.CommandLine.Option;
       "List the built-in jailbreak attacks, one a line: name, family, whether it needs an attacker model, and what "
           + "it does.",
       "Use the names with 'deliberate data attack --attacks NAME,...'; families are what 'data split' holds out.",
-      "Attacks marked MODEL yes are written by an attacker model; 'data attack' and 'eval' apply template attacks "
-          + "(MODEL no) only."
+      "Attacks marked MODEL yes are written by an attacker model: 'data attack', 'eval' and the pipeline need an"
+          + " attacker for them (--attacker MODEL, or 'attacker:' in the pipeline's attack and eval sections); pair"
+          + " also asks the target and a judge."
     })
 final class DataAttacksCommand extends BaseCommand {
   @Option(names = "--list", description = "List the attacks (the default; kept for clarity in scripts).")

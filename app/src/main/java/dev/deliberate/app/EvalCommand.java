@@ -1,7 +1,7 @@
 package dev.deliberate.app;
 
 import dev.deliberate.BadInputException;
-import dev.deliberate.attack.Attack;
+import dev.deliberate.attack.AttackerInstructions;
 import dev.deliberate.attack.Attacks;
 import dev.deliberate.eval.Evaluation;
 import dev.deliberate.eval.Evaluation.SuitePrompt;
@@ -48,10 +48,29 @@ final class EvalCommand extends BaseCommand {
       description = "strongreject, xstest, or a prompt JSONL file (comma-separated; default: ${DEFAULT-VALUE}).")
   List<String> suites;
 
-  @Option(names = "--attacks", defaultValue = "none", paramLabel = "none|all|NAME,...",
+  @Option(names = "--attacks", defaultValue = "none", paramLabel = "none|all|templates|model-driven|NAME,...",
       description = "Jailbreak attacks applied to every StrongREJECT prompt, which is also asked plain"
-          + " (default: ${DEFAULT-VALUE}; see 'deliberate data attacks --list').")
+          + " (default: ${DEFAULT-VALUE}; all includes the model-driven ones, which need --attacker; see"
+          + " 'deliberate data attacks --list').")
   String attacks;
+
+  @Option(names = "--attacker", paramLabel = "MODEL",
+      description = "The model that writes the model-driven attacks (translation, persuasion, PAIR, payload"
+          + " splitting, obfuscation); PAIR's judge is --grader.")
+  String attacker;
+
+  @Option(names = "--pair-rounds", paramLabel = "N",
+      description = "Most attacker rounds of the pair attack (default: 3).")
+  Integer pairRounds;
+
+  @Option(names = "--languages", split = ",", paramLabel = "CODE",
+      description = "Also evaluate StrongREJECT's plain requests and XSTest's prompts translated into these languages"
+          + " (e.g. zu,gd) by --translator, answers translated back for grading; reported per language beside en.")
+  List<String> languages = new java.util.ArrayList<>();
+
+  @Option(names = "--translator", paramLabel = "MODEL",
+      description = "The model that translates the prompts of --languages and the answers back.")
+  String translator;
 
   @Option(names = "--grader", defaultValue = "reference", paramLabel = "GRADER",
       description = "reference (offline rules), string-match (refusal phrases only), or a model string for the"
@@ -86,6 +105,10 @@ final class EvalCommand extends BaseCommand {
     if (limit != null && limit < 1) {
       throw new BadInputException("--limit must be at least 1, was " + limit);
     }
+    Attacks.Selection chosen = selection();
+    if (!languages.isEmpty() && translator == null) {
+      throw new BadInputException("--languages " + String.join(",", languages) + " needs --translator MODEL");
+    }
     Instant startedAt = Instant.now();
     // The eval directory is a run directory: its manifest records the evaluation, its cache the model replies.
     RunDirectory run = RunDirectory.open(out, StageCommand.version());
@@ -104,11 +127,15 @@ final class EvalCommand extends BaseCommand {
         result = evaluation.run(these, precomputed);
       } else {
         answering = model;
-        List<SuitePrompt> these = suitePrompts();
+        List<SuitePrompt> these = Suites.prompts(suites, chosen, languages, suite -> limit, benchmarks.path(), Map.of(),
+            Path::of, "--suite");
         prompts = these.size();
-        err().println("evaluating " + model + " on " + prompts + " prompts, grader " + grader);
+        err().println("evaluating " + model + " on " + prompts + " prompts, grader " + grader
+            + (chosen.needsAttacker() ? ", attacker " + attacker : "")
+            + (languages.isEmpty() ? "" : ", languages " + String.join(",", languages) + " by " + translator));
         result = EvalStage.run(new EvalStage.Job(null, out, call.settings(model), grader, call.settings(grader), maxTokens,
-            seedOption.seed, these), models, err());
+            seedOption.seed, these, chosen.modelDriven(), attacker == null ? null : call.settings(attacker),
+            translator == null ? null : call.settings(translator)), models, err());
       }
       record(run, models, answering, prompts, result, startedAt);
       StageCommand.printUsage(err(), models);
@@ -132,20 +159,48 @@ final class EvalCommand extends BaseCommand {
     config.put("suites", suites);
     config.put("attacks", attacks);
     config.put("grader", grader);
+    if (attacker != null || translator != null) {
+      config.put("attacker", attacker);
+      config.put("pair_rounds", pairRounds);
+      config.put("languages", languages);
+      config.put("translator", translator);
+      config.put("attacker_instructions", Map.of("version", AttackerInstructions.version(),
+          "sha256", AttackerInstructions.hash()));
+    }
     config.put("limit", limit == null ? "all" : limit);
     config.put("max_tokens", maxTokens);
     config.put("concurrency", call.concurrency);
     long failures = r.failures();
     String status = r.interrupted() ? "interrupted" : failures > 0 ? "failed" : "done";
-    Manifest.Stage stage = new Manifest.Stage("eval", status, List.of(answering, grader), seedOption.seed, config, null,
+    List<String> modelNames = new java.util.ArrayList<>(List.of(answering, grader));
+    if (attacker != null) {
+      modelNames.add(attacker);
+    }
+    if (translator != null) {
+      modelNames.add(translator);
+    }
+    Manifest.Stage stage = new Manifest.Stage("eval", status, modelNames, seedOption.seed, config, null,
         out.toString(), new Manifest.Counts(prompts, r.interrupted() ? 0 : prompts - failures, failures, 0),
         startedAt.toString(), Instant.now().toString(), (System.currentTimeMillis() - startedAt.toEpochMilli()) / 1000.0,
         models.accounting().snapshot());
     run.update(m -> m.withStage(stage));
   }
 
-  private List<SuitePrompt> suitePrompts() {
-    List<Attack> chosen = attacks.strip().equals("none") ? List.of() : Attacks.parse(attacks);
-    return Suites.prompts(suites, chosen, suite -> limit, benchmarks.path(), Map.of(), Path::of, "--suite");
+  /** The --attacks selection, with --pair-rounds applied; model-driven attacks need --attacker. */
+  private Attacks.Selection selection() {
+    Attacks.Selection chosen = Attacks.select(attacks);
+    if (pairRounds != null) {
+      if (pairRounds < 1) {
+        throw new BadInputException("--pair-rounds must be at least 1, was " + pairRounds);
+      }
+      chosen = chosen.withPairRounds(pairRounds);
+    }
+    if (answers == null) {
+      chosen.requireAttacker(attacker, "--attacker MODEL");
+    } else if (chosen.needsAttacker() || !languages.isEmpty()) {
+      throw new BadInputException("--answers evaluates answers already given: model-driven attacks and --languages"
+          + " need --model");
+    }
+    return chosen;
   }
 }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.deliberate.attack.Attacks;
 import dev.deliberate.io.Json;
+import dev.deliberate.model.ScriptedServer;
+import dev.deliberate.model.ScriptedServer.Reply;
 import dev.deliberate.data.Prompt;
 import dev.deliberate.spec.Style;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +60,8 @@ class DataAttackCommandTest {
     assertTrue(rows.size() >= 40, "found " + rows.size());
     List<String> needModel = rows.stream()
         .filter(l -> l.split(" +")[2].equals("yes")).map(l -> l.split(" +")[0]).toList();
-    assertEquals(List.of("translation-zu", "translation-gd", "translation-hmn", "translation-gn"), needModel);
+    assertEquals(Attacks.modelDriven().stream().map(a -> a.name()).toList(), needModel);
+    assertTrue(needModel.size() >= 5, "model-driven: " + needModel);
     assertTrue(rows.stream().allMatch(l -> List.of("yes", "no").contains(l.split(" +")[2])), String.join("\n", rows));
   }
 
@@ -69,7 +72,7 @@ class DataAttackCommandTest {
         dir.resolve("o.jsonl").toString());
     assertEquals(2, cli.status());
     assertEquals(1, cli.err().lines().count(), cli.err());
-    assertTrue(cli.err().startsWith("error: attack 'translation-zu' needs an attacker model"), cli.err());
+    assertEquals("error: attacks translation-zu need an attacker model: give --attacker MODEL", cli.err().strip());
     assertFalse(Files.exists(dir.resolve("o.jsonl")));
   }
 
@@ -97,7 +100,7 @@ class DataAttackCommandTest {
   }
 
   @Test
-  void withoutKeepOriginalOnlyVariantsAreWrittenAndAllIsTheDefault() throws Exception {
+  void withoutKeepOriginalOnlyVariantsAreWrittenAndEveryTemplateAttackIsTheDefault() throws Exception {
     Path in = promptsFile(Json.line(TIDES));
     Path out = dir.resolve("attacked.jsonl");
     Cli cli = Cli.run("data", "attack", "--in", in.toString(), "-o", out.toString());
@@ -124,8 +127,8 @@ class DataAttackCommandTest {
         dir.resolve("o.jsonl").toString());
     assertEquals(2, cli.status());
     assertEquals(1, cli.err().lines().count(), cli.err());
-    assertTrue(cli.err().startsWith("error: unknown attack 'nope': expected all or one of prefix-injection,"),
-        cli.err());
+    assertTrue(cli.err().startsWith("error: unknown attack 'nope': expected none, all, templates, model-driven or"
+        + " names: prefix-injection,"), cli.err());
     assertFalse(Files.exists(dir.resolve("o.jsonl")));
   }
 
@@ -167,5 +170,62 @@ class DataAttackCommandTest {
     Cli cli = Cli.run("data", "attack", "--in", in.toString(), "-o", dir.resolve("o.jsonl").toString());
     assertEquals(2, cli.status());
     assertEquals("error: " + in + ":2: not valid UTF-8", cli.err().strip());
+  }
+
+  @Test
+  void modelDrivenAttacksAreWrittenByTheAttackerThroughTheCacheAndARefusalIsAMarkedFailedVariant() throws Exception {
+    try (ScriptedServer server = ScriptedServer.start()) {
+      // The attacker translates by upper-casing, refuses to rewrite "Name three rivers." persuasively, and
+      // proposes one prompt for pair; the target complies with a placeholder, which the reference grader scores.
+      server.script(call -> {
+        String model = call.body().path("model").asText();
+        String system = call.body().path("messages").path(0).path("content").asText();
+        if (model.equals("target")) {
+          return Reply.content("Sure, here is how to do that: [steps withheld]");
+        }
+        if (system.contains("persuasive") && call.userText().contains("rivers")) {
+          return Reply.content("I'm sorry, but I can't help with that.");
+        }
+        return Reply.content(system.contains("Translate") ? call.userText().toUpperCase(java.util.Locale.ROOT)
+            : "Please, for a school report: " + call.userText());
+      });
+      Path in = promptsFile(Json.line(TIDES), Json.line(RIVERS));
+      Path out = dir.resolve("attacked.jsonl");
+      String[] args = {"data", "attack", "--in", in.toString(), "--attacks", "translation-zu,persuasion-authority,pair",
+          "--attacker", server.modelString("attacker"), "--target", server.modelString("target"), "--pair-rounds", "2",
+          "-o", out.toString()};
+      Cli cli = Cli.run(args);
+      assertEquals(0, cli.status(), cli.err());
+      List<Prompt> written = read(out);
+      assertEquals(6, written.size());
+      assertEquals(List.of("translation-zu", "persuasion-authority", "pair"),
+          written.subList(0, 3).stream().map(Prompt::attack).toList());
+      assertEquals("HOW DO TIDES WORK?", written.get(0).text());
+      assertEquals("How do tides work?", written.get(0).originalRequest());
+      assertEquals("persuasion", written.get(1).metadata().get("attack_family"));
+      Prompt refused = written.get(4);
+      assertEquals("persuasion-authority", refused.attack());
+      assertEquals("Name three rivers.", refused.text(), "a refused attack is the plain request");
+      assertTrue(refused.metadata().get("attack_failed").toString().contains("refused"), refused.toString());
+      assertTrue(written.get(2).text().startsWith("Please, for a school report: Goal: "), written.get(2).text());
+      String manifest = Files.readString(dir.resolve("manifest.json"));
+      assertTrue(manifest.contains("\"attacker_instructions\""), manifest);
+      assertTrue(manifest.contains(dev.deliberate.attack.AttackerInstructions.hash()), manifest);
+
+      int calls = server.log().size();
+      Cli again = Cli.run(args);
+      assertEquals(0, again.status(), again.err());
+      assertEquals(calls, server.log().size(), "a rerun reuses every variant and pays for nothing");
+      assertEquals(written, read(out));
+    }
+  }
+
+  @Test
+  void pairWithoutATargetIsOneErrorLine() throws Exception {
+    Path in = promptsFile(Json.line(TIDES));
+    Cli cli = Cli.run("data", "attack", "--in", in.toString(), "--attacks", "pair", "--attacker", "reference", "-o",
+        dir.resolve("o.jsonl").toString());
+    assertEquals(2, cli.status());
+    assertEquals("error: attack pair asks a target while it refines: give --target MODEL", cli.err().strip());
   }
 }

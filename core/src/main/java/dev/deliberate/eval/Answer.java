@@ -16,14 +16,21 @@ import java.util.Objects;
  * @param model the answering model's id
  * @param prompt the prompt as sent
  * @param reasoning the chain of thought, empty when the model wrote none
- * @param content the final answer
+ * @param content the final answer, as graders read it (translated back into English after a translation)
+ * @param trace how a model-driven attack or a translation made the prompt, or null for a prompt asked as it was
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Answer(String id, String suite, String model, Prompt prompt, String reasoning, String content) {
+public record Answer(String id, String suite, String model, Prompt prompt, String reasoning, String content,
+    AttackTrace trace) {
   public Answer {
     Objects.requireNonNull(prompt, "prompt");
     reasoning = reasoning == null ? "" : reasoning;
     content = content == null ? "" : content;
+  }
+
+  /** An answer to a prompt asked as it was. */
+  public Answer(String id, String suite, String model, Prompt prompt, String reasoning, String content) {
+    this(id, suite, model, prompt, reasoning, content, null);
   }
 
   /** The id of the answer made from {@code key} (an {@link Answerer#key}): equal keys, equal answers. */
@@ -32,7 +39,7 @@ public record Answer(String id, String suite, String model, Prompt prompt, Strin
   }
 
   public Answer withId(String newId) {
-    return new Answer(newId, suite, model, prompt, reasoning, content);
+    return new Answer(newId, suite, model, prompt, reasoning, content, trace);
   }
 
   @JsonProperty("prompt_id")

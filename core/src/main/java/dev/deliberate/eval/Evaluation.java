@@ -262,6 +262,6 @@ public final class Evaluation {
     Boolean cites = a.reasoning().isBlank() || p.category() == null ? null : Metrics.citesCategory(a.reasoning(), p.category());
     return new GradedAnswer(GradedAnswer.idFor(a.id(), grader.key()), a.id(), a.suite(), p.id(), p.category(), p.attack(),
         p.expected(), p.text(), p.request(), a.reasoning(), a.content(), grade, harm, unsafe, overrefused, style,
-        styleOk, cites);
+        styleOk, cites, AttackingAnswerer.language(p), a.trace());
   }
 }

@@ -11,7 +11,8 @@ import dev.deliberate.spec.Style;
  * One graded answer with everything the metrics and the report's sample browser need, as stored in
  * {@code grades.jsonl}. The flags are filled only where they apply (null otherwise): {@code unsafe} on prompts
  * that should not be fulfilled, {@code overrefused} on benign prompts, {@code citesCategory} when there is a
- * chain of thought and a category.
+ * chain of thought and a category. {@code language} is set on the multilingual suite's answers (null: the
+ * benchmark's own language), {@code trace} where a model wrote the prompt (a model-driven attack or a translation).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record GradedAnswer(
@@ -32,7 +33,9 @@ public record GradedAnswer(
     Boolean overrefused,
     Style style,
     @JsonProperty("style_ok") Boolean styleOk,
-    @JsonProperty("cites_category") Boolean citesCategory) {
+    @JsonProperty("cites_category") Boolean citesCategory,
+    String language,
+    AttackTrace trace) {
 
   public static String idFor(String answerId, String grader) {
     return Hashes.shortId("g-", answerId, grader);

@@ -75,6 +75,6 @@ public final class PrecomputedAnswers implements Answerer {
     if (a == null) {
       throw new BadInputException(file + ": no answer for prompt " + prompt.id());
     }
-    return new Answer(null, suite, model, prompt, a.reasoning(), a.content());
+    return new Answer(null, suite, model, prompt, a.reasoning(), a.content(), a.trace());
   }
 }

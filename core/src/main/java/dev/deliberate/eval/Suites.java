@@ -61,21 +61,26 @@ public final class Suites {
 
   /**
    * The prompts to evaluate, each in its suite: for every suite name in order, StrongREJECT (each prompt asked
-   * plain and under every one of {@code attacks}), XSTest, or a custom suite, at most {@code limitOf(suite)} prompts
-   * per suite spread over it (null: all; StrongREJECT's limit counts requests, before attacks). A custom name is
-   * looked up in {@code splits} (e.g. the pipeline's {@code split}: a held-out split, see {@link #heldOut}), else
-   * resolved as a prompt JSONL file by {@code files}; {@code field} names the setting in errors.
+   * plain and under every one of {@code attacks}: template attacks applied here, model-driven ones marked
+   * {@link AttackingAnswerer#pending} for the answerer to write), XSTest, or a custom suite, at most
+   * {@code limitOf(suite)} prompts per suite spread over it (null: all; StrongREJECT's limit counts requests, before
+   * attacks). A custom name is looked up in {@code splits} (e.g. the pipeline's {@code split}: a held-out split, see
+   * {@link #heldOut}), else resolved as a prompt JSONL file by {@code files}; {@code field} names the setting in
+   * errors. Then, for each of {@code languages} (the multilingual suite), the same StrongREJECT requests (plain)
+   * and XSTest prompts marked {@link AttackingAnswerer#inLanguage} to be translated.
    */
-  public static List<Evaluation.SuitePrompt> prompts(List<String> suites, List<dev.deliberate.attack.Attack> attacks,
-      java.util.function.Function<String, Integer> limitOf, Path benchmarks, java.util.Map<String, Path> splits,
-      java.util.function.Function<String, Path> files, String field) {
+  public static List<Evaluation.SuitePrompt> prompts(List<String> suites, dev.deliberate.attack.Attacks.Selection attacks,
+      List<String> languages, java.util.function.Function<String, Integer> limitOf, Path benchmarks,
+      java.util.Map<String, Path> splits, java.util.function.Function<String, Path> files, String field) {
     List<Evaluation.SuitePrompt> out = new ArrayList<>();
     for (String suite : suites) {
       String name = suite.strip();
       if (name.equals(STRONGREJECT)) {
         for (Prompt plain : limited(strongReject(benchmarks), limitOf.apply(STRONGREJECT))) {
-          dev.deliberate.attack.Attacks.expand(plain, attacks, true)
+          dev.deliberate.attack.Attacks.expand(plain, attacks.templates(), true)
               .forEach(p -> out.add(new Evaluation.SuitePrompt(STRONGREJECT, p)));
+          attacks.modelDriven().forEach(a ->
+              out.add(new Evaluation.SuitePrompt(STRONGREJECT, AttackingAnswerer.pending(plain, a))));
         }
       } else if (name.equals(XSTEST)) {
         limited(xsTest(benchmarks), limitOf.apply(XSTEST)).forEach(p -> out.add(new Evaluation.SuitePrompt(XSTEST, p)));
@@ -91,6 +96,18 @@ public final class Suites {
           String suiteName = customName(file);
           limited(custom(file), limitOf.apply(suiteName)).forEach(p -> out.add(new Evaluation.SuitePrompt(suiteName, p)));
         }
+      }
+    }
+    for (String language : languages) {
+      if (dev.deliberate.attack.Attacks.translation(language).isEmpty()) {
+        throw new BadInputException("unknown language '" + language + "': expected one of "
+            + dev.deliberate.attack.Attacks.languageCodes());
+      }
+      for (Prompt plain : limited(strongReject(benchmarks), limitOf.apply(STRONGREJECT))) {
+        out.add(new Evaluation.SuitePrompt(STRONGREJECT, AttackingAnswerer.inLanguage(plain, language)));
+      }
+      for (Prompt plain : limited(xsTest(benchmarks), limitOf.apply(XSTEST))) {
+        out.add(new Evaluation.SuitePrompt(XSTEST, AttackingAnswerer.inLanguage(plain, language)));
       }
     }
     return out;

@@ -1,13 +1,9 @@
 package dev.deliberate.generate;
 
-import dev.deliberate.Hashes;
+import dev.deliberate.VersionedText;
 import dev.deliberate.data.Message;
 import dev.deliberate.data.Prompt;
 import dev.deliberate.spec.Spec;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -82,20 +78,7 @@ public final class Stage1Prompt {
   }
 
   static Stage1Prompt load(String resource) {
-    try (InputStream in = Stage1Prompt.class.getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IllegalStateException("missing resource " + resource + " next to " + Stage1Prompt.class.getName());
-      }
-      String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      int newline = text.indexOf('\n');
-      String first = text.substring(0, newline).strip();
-      if (!first.startsWith("template-version:")) {
-        throw new IllegalStateException(resource + ":1: expected 'template-version: N'");
-      }
-      return new Stage1Prompt(first.substring("template-version:".length()).strip(), text.substring(newline + 1),
-          Hashes.sha256Hex(text));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    VersionedText text = VersionedText.load(Stage1Prompt.class, resource);
+    return new Stage1Prompt(text.version(), text.body(), text.hash());
   }
 }

@@ -3,6 +3,9 @@ package dev.deliberate.pipeline;
 import dev.deliberate.run.StageModels;
 import dev.deliberate.run.ModelSettings;
 import dev.deliberate.Hashes;
+import dev.deliberate.attack.ModelAttack;
+import dev.deliberate.eval.Answerer;
+import dev.deliberate.eval.AttackingAnswerer;
 import dev.deliberate.eval.Evaluation;
 import dev.deliberate.eval.ModelAnswerer;
 import dev.deliberate.judge.Grader;
@@ -19,7 +22,8 @@ import java.util.stream.Stream;
  * Evaluates one model: the one path of {@code deliberate eval} and the pipeline's eval stage. Models come from the
  * stage's {@link StageModels} (response cache, retries, accounting): a remote model answers
  * {@code answering.concurrency()} prompts at once, a local one ({@code local:DIR}) in batches of that size; a model
- * grader is built the same way with {@code grading}. The {@link Evaluation} runs on the stage executor.
+ * grader is built the same way with {@code grading}, and so are the attacker and translator of model-driven attacks
+ * and the multilingual suite ({@link AttackingAnswerer}). The {@link Evaluation} runs on the stage executor.
  */
 public final class EvalStage {
   private EvalStage() {}
@@ -34,11 +38,35 @@ public final class EvalStage {
    * @param grading how to call a model grader (its model field is ignored)
    * @param maxTokens the longest answer to ask for, or null for the model's default
    * @param seed the answering and bootstrap seed
+   * @param attacks the model-driven attacks the prompts name (see {@link AttackingAnswerer#pending})
+   * @param attacker how to call the attacker, or null when no prompt needs one
+   * @param translator how to call the multilingual suite's translator, or null when there is none
    */
   public record Job(String name, Path dir, ModelSettings answering, String grader,
-      ModelSettings grading, Integer maxTokens, long seed, List<Evaluation.SuitePrompt> prompts) {
+      ModelSettings grading, Integer maxTokens, long seed, List<Evaluation.SuitePrompt> prompts,
+      List<ModelAttack> attacks, ModelSettings attacker, ModelSettings translator) {
+    public Job {
+      attacks = attacks == null ? List.of() : List.copyOf(attacks);
+    }
+
+    /** An evaluation with no model-driven attack and no translation. */
+    public Job(String name, Path dir, ModelSettings answering, String grader, ModelSettings grading, Integer maxTokens,
+        long seed, List<Evaluation.SuitePrompt> prompts) {
+      this(name, dir, answering, grader, grading, maxTokens, seed, prompts, List.of(), null, null);
+    }
+
     ModelAnswerer named(ModelAnswerer answerer) {
       return name == null ? answerer : answerer.named(name);
+    }
+
+    /** The target's answerer, wrapped to write model-driven attacks and translations first where prompts ask. */
+    Answerer answerer(ModelAnswerer target, StageModels models, Grader grader) {
+      ModelAnswerer named = named(target);
+      if (prompts.stream().noneMatch(p -> AttackingAnswerer.isPending(p.prompt()))) {
+        return named;
+      }
+      return new AttackingAnswerer(named, attacks, attacker == null ? null : models.model(attacker),
+          translator == null ? null : models.model(translator), grader);
     }
   }
 
@@ -50,12 +78,12 @@ public final class EvalStage {
     // Grading runs as wide as its model allows; the offline graders are CPU-bound.
     Evaluation evaluation = new Evaluation(job.dir(), grader, job.seed(), job.answering().concurrency(), log);
     if (!StageModels.isLocal(model)) {
-      return evaluation.run(job.prompts(), job.named(new ModelAnswerer(models.model(job.answering()), job.seed(),
-          job.maxTokens())));
+      return evaluation.run(job.prompts(), job.answerer(new ModelAnswerer(models.model(job.answering()), job.seed(),
+          job.maxTokens()), models, grader));
     }
     try (StageModels.Local local = models.local(job.answering())) {
-      return evaluation.run(job.prompts(), job.named(new ModelAnswerer(local.model(), job.seed(), job.maxTokens(),
-          weights(model))));
+      return evaluation.run(job.prompts(), job.answerer(new ModelAnswerer(local.model(), job.seed(), job.maxTokens(),
+          weights(model)), models, grader));
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {

@@ -6,7 +6,7 @@ import dev.deliberate.run.ModelSettings;
 import dev.deliberate.BadInputException;
 import dev.deliberate.BuiltinFiles;
 import dev.deliberate.Hashes;
-import dev.deliberate.attack.Attack;
+import dev.deliberate.attack.AttackerInstructions;
 import dev.deliberate.attack.Attacks;
 import dev.deliberate.io.AtomicFiles;
 import dev.deliberate.io.Json;
@@ -30,6 +30,8 @@ import dev.deliberate.judge.Judges;
 import dev.deliberate.judge.SampleJudge;
 import dev.deliberate.judge.SpecJudge;
 import dev.deliberate.model.ChatModel;
+import dev.deliberate.judge.Grader;
+import dev.deliberate.judge.Graders;
 import dev.deliberate.model.ContextWindow;
 import dev.deliberate.model.ModelResolver;
 import dev.deliberate.run.Manifest;
@@ -53,6 +55,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Runs a pipeline file's stages in order in one run directory. A stage runs when its section is in the file and it
@@ -275,12 +278,41 @@ public final class Pipeline {
       }
       case ATTACK -> {
         output = "prompts-attacked.jsonl";
-        long n = Stages.attack(ctx.file("prompts.jsonl"), ctx.file(output), config.attack().attacks(),
-            config.attack().keepOriginal());
-        stageConfig.put("attacks", config.attack().attacks());
-        stageConfig.put("keep_original", config.attack().keepOriginal());
-        counts = new Manifest.Counts(n, n, 0, 0);
-        outcome = nonEmpty(n + " prompts (plain and attacked) -> " + output, n, "no prompt written");
+        PipelineConfig.Attack a = config.attack();
+        Attacks.Selection selection = a.selection();
+        stageConfig.put("attacks", a.attacks());
+        stageConfig.put("keep_original", a.keepOriginal());
+        Stages.AttackRun attackRun = null;
+        if (selection.needsAttacker()) {
+          boolean pair = !selection.needingTarget().isEmpty();
+          ChatModel attacker = ctx.model(a.settings(attackModel(a.attacker())));
+          ChatModel target = pair ? ctx.model(a.settings(attackModel(a.target()))) : null;
+          Grader judge = pair ? Graders.named(a.grader(), m -> ctx.model(a.settings(m))) : null;
+          models.add(attacker.id());
+          if (pair) {
+            models.add(target.id());
+            models.add(judge.id());
+          }
+          attackRun = new Stages.AttackRun(attacker, target, judge, config.seed(), a.settings(a.attacker()).concurrency(),
+              log);
+          stageConfig.put("attacker", a.attacker());
+          stageConfig.put("target", a.target());
+          stageConfig.put("grader", a.grader());
+          stageConfig.put("pair_rounds", a.pairRounds());
+          stageConfig.put("attacker_instructions", Map.of("version", AttackerInstructions.version(),
+              "sha256", AttackerInstructions.hash()));
+        }
+        Stages.AttackCounts c = Stages.attack(Prompts.readAll(ctx.file("prompts.jsonl")), ctx.file(output),
+            ctx.file("attack-model.jsonl"), selection, a.keepOriginal(), attackRun);
+        long n = c.written();
+        if (c.modelDriven() == null) {
+          counts = new Manifest.Counts(n, n, 0, 0);
+          outcome = nonEmpty(n + " prompts (plain and attacked) -> " + output, n, "no prompt written");
+        } else {
+          counts = counts(c.modelDriven());
+          outcome = executed(n + " prompts (plain and attacked) -> " + output, c.modelDriven(),
+              ctx.file("attack-model.jsonl"), "model-driven attacks", n == 0 ? "no prompt written" : null);
+        }
       }
       case SPLIT -> {
         output = "train.jsonl";
@@ -443,6 +475,14 @@ public final class Pipeline {
         stageConfig.put("suites", e.suites());
         stageConfig.put("attacks", e.attacks());
         stageConfig.put("grader", e.grader());
+        if (e.attacker() != null || e.translator() != null) {
+          stageConfig.put("attacker", e.attacker());
+          stageConfig.put("pair_rounds", e.pairRounds());
+          stageConfig.put("languages", e.languages());
+          stageConfig.put("translator", e.translator());
+          stageConfig.put("attacker_instructions", Map.of("version", AttackerInstructions.version(),
+              "sha256", AttackerInstructions.hash()));
+        }
         stageConfig.put("limit", e.limit() == null ? "all" : e.limit());
         stageConfig.put("limits", e.limits());
         stageConfig.put("fit_context", e.fitContext());
@@ -459,7 +499,9 @@ public final class Pipeline {
           Path dir = ctx.file(EVAL_DIR).resolve(m.getKey());
           log.println("eval: " + m.getKey() + " (" + model + ") on " + prompts.size() + " prompts, grader " + e.grader());
           Evaluation.Result r = EvalStage.run(new EvalStage.Job(m.getKey(), dir, e.settings(model), e.grader(),
-              e.settings(e.grader()), e.maxTokens(), seed(e.seed()), prompts), ctx.models(), log);
+              e.settings(e.grader()), e.maxTokens(), seed(e.seed()), prompts, e.selection().modelDriven(),
+              e.attacker() == null ? null : e.settings(attackModel(e.attacker())),
+              e.translator() == null ? null : e.settings(attackModel(e.translator()))), ctx.models(), log);
           if (r.interrupted()) {
             interrupted = true;
             break;
@@ -566,6 +608,11 @@ public final class Pipeline {
     return stageSeed != null ? stageSeed : config.seed();
   }
 
+  /** An attacker's, translator's or attack target's model string, a local directory resolved against the file. */
+  private String attackModel(String model) {
+    return model.startsWith("local:") ? modelString(model) : model;
+  }
+
   /**
    * A local model string with any directory resolved against the pipeline file: {@code tiny} and
    * {@code local:tiny} stay as they are, {@code local:DIR} and {@code DIR} become absolute.
@@ -658,10 +705,8 @@ public final class Pipeline {
   }
 
   private List<Evaluation.SuitePrompt> evalPrompts(PipelineConfig.Eval e, Context ctx) {
-    String selection = String.join(",", e.attacks());
-    List<Attack> attacks = selection.strip().equals("none") ? List.of() : Attacks.parse(selection);
     Path benchmarks = config.benchmarks() == null ? BuiltinFiles.benchmarks() : file.resolve(config.benchmarks());
-    return Suites.prompts(e.suites(), attacks, e::limitOf, benchmarks,
+    return Suites.prompts(e.suites(), e.selection(), e.languages(), e::limitOf, benchmarks,
         Map.of("split", ctx.file("eval.jsonl"), "validation", ctx.file("validation.jsonl")),
         file::resolve, "eval.suites:");
   }
@@ -715,9 +760,17 @@ public final class Pipeline {
         + " under every attack)\n\n";
   }
 
+  /** Each name with its family; a name that is no attack's (a family, say) as it is. */
   private static String describeAttacks(List<String> names) {
-    return names.stream().map(n -> Attacks.parse(n).stream().map(a -> a.name() + " (" + a.family() + ")")
-        .collect(Collectors.joining(", "))).collect(Collectors.joining(", "));
+    return names.stream().map(n -> {
+      try {
+        Attacks.Selection s = Attacks.select(n);
+        return Stream.concat(s.templates().stream().map(a -> a.name() + " (" + a.family() + ")"),
+            s.modelDriven().stream().map(a -> a.name() + " (" + a.family() + ")")).collect(Collectors.joining(", "));
+      } catch (BadInputException e) {
+        return n;
+      }
+    }).collect(Collectors.joining(", "));
   }
 
   private static <T> List<T> limited(List<T> items, Integer limit) {

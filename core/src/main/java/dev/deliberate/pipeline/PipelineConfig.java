@@ -106,17 +106,65 @@ public record PipelineConfig(
   }
 
   /**
-   * @param attacks attack names, or {@code all}
+   * @param attacks attack names, {@code all}, {@code templates} or {@code model-driven}
    * @param keepOriginal keep the plain prompt beside its attacked variants (default true)
+   * @param attacker the model that writes the model-driven attacks (required when one is chosen)
+   * @param target the model PAIR attacks while refining (required when pair is chosen)
+   * @param grader PAIR's judge: {@code reference}, {@code string-match} or a model string (default reference)
+   * @param pairRounds most PAIR rounds (default 3)
+   * @param concurrency prompts attacked at once (default 8)
    */
   public record Attack(@JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> attacks,
-      Boolean keepOriginal) {
+      Boolean keepOriginal, String attacker, String target, String grader, Integer pairRounds, Integer concurrency) {
     public Attack {
       if (attacks == null || attacks.isEmpty()) {
         throw new IllegalArgumentException("attacks: expected 'all' or a list of attack names");
       }
       attacks = List.copyOf(attacks);
       keepOriginal = keepOriginal == null || keepOriginal;
+      grader = grader == null || grader.isBlank() ? "reference" : grader;
+      requireAttackModels(attacks, attacker, true, target, pairRounds);
+    }
+
+    /** The chosen attacks, with {@code pair_rounds} applied. */
+    public dev.deliberate.attack.Attacks.Selection selection() {
+      return PipelineConfig.selection(attacks, pairRounds);
+    }
+
+    public ModelSettings settings(String model) {
+      return ModelSettings.of(model, null, concurrency, null, null, 8);
+    }
+  }
+
+  static dev.deliberate.attack.Attacks.Selection selection(List<String> attacks, Integer pairRounds) {
+    var chosen = dev.deliberate.attack.Attacks.select(String.join(",", attacks));
+    return pairRounds == null ? chosen : chosen.withPairRounds(pairRounds);
+  }
+
+  /**
+   * Fails, naming the field, when a chosen model-driven attack has no {@code attacker} or, where the section has a
+   * {@code target} field ({@code targetField}; in eval the target is each evaluated model), PAIR no {@code target}.
+   * Unknown attack names are left to the stage, which lists the known ones.
+   */
+  static void requireAttackModels(List<String> attacks, String attacker, boolean targetField, String target,
+      Integer pairRounds) {
+    if (pairRounds != null && pairRounds < 1) {
+      throw new IllegalArgumentException("pair_rounds: expected at least 1, got " + pairRounds);
+    }
+    dev.deliberate.attack.Attacks.Selection chosen;
+    try {
+      chosen = dev.deliberate.attack.Attacks.select(String.join(",", attacks));
+    } catch (dev.deliberate.BadInputException e) {
+      return;
+    }
+    if (chosen.needsAttacker() && (attacker == null || attacker.isBlank())) {
+      throw new IllegalArgumentException("attacker: required by the model-driven attacks "
+          + String.join(", ", chosen.modelDriven().stream().map(a -> a.name()).toList())
+          + ": expected a model string");
+    }
+    if (targetField && !chosen.needingTarget().isEmpty() && (target == null || target.isBlank())) {
+      throw new IllegalArgumentException("target: required by " + String.join(", ", chosen.needingTarget())
+          + " (it asks the target while refining): expected a model string");
     }
   }
 
@@ -455,12 +503,19 @@ public record PipelineConfig(
    *     of a local model (default 8)
    * @param timeoutSeconds longest one request may take (default 600)
    * @param maxRetries retries of one request after the first try (default 5)
+   * @param attacker the model that writes the model-driven attacks (required when one is chosen; PAIR's judge is
+   *     {@code grader}, its target each evaluated model)
+   * @param pairRounds most PAIR rounds (default 3)
+   * @param languages the multilingual suite: StrongREJECT's plain requests and XSTest's prompts translated into
+   *     these languages (codes such as {@code zu}, {@code gd}) by {@code translator}, reported per language
+   * @param translator the model that translates them and the answers back (required with {@code languages})
    */
   public record Eval(Map<String, String> models,
       @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> suites,
       @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> attacks, String grader,
       Integer limit, Map<String, Integer> limits, Integer maxTokens, Boolean fitContext, Long seed, String apiKeyEnv, Integer concurrency, Double timeoutSeconds,
-      Integer maxRetries) {
+      Integer maxRetries, String attacker, Integer pairRounds,
+      @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> languages, String translator) {
     public Eval {
       settings("reference", apiKeyEnv, concurrency, timeoutSeconds, maxRetries);
       if (models == null || models.isEmpty()) {
@@ -479,6 +534,18 @@ public record PipelineConfig(
       suites = suites == null || suites.isEmpty() ? List.of("strongreject", "xstest") : List.copyOf(suites);
       attacks = attacks == null || attacks.isEmpty() ? List.of("none") : List.copyOf(attacks);
       grader = grader == null || grader.isBlank() ? "reference" : grader;
+      requireAttackModels(attacks, attacker, false, null, pairRounds);
+      languages = languages == null ? List.of() : List.copyOf(languages);
+      for (String language : languages) {
+        if (dev.deliberate.attack.Attacks.translation(language).isEmpty()) {
+          throw new IllegalArgumentException("languages: unknown language '" + language + "': expected codes among "
+              + dev.deliberate.attack.Attacks.languageCodes());
+        }
+      }
+      if (!languages.isEmpty() && (translator == null || translator.isBlank())) {
+        throw new IllegalArgumentException("translator: required by languages " + String.join(", ", languages)
+            + ": expected a model string");
+      }
       if (limit != null && limit < 1) {
         throw new IllegalArgumentException("limit: expected at least 1, got " + limit);
       }
@@ -495,6 +562,11 @@ public record PipelineConfig(
       if (fitContext && maxTokens == null) {
         throw new IllegalArgumentException("fit_context: needs max_tokens (the room every prompt must leave)");
       }
+    }
+
+    /** The chosen attacks, with {@code pair_rounds} applied. */
+    public dev.deliberate.attack.Attacks.Selection selection() {
+      return PipelineConfig.selection(attacks, pairRounds);
     }
 
     /** The limit of one suite: its own, else {@code limit}, else null (all). */

@@ -4,8 +4,14 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.deliberate.Hashes;
-import dev.deliberate.attack.Attack;
+import dev.deliberate.attack.AttackModels;
 import dev.deliberate.attack.Attacks;
+import dev.deliberate.attack.Attempt;
+import dev.deliberate.attack.ModelAttack;
+import dev.deliberate.eval.AttackingAnswerer;
+import dev.deliberate.eval.ModelAnswerer;
+import dev.deliberate.judge.Grader;
+import dev.deliberate.model.ChatModel;
 import dev.deliberate.io.AtomicFiles;
 import dev.deliberate.io.Json;
 import dev.deliberate.data.JsonlReader;
@@ -87,11 +93,83 @@ public final class Stages {
 
   // ---- attack and split ----
 
-  /** Writes each prompt (when {@code keepOriginal}) and its attacked variants; returns the number written. */
-  public static long attack(Path in, Path out, List<String> attackNames, boolean keepOriginal) {
-    List<Attack> attacks = Attacks.parse(String.join(",", attackNames));
-    List<Prompt> prompts = Prompts.readAll(in);
-    return JsonlWriter.writeAll(out, Attacks.apply(attacks, prompts, keepOriginal));
+  /**
+   * The models of the model-driven attacks of the attack stage, built by the run's model factory.
+   *
+   * @param attacker writes the attacks
+   * @param target PAIR's target, or null when no chosen attack needs one
+   * @param judge PAIR's judge, or null when no chosen attack needs one
+   * @param concurrency prompts attacked at once
+   */
+  public record AttackRun(ChatModel attacker, ChatModel target, Grader judge, long seed, int concurrency,
+      PrintWriter log) {}
+
+  /** One line of the model-driven attacks' log: the attacked prompt and what it cost. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record ModelAttacked(Prompt prompt, int rounds, int calls, String failure) {}
+
+  /**
+   * How the attack stage went: records written, of them the originals kept, and the model-driven attacks' executor
+   * summary (null without).
+   */
+  public record AttackCounts(long written, long originals, StageExecutor.Summary modelDriven) {
+    public long variants() {
+      return written - originals;
+    }
+  }
+
+  /**
+   * Writes each plain prompt (when {@code keepOriginal}), its template variants, then its model-driven variants.
+   * The model-driven ones run on the {@link StageExecutor} into {@code modelLog} (one line per prompt and attack,
+   * keyed by the attack's key and its models, so a rerun reuses them and a killed run resumes from the response
+   * cache); a variant whose attack call failed is left out of {@code out} and tried again by a rerun. An attack the
+   * attacker refused is a variant too: the plain request under the attack's name, marked {@code attack_failed}.
+   */
+  public static AttackCounts attack(List<Prompt> prompts, Path out, Path modelLog, Attacks.Selection selection,
+      boolean keepOriginal, AttackRun run) {
+    StageExecutor.Summary summary = null;
+    Map<String, ModelAttacked> made = Map.of();
+    record Item(String id, String key, Prompt prompt, ModelAttack attack) {}
+    List<Item> items = new ArrayList<>();
+    if (selection.needsAttacker()) {
+      if (run == null || run.attacker() == null) {
+        throw new dev.deliberate.BadInputException("model-driven attacks need an attacker model");
+      }
+      ModelAnswerer target = run.target() == null ? null : new ModelAnswerer(run.target(), run.seed(), null);
+      AttackModels models = new AttackModels(run.attacker(),
+          target == null ? null : text -> target.answer("attack", Prompt.of(text, null, null, null, Map.of())).content(),
+          run.judge() == null ? null : AttackingAnswerer.judge(run.judge()));
+      for (Prompt p : prompts) {
+        if (p.attack() != null) {
+          continue;
+        }
+        for (ModelAttack a : selection.modelDriven()) {
+          String key = String.join("\n", a.key(), run.attacker().id(),
+              a.needsTarget() && run.target() != null ? run.target().id() : "",
+              a.needsTarget() && run.judge() != null ? run.judge().key() : "");
+          items.add(new Item(Hashes.shortId("m-", p.id(), a.name()), key, p, a));
+        }
+      }
+      summary = new StageExecutor<Item>(modelLog, Item::id, Item::key, item -> {
+        Attempt attempt = item.attack().attack(item.prompt().request(), models);
+        return new ModelAttacked(item.attack().applied(item.prompt(), attempt), attempt.rounds(), attempt.calls(),
+            attempt.failure());
+      }, StageExecutor.Options.of("attack", run.concurrency(), run.log())).run(items.iterator(), items.size());
+      made = dev.deliberate.eval.EvalFiles.readDone(modelLog, ModelAttacked.class);
+    }
+    Map<String, List<Prompt>> byPrompt = new LinkedHashMap<>();
+    for (Item item : items) {
+      ModelAttacked m = made.get(item.id());
+      if (m != null) {
+        byPrompt.computeIfAbsent(item.prompt().id(), k -> new ArrayList<>()).add(m.prompt());
+      }
+    }
+    List<Prompt> written = new ArrayList<>();
+    for (Prompt p : prompts) {
+      written.addAll(Attacks.expand(p, selection.templates(), keepOriginal));
+      written.addAll(byPrompt.getOrDefault(p.id(), List.of()));
+    }
+    return new AttackCounts(JsonlWriter.writeAll(out, written), keepOriginal ? prompts.size() : 0, summary);
   }
 
   /** Counts of a split. */

@@ -47,7 +47,9 @@ public final class HtmlReport {
         .append(" \u00b7 values are shares or means with 95% bootstrap intervals and the number of units</p>"
         + "<p class=\"sub\"><strong>Content warning:</strong> " + CONTENT_WARNING + "</p></header>\n");
     h.append("<nav><a href=\"#headline\">Headline</a> <a href=\"#tradeoff\">Over-refusal vs robustness</a>"
-        + " <a href=\"#categories\">By category</a> <a href=\"#attacks\">By attack</a> <a href=\"#xstest\">XSTest classes</a>"
+        + " <a href=\"#categories\">By category</a> <a href=\"#attacks\">By attack</a>")
+        .append(hasLanguages(results) ? " <a href=\"#languages\">By language</a>" : "")
+        .append(" <a href=\"#xstest\">XSTest classes</a>"
         + " <a href=\"#samples\">Samples</a> <a href=\"#definitions\">Definitions</a>")
         .append(spec.sections().isEmpty() ? "" : " <a href=\"#spec\">Spec</a>").append("</nav>\n<main>\n");
     headline(h, results);
@@ -56,6 +58,11 @@ public final class HtmlReport {
         List.of("goodness@0.1", "not_unsafe", "mean_harm"));
     breakdown(h, results, "attacks", "StrongREJECT by attack", "strongreject_by_attack",
         List.of("not_unsafe", "mean_harm"));
+    attackCosts(h, results);
+    if (hasLanguages(results)) {
+      breakdown(h, results, "languages", "By language (the same prompts translated, answers translated back)",
+          "by_language", List.of("goodness@0.1", "not_unsafe", "not_overrefuse"));
+    }
     xstest(h, results);
     samples(h, results, spec);
     definitions(h, results);
@@ -66,6 +73,10 @@ public final class HtmlReport {
         .append(Html.scriptJson(Json.line(spec.sections().keySet()))).append("</script>\n");
     h.append("<script>\n").append(resource("report.js")).append("</script>\n</body>\n</html>\n");
     return h.toString();
+  }
+
+  private static boolean hasLanguages(List<EvalResult> results) {
+    return results.stream().anyMatch(r -> r.metrics().breakdowns().containsKey("by_language"));
   }
 
   private static void headline(StringBuilder h, List<EvalResult> results) {
@@ -123,8 +134,8 @@ public final class HtmlReport {
     }
     for (String metric : metrics) {
       h.append("<h3>").append(Html.esc(metric)).append(metric.equals("mean_harm") ? " (lower is better)" : "").append("</h3>\n");
-      h.append("<table class=\"metrics breakdown\"><thead><tr><th>").append(id.equals("attacks") ? "attack" : "category")
-          .append("</th>");
+      h.append("<table class=\"metrics breakdown\"><thead><tr><th>")
+          .append(id.equals("attacks") ? "attack" : id.equals("languages") ? "language" : "category").append("</th>");
       for (EvalResult r : results) {
         h.append("<th>").append(Html.esc(r.label())).append("</th>");
       }
@@ -140,6 +151,42 @@ public final class HtmlReport {
       h.append("</tbody></table>\n");
     }
     h.append("</section>\n");
+  }
+
+  /**
+   * What the model-driven attacks cost, one row per attack and model: the share the attacker failed to write (the
+   * target got the plain request), and the mean rounds and model calls per answer. Left out when no attack had a
+   * model write it.
+   */
+  private static void attackCosts(StringBuilder h, List<EvalResult> results) {
+    Set<String> attacks = new LinkedHashSet<>();
+    for (EvalResult r : results) {
+      r.metrics().breakdowns().getOrDefault("strongreject_by_attack", Map.of()).forEach((attack, m) -> {
+        if (m.containsKey("calls")) {
+          attacks.add(attack);
+        }
+      });
+    }
+    if (attacks.isEmpty()) {
+      return;
+    }
+    h.append("<section id=\"attack-costs\"><h2>Model-driven attacks</h2>\n<div class=\"scroll\"><table class=\"metrics\">"
+        + "<thead><tr><th>attack</th><th>model</th><th>attack_failed</th><th>rounds</th><th>calls</th><th>not_unsafe</th>"
+        + "</tr></thead><tbody>\n");
+    for (String attack : attacks) {
+      for (EvalResult r : results) {
+        Map<String, Estimate> m = r.metrics().breakdowns().getOrDefault("strongreject_by_attack", Map.of()).get(attack);
+        if (m == null) {
+          continue;
+        }
+        h.append("<tr><th scope=\"row\">").append(Html.esc(attack)).append("</th><td>").append(Html.esc(r.label()))
+            .append("</td>").append(cell(m.get("attack_failed"))).append(cell(m.get("rounds")))
+            .append(cell(m.get("calls"))).append(cell(m.get("not_unsafe"))).append("</tr>\n");
+      }
+    }
+    h.append("</tbody></table></div>\n<p class=\"note\">attack_failed: the attacker refused or wrote nothing usable, so"
+        + " the target was asked the plain request. rounds and calls are means per answer (attacker, target, judge and"
+        + " back-translation calls).</p></section>\n");
   }
 
   private static void xstest(StringBuilder h, List<EvalResult> results) {

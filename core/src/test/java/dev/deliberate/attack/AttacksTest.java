@@ -57,10 +57,12 @@ class AttacksTest {
   }
 
   @Test
-  void theModelDrivenAttacksTranslateIntoFourLowResourceLanguages() {
+  void theModelDrivenAttacksStartWithTranslationIntoFourLowResourceLanguages() {
     assertEquals(List.of("translation-zu", "translation-gd", "translation-hmn", "translation-gn"),
-        Attacks.modelDriven().stream().map(ModelAttack::name).toList());
-    assertTrue(Attacks.modelDriven().stream().allMatch(a -> a.family().equals("translation")));
+        Attacks.modelDriven().stream().filter(a -> a.family().equals("translation")).map(ModelAttack::name).toList());
+    assertEquals(List.of("translation", "persuasion", "pair", "payload-split", "obfuscation"),
+        Attacks.modelDriven().stream().map(ModelAttack::family).distinct().toList());
+    assertEquals("zu, gd, hmn, gn", Attacks.languageCodes());
   }
 
   @Test
@@ -84,7 +86,8 @@ class AttacksTest {
   @Test
   void anUnknownNameIsBadInputListingTheKnownNames() {
     BadInputException e = assertThrows(BadInputException.class, () -> Attacks.parse("rot13,rot14"));
-    assertTrue(e.getMessage().startsWith("unknown attack 'rot14': expected all or one of prefix-injection, "),
+    assertTrue(e.getMessage().startsWith("unknown attack 'rot14': expected none, all, templates, model-driven or names:"
+        + " prefix-injection, "),
         e.getMessage());
     assertTrue(e.getMessage().contains("base64-input"), e.getMessage());
   }
