@@ -221,6 +221,26 @@ class DataAttackCommandTest {
   }
 
   @Test
+  void anAttackerThatAnswersInsteadOfRewritingPutsNoAnswerIntoTheData() throws Exception {
+    try (ScriptedServer server = ScriptedServer.start()) {
+      // A weak attacker that answers the request (a placeholder here, steps in a real one) instead of rewriting it.
+      server.script(call -> Reply.content("Sure, here is how: 1. [step withheld] 2. [step withheld]"));
+      Path in = promptsFile(Json.line(TIDES));
+      Path out = dir.resolve("attacked.jsonl");
+      Cli cli = Cli.run("data", "attack", "--in", in.toString(), "--attacks", "persuasion-authority,obfuscation",
+          "--attacker", server.modelString("attacker"), "-o", out.toString());
+      assertEquals(0, cli.status(), cli.err());
+      List<Prompt> variants = read(out).stream().filter(p -> p.attack() != null).toList();
+      assertEquals(List.of("persuasion-authority", "obfuscation"), variants.stream().map(Prompt::attack).toList());
+      for (Prompt variant : variants) {
+        assertEquals("How do tides work?", variant.text(), "the plain request stands in for the answer");
+        assertTrue(variant.metadata().get("attack_failed").toString().contains("reads as an answer"), variant.toString());
+      }
+      assertFalse(Files.readString(out).contains("withheld"), "the attacker's answer is not in the data");
+    }
+  }
+
+  @Test
   void pairWithoutATargetIsOneErrorLine() throws Exception {
     Path in = promptsFile(Json.line(TIDES));
     Cli cli = Cli.run("data", "attack", "--in", in.toString(), "--attacks", "pair", "--attacker", "reference", "-o",

@@ -1,5 +1,7 @@
 package dev.deliberate.attack;
 
+import dev.deliberate.judge.ReferenceGrader;
+
 /**
  * What one model-driven attack on one request came to.
  *
@@ -18,6 +20,19 @@ public record Attempt(String attacked, int rounds, int calls, String failure, St
   /** An attack that could not be made: the plain request stands in for it, marked failed. */
   public static Attempt failed(String request, int rounds, int calls, String failure) {
     return new Attempt(request, rounds, calls, failure, null);
+  }
+
+  /**
+   * This attempt as it may enter a dataset: a failed one when the attacked text reads as an answer to the request
+   * ({@link ReferenceGrader#readsAsAnswer}), since an attacker that answers instead of rewriting would otherwise
+   * put its answer into a training prompt. Evaluation keeps every attempt: there the text only goes to the target.
+   */
+  public Attempt forData(String request) {
+    if (failedAttack() || !ReferenceGrader.readsAsAnswer(request, attacked)) {
+      return this;
+    }
+    return failed(request, rounds, calls, "the attacker's text reads as an answer, not as a rewritten request;"
+        + " kept out of the data");
   }
 
   public boolean failedAttack() {

@@ -123,7 +123,8 @@ public final class Stages {
    * The model-driven ones run on the {@link StageExecutor} into {@code modelLog} (one line per prompt and attack,
    * keyed by the attack's key and its models, so a rerun reuses them and a killed run resumes from the response
    * cache); a variant whose attack call failed is left out of {@code out} and tried again by a rerun. An attack the
-   * attacker refused is a variant too: the plain request under the attack's name, marked {@code attack_failed}.
+   * attacker refused is a variant too: the plain request under the attack's name, marked {@code attack_failed};
+   * so is one whose text reads as an answer ({@link Attempt#forData}): these prompts become training data.
    */
   public static AttackCounts attack(List<Prompt> prompts, Path out, Path modelLog, Attacks.Selection selection,
       boolean keepOriginal, AttackRun run) {
@@ -151,7 +152,7 @@ public final class Stages {
         }
       }
       summary = new StageExecutor<Item>(modelLog, Item::id, Item::key, item -> {
-        Attempt attempt = item.attack().attack(item.prompt().request(), models);
+        Attempt attempt = item.attack().attack(item.prompt().request(), models).forData(item.prompt().request());
         return new ModelAttacked(item.attack().applied(item.prompt(), attempt), attempt.rounds(), attempt.calls(),
             attempt.failure());
       }, StageExecutor.Options.of("attack", run.concurrency(), run.log())).run(items.iterator(), items.size());
