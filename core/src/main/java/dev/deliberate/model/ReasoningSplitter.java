@@ -33,8 +33,8 @@ public final class ReasoningSplitter {
   public static final String THINK_OPEN = "<think>";
   public static final String THINK_CLOSE = "</think>";
   private static final String TAG_NAMES = "think|thinking|reasoning";
-  private static final Pattern OPEN = Pattern.compile("<\\s*(?:" + TAG_NAMES + ")\\s*>", Pattern.CASE_INSENSITIVE);
-  private static final Pattern CLOSE = Pattern.compile("<\\s*/\\s*(?:" + TAG_NAMES + ")\\s*>", Pattern.CASE_INSENSITIVE);
+  static final Pattern OPEN = Pattern.compile("<\\s*(?:" + TAG_NAMES + ")\\s*>", Pattern.CASE_INSENSITIVE);
+  static final Pattern CLOSE = Pattern.compile("<\\s*/\\s*(?:" + TAG_NAMES + ")\\s*>", Pattern.CASE_INSENSITIVE);
   private static final Pattern CHANNEL_MESSAGE = Pattern.compile("<\\|channel\\|>\\s*(\\w+)\\s*<\\|message\\|>");
   private static final Pattern CHANNEL_END = Pattern.compile("<\\|(?:end|return|call|start)\\|>");
   /** The delimiter line our stage-1 instructions ask for, in the spellings models use (bold, heading, quote). */

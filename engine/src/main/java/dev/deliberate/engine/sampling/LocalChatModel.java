@@ -12,6 +12,8 @@ import dev.deliberate.model.ModelException;
 import dev.deliberate.model.ReasoningSplitter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -122,6 +124,24 @@ public final class LocalChatModel implements BatchChatModel, ContextWindow, Auto
       row += request.n();
     }
     return out;
+  }
+
+  /**
+   * One request alone, its n choices as the rows of one batch (choice i from random stream i of its seed, as
+   * {@link #chatAll} samples it), telling {@code listener} each choice's text after every sampled token (see
+   * {@link Sampler.StepListener}; the row is the choice index). For streaming a reply as it is written.
+   */
+  public synchronized ChatResponse chatStreaming(ChatRequest request, Sampler.StepListener listener) {
+    long[] prompt = model.tokenizer().encode(model.chatFormat().prompt(request.messages()));
+    int[] streams = new int[request.n()];
+    Arrays.setAll(streams, i -> i);
+    try {
+      return response(Sampler.generateRows(model, Collections.nCopies(request.n(), prompt),
+          Collections.nCopies(request.n(), settings(request)), streams, Sampler.stopIds(model), true,
+          model.tokenizer()::decode, listener));
+    } catch (BadInputException e) {
+      throw new ModelException(id + ": " + e.getMessage(), false, e);
+    }
   }
 
   private GenerationSettings settings(ChatRequest request) {

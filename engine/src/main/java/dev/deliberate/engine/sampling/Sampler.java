@@ -29,6 +29,16 @@ public final class Sampler {
   /** One sampled continuation: its text (stop text removed), ids, and why it ended ("stop" or "length"). */
   public record Output(String text, long[] ids, String finishReason, int promptTokens) {}
 
+  /**
+   * Told after every sampled token of a row: the text so far, or, once the row has ended, its final text (stop text
+   * removed). Before the end the text leaves out what may still change: a trailing incomplete character and an
+   * ending that could be the start of a stop string. It is only told; sampling is the same with or without it.
+   */
+  @FunctionalInterface
+  public interface StepListener {
+    void step(int row, String text, boolean finished);
+  }
+
   /** Samples one continuation per prompt text. */
   public static List<Output> generate(LocalModel model, List<String> prompts, GenerationSettings settings) {
     TextTokenizer tokenizer = model.tokenizer();
@@ -68,6 +78,12 @@ public final class Sampler {
    */
   public static List<Output> generateRows(LocalModel model, List<long[]> prompts, List<GenerationSettings> rowSettings,
       int[] streams, Set<Long> stopIds, boolean useCache, Function<long[], String> decoder) {
+    return generateRows(model, prompts, rowSettings, streams, stopIds, useCache, decoder, null);
+  }
+
+  /** The same, telling {@code listener} (when not null) each row's text after every step. */
+  public static List<Output> generateRows(LocalModel model, List<long[]> prompts, List<GenerationSettings> rowSettings,
+      int[] streams, Set<Long> stopIds, boolean useCache, Function<long[], String> decoder, StepListener listener) {
     LlamaConfig c = model.config();
     int rows = prompts.size();
     if (rowSettings.size() != rows || streams.length != rows) {
@@ -141,6 +157,10 @@ public final class Sampler {
             GenerationSettings settings = rowSettings.get(r);
             next = sample(Arrays.copyOfRange(last, r * c.vocabSize(), (r + 1) * c.vocabSize()), settings, randoms[r]);
             finishRow(decoder, settings, stopIds, next, generated.get(r), finish, texts, r, budgets[r]);
+            if (listener != null) {
+              listener.step(r, finish[r] != null ? texts[r]
+                  : settledPrefix(decode(decoder, generated.get(r)), settings.stop()), finish[r] != null);
+            }
           }
           sequences[r][length] = next;
           allDone &= finish[r] != null;
@@ -179,6 +199,24 @@ public final class Sampler {
         texts[r] = text;
       }
     }
+  }
+
+  /** {@code text} without what a later token may still change: an incomplete last character, a stop string's start. */
+  static String settledPrefix(String text, List<String> stops) {
+    int end = text.length();
+    while (end > 0 && text.charAt(end - 1) == '\uFFFD') {
+      end--;
+    }
+    int cut = end;
+    for (String s : stops) {
+      for (int k = Math.min(s.length() - 1, end); k > 0; k--) {
+        if (text.startsWith(s.substring(0, k), end - k)) {
+          cut = Math.min(cut, end - k);
+          break;
+        }
+      }
+    }
+    return text.substring(0, cut);
   }
 
   private static String decode(Function<long[], String> decoder, List<Long> tokens) {

@@ -147,4 +147,56 @@ class SamplerTest {
           "each row keeps its own budget");
     }
   }
+
+  @Test
+  void aStepListenerIsToldEachRowsGrowingTextAndSamplingIsTheSameWithoutIt() {
+    List<long[]> prompts = List.of(model.tokenizer().encode("<|user|>How do I bake bread?<|end|><|assistant|>"),
+        model.tokenizer().encode("Hi"));
+    GenerationSettings hot = new GenerationSettings(16, 1.2, 0.9, List.of(), 11);
+    List<GenerationSettings> settings = List.of(hot, hot.withMaxNewTokens(9));
+    Set<Long> stops = Sampler.stopIds(model);
+    var quiet = Sampler.generateRows(model, prompts, settings, new int[] {0, 1}, stops, true, model.tokenizer()::decode);
+    List<List<String>> told = List.of(new java.util.ArrayList<>(), new java.util.ArrayList<>());
+    List<List<Boolean>> finished = List.of(new java.util.ArrayList<>(), new java.util.ArrayList<>());
+    var heard = Sampler.generateRows(model, prompts, settings, new int[] {0, 1}, stops, true, model.tokenizer()::decode,
+        (row, text, done) -> {
+          told.get(row).add(text);
+          finished.get(row).add(done);
+        });
+    for (int r = 0; r < 2; r++) {
+      assertArrayEquals(quiet.get(r).ids(), heard.get(r).ids(), "row " + r);
+      assertEquals(quiet.get(r).text(), heard.get(r).text(), "row " + r);
+      List<String> texts = told.get(r);
+      assertTrue(texts.size() > 1, "told after every token: " + texts);
+      assertEquals(heard.get(r).text(), texts.get(texts.size() - 1), "the last text is the row's final text");
+      assertEquals(List.of(true), finished.get(r).subList(texts.size() - 1, texts.size()), "told once it ended");
+      assertFalse(finished.get(r).subList(0, texts.size() - 1).contains(true));
+      for (int i = 1; i < texts.size(); i++) {
+        assertTrue(texts.get(i).startsWith(texts.get(i - 1)), "each text continues the last: " + texts);
+      }
+    }
+  }
+
+  @Test
+  void theTextToldBeforeTheEndLeavesOutWhatCouldStillBecomeAStopString() {
+    assertEquals("Hello", Sampler.settledPrefix("Hello EN", List.of(" END")));
+    assertEquals("Hello EN", Sampler.settledPrefix("Hello EN", List.of("STOP")));
+    assertEquals("caf", Sampler.settledPrefix("caf\uFFFD", List.of()));
+    assertEquals("a", Sampler.settledPrefix("a<|e", List.of("x", "<|end|>")));
+  }
+
+  @Test
+  void aStreamedRequestGetsTheChoicesItGetsWhole() {
+    try (LocalChatModel chat = LocalChatModel.open(dir)) {
+      ChatRequest request = ChatRequest.of(List.of(new Message("user", "Hello"))).withMaxTokens(10)
+          .withTemperature(1.0).withSeed(3L);
+      List<String> last = new java.util.ArrayList<>(List.of(""));
+      ChatResponse streamed = chat.chatStreaming(request, (row, text, done) -> last.set(row, text));
+      ChatResponse whole = chat.chat(request);
+      assertEquals(whole.choices(), streamed.choices());
+      assertEquals(whole.usage(), streamed.usage());
+      ReasoningSplitter.Split split = ChatFormat.split(last.get(0));
+      assertEquals(whole.choices().get(0).content(), split.answer());
+    }
+  }
 }
