@@ -2,18 +2,22 @@ package dev.deliberate.app;
 
 import dev.deliberate.BadInputException;
 import dev.deliberate.data.JsonlAppender;
+import dev.deliberate.engine.sampling.LocalChatModel;
 import dev.deliberate.generate.Classifier;
 import dev.deliberate.generate.LabelClassifier;
 import dev.deliberate.generate.ModelClassifier;
 import dev.deliberate.generate.ReferenceGenerator;
 import dev.deliberate.generate.Stage1Prompt;
 import dev.deliberate.model.ChatModel;
+import dev.deliberate.model.ChatResponse;
 import dev.deliberate.model.ContextWindow;
 import dev.deliberate.run.Manifest;
 import dev.deliberate.run.ModelSettings;
 import dev.deliberate.run.RunDirectory;
 import dev.deliberate.run.StageModels;
 import dev.deliberate.serve.ChatCompletionsServer;
+import dev.deliberate.serve.ChatService;
+import dev.deliberate.serve.StreamingChatService;
 import dev.deliberate.serve.Gateway;
 import dev.deliberate.spec.Spec;
 import java.net.InetAddress;
@@ -204,9 +208,17 @@ final class ServeCommand extends BaseCommand {
     try (StageModels.Local local = models.local(settings(model, null), batchWait())) {
       ContextWindow window = local.backend() instanceof ContextWindow w ? w : null;
       ChatModel answering = local.model();
+      ChatService whole = (id, request, metadata) -> answering.chat(request);
+      // A streamed request is sampled alone, so that its tokens can go out as they come.
+      ChatService service = local.backend() instanceof LocalChatModel backend
+          ? StreamingChatService.of(whole, (request, listener) -> {
+            ChatResponse response = backend.chatStreaming(request, listener::text);
+            models.counted(backend.id(), response.usage());
+            return response;
+          })
+          : whole;
       try (ServerStage stage = new ServerStage(run, status -> stage(models, startedAt, status, served), m -> m, "serve");
-          ChatCompletionsServer server = ChatCompletionsServer.start(served, (id, request, metadata) ->
-              answering.chat(request), window, options, this::log)) {
+          ChatCompletionsServer server = ChatCompletionsServer.start(served, service, window, options, this::log)) {
         return announce(server, "local model " + local.backend().id() + ", batches of up to " + concurrency
             + (window == null ? "" : ", context " + window.contextTokens() + " tokens"), options);
       }

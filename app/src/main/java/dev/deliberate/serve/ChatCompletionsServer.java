@@ -6,11 +6,13 @@ import dev.deliberate.io.Json;
 import dev.deliberate.model.ChatResponse;
 import dev.deliberate.model.ContextWindow;
 import dev.deliberate.model.ModelException;
+import dev.deliberate.model.ReasoningStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +35,9 @@ import java.util.function.Consumer;
  * Errors come in OpenAI's shape, {@code {"error": {"message", "type", "param", "code"}}}, with one-line messages:
  * 400 for a bad field (named in {@code param}) or a prompt longer than the model's context, 401 for a missing or
  * wrong token, 404 for another model name or path, 413 for a body over the limit, 503 with {@code Retry-After}
- * when {@code concurrency} requests are in progress and {@code queue} more wait. A streamed reply is sent when the
- * whole answer is ready: the events carry its reasoning and its content each as one delta.
+ * when {@code concurrency} requests are in progress and {@code queue} more wait. A streamed reply from a
+ * {@link StreamingChatService} (a local model) goes out token by token; from another service (the gateway) it is
+ * sent when the whole answer is ready, its reasoning and its content each as one delta.
  */
 public final class ChatCompletionsServer implements AutoCloseable {
   /**
@@ -223,6 +226,10 @@ public final class ChatCompletionsServer implements AutoCloseable {
     }
     String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
     exchange.getResponseHeaders().set("X-Request-Id", id);
+    if (read.stream() && service instanceof StreamingChatService live) {
+      streamLive(exchange, id, read, live);
+      return;
+    }
     ChatResponse response = service.complete(id, read.request(), read.metadata());
     if (read.stream()) {
       stream(exchange, id, response, read.includeUsage());
@@ -281,6 +288,87 @@ public final class ChatCompletionsServer implements AutoCloseable {
       }
       out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
     }
+  }
+
+  /**
+   * The reply as server-sent events while it is written: when the first token is out, a chunk with the role per
+   * choice; then, after every token, the new reasoning and the new answer text of that choice, each in chunks of its
+   * own ({@link ReasoningStream} holds back what may still be a think tag); at the end a chunk with each choice's
+   * finish reason, the usage when asked for, and {@code [DONE]}. A failure before the first event is answered with
+   * its status as usual; after it, with an {@code error} event (the openai SDKs raise it).
+   */
+  private void streamLive(HttpExchange exchange, String id, ChatCompletionRequests.Read read,
+      StreamingChatService live) throws IOException {
+    int n = read.request().n();
+    ReasoningStream[] splitters = new ReasoningStream[n];
+    Arrays.setAll(splitters, i -> new ReasoningStream());
+    OutputStream[] out = new OutputStream[1];
+    ChatResponse response;
+    try {
+      response = live.completeStreaming(id, read.request(), read.metadata(), (choice, text, finished) -> {
+        try {
+          if (out[0] == null) {
+            out[0] = openStream(exchange, id, n);
+          }
+          ReasoningStream.Delta delta = finished ? splitters[choice].finish(text) : splitters[choice].next(text);
+          if (!delta.reasoning().isEmpty()) {
+            event(out[0], chunk(id, choice, Map.of("reasoning_content", delta.reasoning()), null));
+          }
+          if (!delta.content().isEmpty()) {
+            event(out[0], chunk(id, choice, Map.of("content", delta.content()), null));
+          }
+          if (finished && !splitters[choice].consistent()) {
+            log.accept(id + ": choice " + choice + " split differently once whole (a closing think tag before any"
+                + " opening one); the stream gave its text before that tag as content");
+          }
+        } catch (IOException e) {
+          throw new ClientGone(e);
+        }
+      });
+    } catch (ClientGone e) {
+      log.accept(id + ": the client closed the stream: " + e.getCause().getMessage());
+      return;
+    } catch (RuntimeException e) {
+      if (out[0] == null) {
+        throw e;
+      }
+      log.accept(id + ": the model call failed mid-stream: " + e);
+      Map<String, Object> error = new LinkedHashMap<>();
+      error.put("message", "the model call failed: " + oneLine(e.getMessage()));
+      error.put("type", e instanceof ModelException ? "model_error" : "server_error");
+      error.put("param", null);
+      error.put("code", null);
+      event(out[0], Map.of("error", error));
+      out[0].close();
+      return;
+    }
+    if (out[0] == null) {
+      out[0] = openStream(exchange, id, n);
+    }
+    try (OutputStream body = out[0]) {
+      for (ChatResponse.Choice c : response.choices()) {
+        event(body, chunk(id, c.index(), Map.of(), finishReason(c)));
+      }
+      if (read.includeUsage()) {
+        Map<String, Object> last = head(id, "chat.completion.chunk");
+        last.put("choices", List.of());
+        last.put("usage", usage(response.usage()));
+        event(body, last);
+      }
+      body.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** Sends the event stream's headers and each choice's first chunk (the role). */
+  private OutputStream openStream(HttpExchange exchange, String id, int n) throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+    exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+    exchange.sendResponseHeaders(200, 0);
+    OutputStream out = exchange.getResponseBody();
+    for (int i = 0; i < n; i++) {
+      event(out, chunk(id, i, Map.of("role", "assistant", "content", ""), null));
+    }
+    return out;
   }
 
   private Map<String, Object> chunk(String id, int index, Map<String, Object> delta, String finishReason) {
@@ -368,6 +456,13 @@ public final class ChatCompletionsServer implements AutoCloseable {
     String t = text == null ? "" : text.strip();
     int newline = t.indexOf('\n');
     return newline < 0 ? t : t.substring(0, newline);
+  }
+
+  /** Writing to a streamed reply failed: the client has gone, so sampling stops. */
+  private static final class ClientGone extends RuntimeException {
+    ClientGone(IOException cause) {
+      super(cause);
+    }
   }
 
   /** The request names a model this server does not serve (404). */

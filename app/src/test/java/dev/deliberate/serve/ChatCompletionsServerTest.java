@@ -119,8 +119,11 @@ class ChatCompletionsServerTest {
 
   private ChatCompletionsServer start(ChatCompletionsServer.Options options) throws Exception {
     ContextWindow window = (ContextWindow) local.backend();
-    server = ChatCompletionsServer.start("tiny-test", (id, request, metadata) -> local.model().chat(request), window,
-        options.withPort(0), log::add);
+    // As the command serves a local model: whole replies through the batching model caller, streamed ones alone.
+    LocalChatModel backend = ((CountingLocal) local.backend()).model();
+    ChatService service = StreamingChatService.of((id, request, metadata) -> local.model().chat(request),
+        (request, listener) -> backend.chatStreaming(request, listener::text));
+    server = ChatCompletionsServer.start("tiny-test", service, window, options.withPort(0), log::add);
     return server;
   }
 
@@ -237,6 +240,36 @@ class ChatCompletionsServerTest {
     assertEquals(message.path("reasoning_content").asText(""), reasoning.toString());
     assertEquals(whole.at("/choices/0/finish_reason").asText(), finish);
     assertEquals(whole.path("usage"), usage, "the usage chunk asked for by stream_options");
+  }
+
+  @Test
+  void aStreamedReplyFromTheLocalModelComesInManyPiecesThatAddUpToTheWholeReply() throws Exception {
+    start();
+    String body = "{\"model\": \"tiny-test\", \"messages\": [{\"role\": \"user\", \"content\": \"Hello there, how are you?\"}],"
+        + " \"temperature\": 1.0, \"max_tokens\": 24, \"seed\": 5%s}";
+    JsonNode whole = json(post(body.formatted(""), null));
+    HttpResponse<String> streamed = post(body.formatted(", \"stream\": true"), null);
+    assertEquals(200, streamed.statusCode(), streamed.body());
+    List<String> events = streamed.body().lines().filter(l -> !l.isEmpty()).toList();
+    assertEquals("data: [DONE]", events.get(events.size() - 1));
+    List<String> contents = new ArrayList<>();
+    StringBuilder reasoning = new StringBuilder();
+    for (String event : events.subList(0, events.size() - 1)) {
+      JsonNode delta = Json.mapper().readTree(event.substring("data: ".length())).at("/choices/0/delta");
+      assertFalse(delta.has("content") && delta.has("reasoning_content") && !delta.path("content").asText().isEmpty(),
+          "reasoning and content never share a chunk: " + event);
+      if (!delta.path("content").asText("").isEmpty()) {
+        contents.add(delta.path("content").asText());
+      }
+      reasoning.append(delta.path("reasoning_content").asText(""));
+    }
+    JsonNode message = whole.at("/choices/0/message");
+    assertTrue(contents.size() > 1, "the answer came token by token, not as one delta: " + contents);
+    assertEquals(message.path("content").asText(), String.join("", contents), "the same answer as the whole reply");
+    assertEquals(message.path("reasoning_content").asText(""), reasoning.toString());
+    String reasoningText = message.path("reasoning_content").asText("");
+    assertTrue(reasoningText.isEmpty() || !String.join("", contents).contains(reasoningText),
+        "reasoning never in content");
   }
 
   @Test

@@ -74,6 +74,86 @@ class ChatCompletionsServerWireTest {
   }
 
   @Test
+  void aStreamingServiceSendsEachPieceAsItIsWrittenWithTheChainOfThoughtApartFromTheAnswer() throws Exception {
+    CountDownLatch clientSawHel = new CountDownLatch(1);
+    AtomicReference<Boolean> seenWhileWriting = new AtomicReference<>();
+    String[] pieces = {"<thi", "nk>The user", " greets me.</th", "ink>Hel", "lo", " there!"};
+    server = ChatCompletionsServer.start("m", StreamingChatService.of((id, request, metadata) -> {
+      throw new AssertionError("a streamed request is not answered whole");
+    }, (request, listener) -> {
+      StringBuilder text = new StringBuilder();
+      for (String piece : pieces) {
+        text.append(piece);
+        listener.text(0, text.toString(), false);
+        if (piece.equals("lo")) {
+          try {
+            seenWhileWriting.set(clientSawHel.await(20, TimeUnit.SECONDS));
+          } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+          }
+        }
+      }
+      listener.text(0, text.toString(), true);
+      return new ChatResponse(List.of(new ChatResponse.Choice(0, "The user greets me.", "Hello there!", "stop")),
+          new ChatResponse.Usage(3, 6));
+    }), null, ChatCompletionsServer.Options.defaults().withPort(0), line -> {});
+    HttpResponse<java.util.stream.Stream<String>> response = http.send(
+        HttpRequest.newBuilder(URI.create(server.baseUrl() + "/chat/completions")).timeout(Duration.ofSeconds(30))
+            .POST(HttpRequest.BodyPublishers.ofString(HI.formatted(
+                ", \"stream\": true, \"stream_options\": {\"include_usage\": true}"))).build(),
+        HttpResponse.BodyHandlers.ofLines());
+    List<JsonNode> chunks = new java.util.ArrayList<>();
+    String last = null;
+    for (String line : (Iterable<String>) response.body()::iterator) {
+      if (line.isEmpty()) {
+        continue;
+      }
+      last = line;
+      if (line.equals("data: [DONE]")) {
+        break;
+      }
+      JsonNode chunk = Json.mapper().readTree(line.substring("data: ".length()));
+      chunks.add(chunk);
+      if (chunk.at("/choices/0/delta/content").asText("").contains("Hel")) {
+        clientSawHel.countDown();
+      }
+    }
+    assertEquals("data: [DONE]", last);
+    assertEquals(Boolean.TRUE, seenWhileWriting.get(), "the client read the first answer text while the rest was unwritten");
+    StringBuilder content = new StringBuilder();
+    StringBuilder reasoning = new StringBuilder();
+    for (JsonNode chunk : chunks.subList(0, chunks.size() - 1)) {
+      JsonNode delta = chunk.at("/choices/0/delta");
+      String c = delta.path("content").asText("");
+      String r = delta.path("reasoning_content").asText("");
+      assertFalse(c.contains("user") || c.contains("<"), "no reasoning or tag in content: " + chunk);
+      assertFalse(r.contains("Hel") || r.contains("<"), "no answer or tag in reasoning: " + chunk);
+      content.append(c);
+      reasoning.append(r);
+    }
+    assertEquals("Hello there!", content.toString());
+    assertEquals("The user greets me.", reasoning.toString());
+    assertEquals("stop", chunks.get(chunks.size() - 2).at("/choices/0/finish_reason").asText());
+    assertEquals(9, chunks.get(chunks.size() - 1).at("/usage/total_tokens").asInt(), "the usage chunk at the end");
+  }
+
+  @Test
+  void aModelFailureMidStreamEndsTheStreamWithAnErrorEvent() throws Exception {
+    server = ChatCompletionsServer.start("m", StreamingChatService.of((id, request, metadata) -> {
+      throw new AssertionError("a streamed request is not answered whole");
+    }, (request, listener) -> {
+      listener.text(0, "Hello", false);
+      throw new dev.deliberate.model.ModelException("the sampler ran out of memory", false, null);
+    }), null, ChatCompletionsServer.Options.defaults().withPort(0), line -> {});
+    String stream = post(HI.formatted(", \"stream\": true")).body();
+    assertTrue(stream.contains("\"delta\":{\"content\":\"Hello\"}"), stream);
+    String last = stream.strip().lines().reduce((a, b) -> b).orElse("");
+    assertEquals("the model call failed: the sampler ran out of memory",
+        Json.mapper().readTree(last.substring("data: ".length())).at("/error/message").asText(), stream);
+    assertFalse(stream.contains("[DONE]"), "a failed stream does not claim to be complete: " + stream);
+  }
+
+  @Test
   void beyondTheQueueRequestsGet503WithRetryAfter() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch entered = new CountDownLatch(1);

@@ -2,6 +2,7 @@ package dev.deliberate.run;
 
 import dev.deliberate.model.BatchChatModel;
 import dev.deliberate.model.ChatModel;
+import dev.deliberate.model.ChatResponse;
 import dev.deliberate.model.ModelOptions;
 import dev.deliberate.model.ModelResolver;
 import java.nio.file.Path;
@@ -142,6 +143,14 @@ public final class StageModels implements AutoCloseable {
       cache = ResponseCache.open(calls.cacheFile() != null ? calls.cacheFile() : run.cacheFile());
     }
     return cache;
+  }
+
+  /**
+   * Counts a reply its backend gave outside {@link #local}'s caller (a server's streamed reply, sampled alone), so
+   * the stage's usage has every call.
+   */
+  public void counted(String modelId, ChatResponse.Usage usage) {
+    accounting.called(modelId, usage);
   }
 
   /** A local model: {@code model} to call, {@code backend} to close. */
