@@ -7,19 +7,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-if [ -z "${LLAMA_SERVER_URL:-}" ]; then
-  require_interop check-attacks
-  work="$(mktemp -d)"
-  status=0
-  "$VENV_PYTHON" "$INTEROP_DIR/llama_server.py" --model "$SMOLLM2_GGUF" --ctx 4096 --log "$work/server.log" \
-    -- "$0" "$work" || status=$?
-  if [ "$status" -eq 0 ]; then
-    rm -rf "$work"
-  else
-    echo "check-attacks: failed; the commands' files and the server's log are in $work" >&2
-  fi
-  exit "$status"
-fi
+rerun_under_llama_server check-attacks 4096 "$0"
 
 work="$1"
 model="$LLAMA_SERVER_URL#SmolLM2-135M-Instruct"

@@ -6,20 +6,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-if [ -z "${LLAMA_SERVER_URL:-}" ]; then
-  require_interop check-llama-server
-  work="$(mktemp -d)"
-  status=0
-  # The driver starts the server on a free port, runs this script again with LLAMA_SERVER_URL set, stops it.
-  "$VENV_PYTHON" "$INTEROP_DIR/llama_server.py" --model "$SMOLLM2_GGUF" --ctx 8192 --log "$work/server.log" \
-    -- "$0" "$work" || status=$?
-  if [ "$status" -eq 0 ]; then
-    rm -rf "$work"
-  else
-    echo "check-llama-server: failed; the commands' files and the server's log are in $work" >&2
-  fi
-  exit "$status"
-fi
+rerun_under_llama_server check-llama-server 8192 "$0"
 
 work="$1"
 model="$LLAMA_SERVER_URL#SmolLM2-135M-Instruct"

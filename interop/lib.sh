@@ -54,6 +54,26 @@ require_interop() {
   exit "$SKIPPED"
 }
 
+# rerun_under_llama_server CHECK CTX SCRIPT: for a check that talks to llama.cpp's server. On the first run
+# (LLAMA_SERVER_URL unset) it requires the set-up, makes a scratch directory and lets llama_server.py start the
+# server with SmolLM2 on a free port and run SCRIPT again with LLAMA_SERVER_URL set and the directory as $1; the
+# directory is removed when that passes and kept, with the server's log, when it fails. Never returns then.
+rerun_under_llama_server() {
+  local check="$1" ctx="$2" script="$3"
+  [ -n "${LLAMA_SERVER_URL:-}" ] && return 0
+  require_interop "$check"
+  local dir status=0
+  dir="$(mktemp -d)"
+  "$VENV_PYTHON" "$INTEROP_DIR/llama_server.py" --model "$SMOLLM2_GGUF" --ctx "$ctx" --log "$dir/server.log" \
+    -- "$script" "$dir" || status=$?
+  if [ "$status" -eq 0 ]; then
+    rm -rf "$dir"
+  else
+    echo "$check: failed; the commands' files and the server's log are in $dir" >&2
+  fi
+  exit "$status"
+}
+
 # Makes the check's scratch directory ($work) and, on exit, stops the servers start_serve_reward and start_serve
 # started (if any) and removes the directory.
 make_workdir() {

@@ -2,6 +2,7 @@ package dev.deliberate.serve;
 
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import dev.deliberate.BadInputException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -59,6 +60,22 @@ final class BoundedHttpServer implements AutoCloseable {
   private static final ThreadLocal<Boolean> BUSY = ThreadLocal.withInitial(() -> false);
 
   /** Binds and starts serving. */
+  /** The checks every server's options share; each failure names the command-line option. */
+  static void checkLimits(int port, long maxBodyBytes, int concurrency, int queue) {
+    if (port < 0 || port > 65535) {
+      throw new BadInputException("--port: expected 0..65535, got " + port);
+    }
+    if (maxBodyBytes < 1) {
+      throw new BadInputException("--max-body-bytes: expected at least 1, got " + maxBodyBytes);
+    }
+    if (concurrency < 1) {
+      throw new BadInputException("--concurrency: expected at least 1, got " + concurrency);
+    }
+    if (queue < 0) {
+      throw new BadInputException("--queue: expected 0 or more, got " + queue);
+    }
+  }
+
   static BoundedHttpServer start(String host, int port, int concurrency, int queue, String name, HttpHandler handler,
       HttpHandler busy) throws IOException {
     BoundedHttpServer s = new BoundedHttpServer(host, port, concurrency, queue, name, handler, busy);

@@ -55,18 +55,7 @@ public final class ChatCompletionsServer implements AutoCloseable {
   public record Options(String host, int port, long maxBodyBytes, int concurrency, int queue, int maxN, int maxTokens,
       String apiKey) {
     public Options {
-      if (port < 0 || port > 65535) {
-        throw new BadInputException("--port: expected 0..65535, got " + port);
-      }
-      if (maxBodyBytes < 1) {
-        throw new BadInputException("--max-body-bytes: expected at least 1, got " + maxBodyBytes);
-      }
-      if (concurrency < 1) {
-        throw new BadInputException("--concurrency: expected at least 1, got " + concurrency);
-      }
-      if (queue < 0) {
-        throw new BadInputException("--queue: expected 0 or more, got " + queue);
-      }
+      BoundedHttpServer.checkLimits(port, maxBodyBytes, concurrency, queue);
       if (maxN < 1) {
         throw new BadInputException("--max-n: expected at least 1, got " + maxN);
       }

@@ -48,20 +48,9 @@ public final class RewardServer implements AutoCloseable {
    */
   public record Options(String host, int port, int maxBatch, long maxBodyBytes, int concurrency, int queue, String apiKey) {
     public Options {
-      if (port < 0 || port > 65535) {
-        throw new BadInputException("--port: expected 0..65535, got " + port);
-      }
+      BoundedHttpServer.checkLimits(port, maxBodyBytes, concurrency, queue);
       if (maxBatch < 1) {
         throw new BadInputException("--max-batch: expected at least 1, got " + maxBatch);
-      }
-      if (maxBodyBytes < 1) {
-        throw new BadInputException("--max-body-bytes: expected at least 1, got " + maxBodyBytes);
-      }
-      if (concurrency < 1) {
-        throw new BadInputException("--concurrency: expected at least 1, got " + concurrency);
-      }
-      if (queue < 0) {
-        throw new BadInputException("--queue: expected 0 or more, got " + queue);
       }
     }
 
