@@ -24,6 +24,13 @@ import java.util.function.Function;
  * its own random stream, seeded by the settings' seed and the row index.
  */
 public final class Sampler {
+  /**
+   * The most prompt positions fed in one pass. A pass holds attention scores of rows x heads x positions x keys
+   * floats, quadratic in a prompt fed whole: a served SmolLM2 request of a few thousand tokens at batch 2 was
+   * OOM-killed at 24 GB. In chunks the scores grow linearly; prompts up to this length are fed whole as before.
+   */
+  static final int PREFILL_CHUNK = 512;
+
   private Sampler() {}
 
   /** One sampled continuation: its text (stop text removed), ids, and why it ended ("stop" or "length"). */
@@ -125,30 +132,14 @@ public final class Sampler {
         KvCache cache = useCache ? new KvCache(scope, c.numLayers()) : null) {
       int fed = 0;
       while (true) {
-        float[] last;
-        try (NDManager step = scope.newSubManager()) {
-          // Feed what the model has not seen: the whole prompt first, then one token per row (or, without a
-          // cache, everything again).
+        float[] last = null;
+        // Feed what the model has not seen: the prompt first, in chunks of at most PREFILL_CHUNK positions, then
+        // one token per row (or, without a cache, everything again at once).
+        while (last == null) {
           int from = useCache ? fed : 0;
-          int t = length - from;
-          long[] ids = new long[rows * t];
-          long[] positions = new long[rows * t];
-          float[] mask = new float[rows * t * length];
-          for (int r = 0; r < rows; r++) {
-            for (int i = 0; i < t; i++) {
-              int at = from + i;
-              ids[r * t + i] = sequences[r][at];
-              positions[r * t + i] = Math.max(0, at - pads[r]);
-              for (int j = 0; j < length; j++) {
-                boolean visible = j <= at && j >= pads[r];
-                mask[(r * t + i) * length + j] = visible ? 0f : Llama.MASKED;
-              }
-            }
-          }
-          NDArray logits = Llama.nextTokenLogits(c, model.weights(), Tensors.of(step, ids, new Shape(rows, t)),
-              Tensors.of(step, positions, new Shape(rows, t)), Tensors.of(step, mask, new Shape(rows, 1, 1, t, length)), cache);
-          last = logits.toFloatArray();
-          fed = length;
+          int upTo = useCache ? Math.min(length, from + PREFILL_CHUNK) : length;
+          last = feed(model, sequences, pads, rows, from, upTo, scope, cache, upTo == length);
+          fed = upTo;
         }
         boolean allDone = true;
         for (int r = 0; r < rows; r++) {
@@ -177,6 +168,35 @@ public final class Sampler {
       outputs.add(new Output(texts[r], ids, finish[r], prompts.get(r).length));
     }
     return outputs;
+  }
+
+  /**
+   * Runs positions {@code from} (inclusive) to {@code upTo} (exclusive) of every row through the model, their keys
+   * and values joining the cache; returns the next-token logits of position {@code upTo - 1}, {@code [rows * V]},
+   * when {@code wanted}, else null.
+   */
+  private static float[] feed(LocalModel model, long[][] sequences, int[] pads, int rows, int from, int upTo,
+      NDManager scope, KvCache cache, boolean wanted) {
+    try (NDManager step = scope.newSubManager()) {
+      int t = upTo - from;
+      long[] ids = new long[rows * t];
+      long[] positions = new long[rows * t];
+      float[] mask = new float[rows * t * upTo];
+      for (int r = 0; r < rows; r++) {
+        for (int i = 0; i < t; i++) {
+          int at = from + i;
+          ids[r * t + i] = sequences[r][at];
+          positions[r * t + i] = Math.max(0, at - pads[r]);
+          for (int j = 0; j < upTo; j++) {
+            boolean visible = j <= at && j >= pads[r];
+            mask[(r * t + i) * upTo + j] = visible ? 0f : Llama.MASKED;
+          }
+        }
+      }
+      NDArray logits = Llama.nextTokenLogits(model.config(), model.weights(), Tensors.of(step, ids, new Shape(rows, t)),
+          Tensors.of(step, positions, new Shape(rows, t)), Tensors.of(step, mask, new Shape(rows, 1, 1, t, upTo)), cache);
+      return wanted ? logits.toFloatArray() : null;
+    }
   }
 
   /** Records the sampled token of a row and decides whether the row is finished. */

@@ -60,6 +60,26 @@ class SamplerTest {
   }
 
   @Test
+  void aPromptLongerThanOnePrefillChunkIsFedInChunksAndGivesTheTokensOfAWholePass(@TempDir Path longDir)
+      throws Exception {
+    TestModels.tinyDir(longDir, 32, 2, 2048);
+    try (LocalModel wide = LocalModel.open(longDir)) {
+      String words = "Where is the river and how do the tides work near the old harbour? ";
+      long[] longest = wide.tokenizer().encode("<|user|>" + words.repeat(30) + "<|end|>");
+      long[] shorter = wide.tokenizer().encode("<|user|>" + words.repeat(15) + "<|end|>");
+      assertTrue(longest.length > 2 * Sampler.PREFILL_CHUNK, longest.length + " tokens");
+      // Left-padded to the longest row, the shorter row's prompt starts inside the second chunk.
+      List<long[]> prompts = List.of(longest, shorter);
+      var chunked = Sampler.generateIds(wide, prompts, GREEDY, Set.of(), true, wide.tokenizer()::decode);
+      var whole = Sampler.generateIds(wide, prompts, GREEDY, Set.of(), false, wide.tokenizer()::decode);
+      for (int r = 0; r < prompts.size(); r++) {
+        assertEquals(20, chunked.get(r).ids().length);
+        assertArrayEquals(whole.get(r).ids(), chunked.get(r).ids(), "row " + r);
+      }
+    }
+  }
+
+  @Test
   void aBatchOfPromptsOfDifferentLengthsGivesWhatEachGivesAlone() {
     List<long[]> prompts = List.of(
         model.tokenizer().encode("<|user|>How do I bake bread?<|end|><|assistant|>"),
