@@ -7,27 +7,12 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-rerun_under_llama_server check-attacks 4096 "$0"
+check=check-attacks
+rerun_under_llama_server "$check" 4096 "$0"
 
 work="$1"
 model="$LLAMA_SERVER_URL#SmolLM2-135M-Instruct"
 deliberate="$PROJECT_DIR/deliberate"
-
-step() {
-  local name="$1" want="$2" started=$SECONDS got=0
-  shift 2
-  "$@" >"$work/$name.log" 2>&1 || got=$?
-  if [ "$got" -ne "$want" ]; then
-    tail -n 20 "$work/$name.log" >&2
-    echo "error: check-attacks: $name exited $got, expected $want (its output above)" >&2
-    exit 1
-  fi
-  echo "check-attacks: $name: exit $got as expected ($(( SECONDS - started ))s)"
-}
-
-expect() {
-  "$VENV_PYTHON" "$INTEROP_DIR/expect_jsonl.py" "$@"
-}
 
 eval_args=(eval --model "$model" --suite strongreject --limit 2 --attacks pair,translation-zu,persuasion-authority
   --pair-rounds 2 --attacker "$model" --grader reference --max-tokens 48 --concurrency 1 -o "$work/eval")

@@ -6,7 +6,8 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-rerun_under_llama_server check-llama-server 8192 "$0"
+check=check-llama-server
+rerun_under_llama_server "$check" 8192 "$0"
 
 work="$1"
 model="$LLAMA_SERVER_URL#SmolLM2-135M-Instruct"
@@ -18,22 +19,6 @@ head -n 2 "$prompts" >"$work/two-prompts.jsonl"
 concurrency=1
 
 # step NAME STATUS COMMAND...: runs COMMAND (its output in $work/NAME.log) and wants exit status STATUS.
-step() {
-  local name="$1" want="$2" started=$SECONDS got=0
-  shift 2
-  "$@" >"$work/$name.log" 2>&1 || got=$?
-  if [ "$got" -ne "$want" ]; then
-    tail -n 20 "$work/$name.log" >&2
-    echo "error: check-llama-server: $name exited $got, expected $want (its output above)" >&2
-    exit 1
-  fi
-  echo "check-llama-server: $name: exit $got as expected ($(( SECONDS - started ))s)"
-}
-
-expect() {
-  "$VENV_PYTHON" "$INTEROP_DIR/expect_jsonl.py" "$@"
-}
-
 # complete: n=2 although the server returns one choice per request (the client asks again for the rest).
 step complete 0 "$deliberate" complete --model "$model" --in "$prompts" --out "$work/complete/out.jsonl" \
   -n 2 --temperature 0.8 --seed 7 --max-tokens 24 --concurrency "$concurrency"

@@ -74,6 +74,25 @@ rerun_under_llama_server() {
   exit "$status"
 }
 
+# step NAME WANT COMMAND...: runs COMMAND with its output in $work/NAME.log and stops the check ($check, its name)
+# unless it exits WANT; prints the exit and the time taken.
+step() {
+  local name="$1" want="$2" started=$SECONDS got=0
+  shift 2
+  "$@" >"$work/$name.log" 2>&1 || got=$?
+  if [ "$got" -ne "$want" ]; then
+    tail -n 20 "$work/$name.log" >&2
+    echo "error: $check: $name exited $got, expected $want (its output above)" >&2
+    exit 1
+  fi
+  echo "$check: $name: exit $got as expected ($(( SECONDS - started ))s)"
+}
+
+# expect FILE COUNT CONDITION: FILE holds COUNT JSON lines and CONDITION (Python, on record r) holds for each.
+expect() {
+  "$VENV_PYTHON" "$INTEROP_DIR/expect_jsonl.py" "$@"
+}
+
 # Makes the check's scratch directory ($work) and, on exit, stops the servers start_serve_reward and start_serve
 # started (if any) and removes the directory.
 make_workdir() {
