@@ -99,7 +99,9 @@ make_workdir() {
   work="$(mktemp -d)"
   reward_pid=""
   serve_pids=""
-  trap '[ -n "$reward_pid" ] && kill "$reward_pid" 2>/dev/null; for p in $serve_pids; do kill "$p" 2>/dev/null; done; rm -rf "$work"' EXIT
+  # The servers are waited for before the directory goes: one still writing into it made rm fail (and the check).
+  trap 'for p in $reward_pid $serve_pids; do kill "$p" 2>/dev/null; done; for p in $reward_pid $serve_pids; do
+    wait "$p" 2>/dev/null; done; rm -rf "$work"' EXIT
 }
 
 # unpack_wheel CHECK PIN DIR: downloads the pinned wheel (no dependencies) and unpacks it into DIR, for a tool whose
