@@ -99,9 +99,10 @@ make_workdir() {
   work="$(mktemp -d)"
   reward_pid=""
   serve_pids=""
-  # The servers are waited for before the directory goes: one still writing into it made rm fail (and the check).
+  # The servers are waited for before the directory goes: one still writing into it made rm fail (and the check);
+  # a killed server's status is not the check's (set -e would end the trap there).
   trap 'for p in $reward_pid $serve_pids; do kill "$p" 2>/dev/null; done; for p in $reward_pid $serve_pids; do
-    wait "$p" 2>/dev/null; done; rm -rf "$work"' EXIT
+    wait "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
 }
 
 # unpack_wheel CHECK PIN DIR: downloads the pinned wheel (no dependencies) and unpacks it into DIR, for a tool whose
