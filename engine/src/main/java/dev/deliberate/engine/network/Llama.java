@@ -146,7 +146,12 @@ public final class Llama {
    */
   static NDArray groupedAttention(NDArray q, NDArray k, NDArray v, NDArray mask, NDArray scale, int groups) {
     Shape qs = q.getShape();
-    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale);
+    // The transpose is an operation on k, so it would join k's manager: with a cache, the cache's own, which lives
+    // for the whole generation, and the view would keep every step's old keys alive (12 MB a step on SmolLM2 with a
+    // 500-token prompt). Moved to the queries' manager, it goes when they go.
+    NDArray keysT = k.transpose(0, 1, 3, 2);
+    keysT.attach(q.getManager());
+    NDArray scores = q.matMul(keysT).mul(scale);
     if (mask != null) {
       long s = scores.getShape().get(3);
       scores = scores.reshape(qs.get(0), qs.get(1), groups, qs.get(2) / groups, s).add(mask)
