@@ -122,6 +122,21 @@ unpack_wheel() {
   rm -rf "$dir.download"
 }
 
+# await_serving PID DIR PATTERN WHAT TRIES: waits (TRIES half-seconds at most) until DIR/serve.out has a line
+# matching PATTERN; fails with the server's errors when process PID ends first.
+await_serving() {
+  local pid="$1" dir="$2" pattern="$3" what="$4" tries="$5"
+  for _ in $(seq 1 "$tries"); do
+    grep -q "$pattern" "$dir/serve.out" 2>/dev/null && return 0
+    if ! kill -0 "$pid" 2>/dev/null; then
+      cat "$dir/serve.err" >&2
+      echo "error: $what did not start" >&2
+      return 1
+    fi
+    sleep 0.5
+  done
+}
+
 # Starts `deliberate serve-reward --judge reference` on a free loopback port, its output in DIR/serve.out and
 # DIR/serve.err (one line per request: '/score: N items, mean reward R'); sets reward_url and reward_pid. The
 # caller stops it (kill "$reward_pid") when it is done.
@@ -130,15 +145,7 @@ start_serve_reward() {
   "$PROJECT_DIR/deliberate" serve-reward --judge reference --spec "$PROJECT_DIR/specs/default.md" --port 0 \
     >"$dir/serve.out" 2>"$dir/serve.err" &
   reward_pid=$!
-  for _ in $(seq 1 120); do
-    grep -q '^serving reward on ' "$dir/serve.out" 2>/dev/null && break
-    if ! kill -0 "$reward_pid" 2>/dev/null; then
-      cat "$dir/serve.err" >&2
-      echo "error: serve-reward did not start" >&2
-      return 1
-    fi
-    sleep 0.5
-  done
+  await_serving "$reward_pid" "$dir" '^serving reward on ' serve-reward 120 || return 1
   reward_url="$(sed -n 's/^serving reward on \([^ ]*\) .*/\1/p' "$dir/serve.out")"
   [ -n "$reward_url" ] || { echo "error: serve-reward printed no address" >&2; return 1; }
 }
@@ -153,15 +160,7 @@ start_serve() {
   "$PROJECT_DIR/deliberate" serve "$@" --port 0 >"$dir/serve.out" 2>"$dir/serve.err" &
   pid=$!
   serve_pids="$serve_pids $pid"
-  for _ in $(seq 1 240); do
-    grep -q "^serving '" "$dir/serve.out" 2>/dev/null && break
-    if ! kill -0 "$pid" 2>/dev/null; then
-      cat "$dir/serve.err" >&2
-      echo "error: serve did not start" >&2
-      return 1
-    fi
-    sleep 0.5
-  done
+  await_serving "$pid" "$dir" "^serving '" serve 240 || return 1
   serve_url="$(sed -n "s/^serving '[^']*' on \([^ ]*\) .*/\1/p" "$dir/serve.out")"
   serve_name="$(sed -n "s/^serving '\([^']*\)' on .*/\1/p" "$dir/serve.out")"
   [ -n "$serve_url" ] || { cat "$dir/serve.out" "$dir/serve.err" >&2; echo "error: serve printed no address" >&2; return 1; }
