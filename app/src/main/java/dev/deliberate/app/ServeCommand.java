@@ -190,11 +190,7 @@ final class ServeCommand extends BaseCommand {
   }
 
   private ModelSettings settings(String modelString, String keyEnv) {
-    try {
-      return ModelSettings.of(factoryString(modelString), keyEnv, concurrency, timeoutSeconds, maxRetries, concurrency);
-    } catch (IllegalArgumentException e) {
-      throw new BadInputException("--" + e.getMessage().replace("timeout_seconds", "timeout").replace('_', '-'));
-    }
+    return ModelCallOptions.settings(factoryString(modelString), keyEnv, concurrency, timeoutSeconds, maxRetries);
   }
 
   private int serveLocal(RunDirectory run, StageModels models, ChatCompletionsServer.Options options) throws Exception {
