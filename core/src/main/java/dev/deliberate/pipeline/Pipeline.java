@@ -482,7 +482,7 @@ public final class Pipeline {
           Map<String, Object> jobConfig = new LinkedHashMap<>();
           stageConfig.put(e.name(), jobConfig);
           EvalOutcome o = evaluate(e, ctx, jobConfig, models);
-          String prefix = config.eval().size() == 1 ? "" : e.name() + ": ";
+          String prefix = jobPrefix(e);
           lines.add(prefix + o.models() + " models x " + o.prompts() + " prompts"
               + (o.failures() > 0 ? ", " + o.failures() + " answers or grades failed" : "") + " -> " + e.dir() + "/NAME/");
           tables.append(config.eval().size() == 1 ? o.table()
@@ -523,7 +523,7 @@ public final class Pipeline {
           others.append(title(e)).append('\n').append(Summary.table(metrics)).append('\n');
         }
         List<String> heldOut = config.split() == null || !main.heldOut() ? List.of() : config.split().holdoutAttacks();
-        String text = splitDescription(ctx) + others + Comparison.write(ctx.run.dir(), evalDirs(main, ctx), ctx.spec,
+        String text = Comparison.write(ctx.run.dir(), evalDirs(main, ctx), ctx.spec, splitDescription(ctx) + others,
             title(main), heldOut, config.report().examples(), seed(main.seed()));
         runSummary.setLength(0);
         runSummary.append(text);
@@ -572,7 +572,7 @@ public final class Pipeline {
       String model = evalModel(m.getValue(), ctx);
       models.add(m.getKey() + "=" + model);
       Path dir = ctx.file(e.dir()).resolve(m.getKey());
-      log.println("eval: " + (config.eval().size() == 1 ? "" : e.name() + ": ") + m.getKey() + " (" + model
+      log.println("eval: " + jobPrefix(e) + m.getKey() + " (" + model
           + ") on " + prompts.size() + " prompts, grader " + e.grader());
       Evaluation.Result r = EvalStage.run(new EvalStage.Job(m.getKey(), dir, e.settings(model), e.grader(),
           e.settings(e.grader()), e.maxTokens(), seed(e.seed()), prompts, e.selection().modelDriven(),
@@ -593,6 +593,11 @@ public final class Pipeline {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /** How the log names an eval job: by its name, unless it has the default one. */
+  private static String jobPrefix(PipelineConfig.Eval e) {
+    return e.dir().equals(EVAL_DIR) ? "" : e.name() + ": ";
   }
 
   /** The result directories of an eval job's models, each required to hold its metrics. */
