@@ -3,9 +3,16 @@
 # of the full `quickstart` with the base model cached, each against its budget (issue 8) and against the base
 # model's build measured in the same run (a fixed amount of work, so the ratio says little about a slow machine).
 # Usage: bench/quickstart.sh [BENCHMARKS_DIR]   (default: the shipped benchmarks/; takes about 10 minutes)
+#
+# `bench/quickstart.sh pretrained [full]`: the same for the real student (issue 13): `quickstart --student smollm2
+# --small` (budget 12 min) and with `full` `quickstart --student smollm2` (budget 45 min), each against
+# `quickstart --small` of the tiny student run first in the same script (both slow down on a loaded machine, so the
+# ratio moves less than the time). Needs the model: interop/setup.sh fetches it.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-benchmarks="${1:-$root/benchmarks}"
+mode="${1:-}"
+benchmarks="$root/benchmarks"
+[ -n "$mode" ] && [ "$mode" != pretrained ] && benchmarks="$mode"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 "$root/deliberate" --version >/dev/null # build first, outside the timings
@@ -20,6 +27,19 @@ run() {
   awk -v n="$name" -v s="$seconds" -v kb="$kb" -v b="$budget" \
     'BEGIN { printf "%-28s %7.1f s  (%.2f of the %d s budget)  peak %5.0f MB  (%.2f of 4 GB)\n", n, s, s / b, b, kb / 1024, kb / 4194304 }'
 }
+
+if [ "$mode" = pretrained ]; then
+  run tiny-small 180 --small --run "$work/tiny-small"
+  run pretrained-small 720 --student smollm2 --small --run "$work/pretrained-small"
+  [ "${2:-}" = full ] && run pretrained 2700 --student smollm2 --run "$work/pretrained"
+  tiny=$(cut -d' ' -f1 "$work/tiny-small.time")
+  for name in pretrained-small pretrained; do
+    [ -f "$work/$name.time" ] && awk -v n="$name" -v s="$(cut -d' ' -f1 "$work/$name.time")" -v t="$tiny" \
+      -v l="$(cut -d' ' -f1 /proc/loadavg)" \
+      'BEGIN { printf "%s = %.1f x the tiny quickstart --small of this run (%.0f s); load average now %s\n", n, s / t, t, l }'
+  done
+  exit 0
+fi
 
 run small-clean-cache 180 --small --run "$work/small-1" --cache "$work/cache"
 build=$(grep -o '"build_seconds" : [0-9]*' "$work"/cache/tiny-*/recipe.json | grep -o '[0-9]*$')

@@ -1,7 +1,6 @@
 package dev.deliberate.app;
 
 import dev.deliberate.BadInputException;
-import dev.deliberate.attack.AttackerInstructions;
 import dev.deliberate.attack.Attacks;
 import dev.deliberate.data.JsonlReader;
 import dev.deliberate.data.Prompt;
@@ -51,8 +50,7 @@ final class DataAttackCommand extends BaseCommand {
           + " commas (default: ${DEFAULT-VALUE}).")
   String attacks;
 
-  @Option(names = "--attacker", paramLabel = "MODEL", description = "The model that writes model-driven attacks.")
-  String attacker;
+  @Mixin AttackerOptions attack;
 
   @Option(names = "--target", paramLabel = "MODEL", description = "The model pair attacks while refining.")
   String target;
@@ -60,9 +58,6 @@ final class DataAttackCommand extends BaseCommand {
   @Option(names = "--grader", defaultValue = "reference", paramLabel = "GRADER",
       description = "Pair's judge: reference, string-match or a model string (default: ${DEFAULT-VALUE}).")
   String grader;
-
-  @Option(names = "--pair-rounds", paramLabel = "N", description = "Most attacker rounds of pair (default: 3).")
-  Integer pairRounds;
 
   @Option(names = "--run", paramLabel = "DIR",
       description = "Run directory for manifest.json and the response cache (default: the output's directory).")
@@ -85,14 +80,8 @@ final class DataAttackCommand extends BaseCommand {
 
   @Override
   protected int run() throws Exception {
-    Attacks.Selection chosen = Attacks.select(attacks);
-    if (pairRounds != null) {
-      if (pairRounds < 1) {
-        throw new BadInputException("--pair-rounds must be at least 1, was " + pairRounds);
-      }
-      chosen = chosen.withPairRounds(pairRounds);
-    }
-    chosen.requireAttacker(attacker, "--attacker MODEL");
+    Attacks.Selection chosen = attack.select(attacks);
+    attack.requireAttacker(chosen);
     if (!chosen.needingTarget().isEmpty() && target == null) {
       throw new BadInputException("attack " + String.join(", ", chosen.needingTarget()) + " asks a target while it"
           + " refines: give --target MODEL");
@@ -113,7 +102,7 @@ final class DataAttackCommand extends BaseCommand {
           StageCommand.version());
       try (StageModels models = new StageModels(run, ModelStrings.resolver())) {
         boolean pair = !chosen.needingTarget().isEmpty();
-        ChatModel attackerModel = models.model(call.settings(attacker));
+        ChatModel attackerModel = models.model(call.settings(attack.attacker));
         ChatModel targetModel = pair ? models.model(call.settings(target)) : null;
         Grader judge = pair ? Graders.named(grader, m -> models.model(call.settings(m))) : null;
         counts = Stages.attack(prompts, out, modelLog, chosen, keepOriginal, new Stages.AttackRun(attackerModel,
@@ -143,13 +132,12 @@ final class DataAttackCommand extends BaseCommand {
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("in", in.toString());
     config.put("attacks", chosen.names());
-    config.put("attacker", attacker);
+    config.put("attacker", attack.attacker);
     config.put("target", target);
     config.put("grader", grader);
-    config.put("pair_rounds", pairRounds);
+    config.put("pair_rounds", attack.pairRounds);
     config.put("keep_original", keepOriginal);
-    config.put("attacker_instructions", Map.of("version", AttackerInstructions.version(),
-        "sha256", AttackerInstructions.hash()));
+    config.put("attacker_instructions", AttackerOptions.instructions());
     var s = counts.modelDriven();
     List<String> modelIds = new ArrayList<>(models.modelIds());
     var stage = new dev.deliberate.run.Manifest.Stage("attack", s.interrupted() ? "interrupted"

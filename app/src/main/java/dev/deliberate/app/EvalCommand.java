@@ -1,7 +1,6 @@
 package dev.deliberate.app;
 
 import dev.deliberate.BadInputException;
-import dev.deliberate.attack.AttackerInstructions;
 import dev.deliberate.attack.Attacks;
 import dev.deliberate.eval.Evaluation;
 import dev.deliberate.eval.Evaluation.SuitePrompt;
@@ -54,14 +53,7 @@ final class EvalCommand extends BaseCommand {
           + " 'deliberate data attacks --list').")
   String attacks;
 
-  @Option(names = "--attacker", paramLabel = "MODEL",
-      description = "The model that writes the model-driven attacks (translation, persuasion, PAIR, payload"
-          + " splitting, obfuscation); PAIR's judge is --grader.")
-  String attacker;
-
-  @Option(names = "--pair-rounds", paramLabel = "N",
-      description = "Most attacker rounds of the pair attack (default: 3).")
-  Integer pairRounds;
+  @Mixin AttackerOptions attack;
 
   @Option(names = "--languages", split = ",", paramLabel = "CODE",
       description = "Also evaluate StrongREJECT's plain requests and XSTest's prompts translated into these languages"
@@ -131,10 +123,10 @@ final class EvalCommand extends BaseCommand {
             Path::of, "--suite");
         prompts = these.size();
         err().println("evaluating " + model + " on " + prompts + " prompts, grader " + grader
-            + (chosen.needsAttacker() ? ", attacker " + attacker : "")
+            + (chosen.needsAttacker() ? ", attacker " + attack.attacker : "")
             + (languages.isEmpty() ? "" : ", languages " + String.join(",", languages) + " by " + translator));
         result = EvalStage.run(new EvalStage.Job(null, out, call.settings(model), grader, call.settings(grader), maxTokens,
-            seedOption.seed, these, chosen.modelDriven(), attacker == null ? null : call.settings(attacker),
+            seedOption.seed, these, chosen.modelDriven(), attack.attacker == null ? null : call.settings(attack.attacker),
             translator == null ? null : call.settings(translator)), models, err());
       }
       record(run, models, answering, prompts, result, startedAt);
@@ -159,13 +151,12 @@ final class EvalCommand extends BaseCommand {
     config.put("suites", suites);
     config.put("attacks", attacks);
     config.put("grader", grader);
-    if (attacker != null || translator != null) {
-      config.put("attacker", attacker);
-      config.put("pair_rounds", pairRounds);
+    if (attack.attacker != null || translator != null) {
+      config.put("attacker", attack.attacker);
+      config.put("pair_rounds", attack.pairRounds);
       config.put("languages", languages);
       config.put("translator", translator);
-      config.put("attacker_instructions", Map.of("version", AttackerInstructions.version(),
-          "sha256", AttackerInstructions.hash()));
+      config.put("attacker_instructions", AttackerOptions.instructions());
     }
     config.put("limit", limit == null ? "all" : limit);
     config.put("max_tokens", maxTokens);
@@ -173,8 +164,8 @@ final class EvalCommand extends BaseCommand {
     long failures = r.failures();
     String status = r.interrupted() ? "interrupted" : failures > 0 ? "failed" : "done";
     List<String> modelNames = new java.util.ArrayList<>(List.of(answering, grader));
-    if (attacker != null) {
-      modelNames.add(attacker);
+    if (attack.attacker != null) {
+      modelNames.add(attack.attacker);
     }
     if (translator != null) {
       modelNames.add(translator);
@@ -188,15 +179,9 @@ final class EvalCommand extends BaseCommand {
 
   /** The --attacks selection, with --pair-rounds applied; model-driven attacks need --attacker. */
   private Attacks.Selection selection() {
-    Attacks.Selection chosen = Attacks.select(attacks);
-    if (pairRounds != null) {
-      if (pairRounds < 1) {
-        throw new BadInputException("--pair-rounds must be at least 1, was " + pairRounds);
-      }
-      chosen = chosen.withPairRounds(pairRounds);
-    }
+    Attacks.Selection chosen = attack.select(attacks);
     if (answers == null) {
-      chosen.requireAttacker(attacker, "--attacker MODEL");
+      attack.requireAttacker(chosen);
     } else if (chosen.needsAttacker() || !languages.isEmpty()) {
       throw new BadInputException("--answers evaluates answers already given: model-driven attacks and --languages"
           + " need --model");

@@ -54,7 +54,7 @@ final class GenerateCommand extends StageCommand {
       Generator generator = new Generator(chat, spec, Stage1Prompt.standard(),
           new Generator.Options(samples, sampling.temperature, sampling.topP, sampling.maxTokens, seedOption.seed, labels));
       java.time.Instant startedAt = java.time.Instant.now();
-      StageExecutor.Summary s = Stages.generate(in, out, generator, model.concurrency(), err());
+      StageExecutor.Summary s = Stages.generate(in, out, generator, null, model.concurrency(), err());
       run.update(m -> m.withSpecHash(spec.hash()));
       record(run, "generate", java.util.List.of(chat.id()), seedOption.seed, java.util.Map.of("samples", samples,
           "pass_labels", labels, "in", in.toString(), "stage1_template_version", Stage1Prompt.standard().version(),

@@ -21,6 +21,15 @@ final class ModelCallOptions {
   int maxRetries;
 
   ModelSettings settings(String model) {
+    return settings(model, apiKeyEnv, concurrency, timeoutSeconds, maxRetries);
+  }
+
+  /**
+   * The settings of one model from these options' values, for a command that declares them itself ({@code serve}
+   * words its {@code --concurrency} its own way); a bad value is named as its command-line option.
+   */
+  static ModelSettings settings(String model, String apiKeyEnv, int concurrency, double timeoutSeconds,
+      int maxRetries) {
     try {
       return ModelSettings.of(model, apiKeyEnv, concurrency, timeoutSeconds, maxRetries, concurrency);
     } catch (IllegalArgumentException e) {

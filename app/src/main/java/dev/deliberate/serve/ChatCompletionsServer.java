@@ -53,7 +53,7 @@ public final class ChatCompletionsServer implements AutoCloseable {
    * @param apiKey the bearer token clients must send, or null for none; never printed
    */
   public record Options(String host, int port, long maxBodyBytes, int concurrency, int queue, int maxN, int maxTokens,
-      String apiKey) {
+      String apiKey) implements BoundedHttpServer.Limits {
     public Options {
       BoundedHttpServer.checkLimits(port, maxBodyBytes, concurrency, queue);
       if (maxN < 1) {
@@ -118,8 +118,8 @@ public final class ChatCompletionsServer implements AutoCloseable {
   public static ChatCompletionsServer start(String name, ChatService service, ContextWindow window, Options options,
       Consumer<String> log) throws IOException {
     ChatCompletionsServer s = new ChatCompletionsServer(name, service, window, options, log);
-    s.server = BoundedHttpServer.start(options.host(), options.port(), options.concurrency(), options.queue(), "serve",
-        s::handle, s::busy);
+    s.server = BoundedHttpServer.start(options, "serve", s::handle,
+        (exchange, message) -> sendError(exchange, 503, "server_busy", null, message));
     return s;
   }
 
@@ -141,62 +141,50 @@ public final class ChatCompletionsServer implements AutoCloseable {
     server.close();
   }
 
-  private void busy(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      exchange.getResponseHeaders().set("Retry-After", "1");
-      sendError(exchange, 503, "server_busy", null, "busy: " + options.concurrency() + " requests in progress and "
-          + options.queue() + " waiting; retry shortly");
-    }
-  }
-
-  private void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      String path = exchange.getRequestURI().getPath();
-      String method = exchange.getRequestMethod();
-      try {
-        switch (path) {
-          case "/health" -> {
-            if (method.equals("GET")) {
-              Exchanges.sendJson(exchange, 200, health());
-            } else {
-              sendError(exchange, 405, "invalid_request_error", null, Exchanges.notAllowed(exchange, "GET"));
-            }
+  private void handle(HttpExchange exchange, String path, String method) throws IOException {
+    try {
+      switch (path) {
+        case "/health" -> {
+          if (method.equals("GET")) {
+            Exchanges.sendJson(exchange, 200, health());
+          } else {
+            sendError(exchange, 405, "invalid_request_error", null, Exchanges.notAllowed(exchange, "GET"));
           }
-          case "/v1/models" -> {
-            if (!method.equals("GET")) {
-              sendError(exchange, 405, "invalid_request_error", null, Exchanges.notAllowed(exchange, "GET"));
-            } else if (authorised(exchange)) {
-              Exchanges.sendJson(exchange, 200, Map.of("object", "list", "data", List.of(modelEntry())));
-            }
-          }
-          case "/v1/chat/completions" -> {
-            if (!method.equals("POST")) {
-              sendError(exchange, 405, "invalid_request_error", null, Exchanges.notAllowed(exchange, "POST"));
-            } else if (authorised(exchange)) {
-              complete(exchange);
-            }
-          }
-          default -> sendError(exchange, 404, "not_found_error", null, "no such endpoint " + path
-              + "; expected POST /v1/chat/completions, GET /v1/models or GET /health");
         }
-      } catch (ChatCompletionRequests.Invalid e) {
-        sendError(exchange, 400, "invalid_request_error", e.param(), e.getMessage());
-      } catch (BadInputException e) {
-        sendError(exchange, 400, "invalid_request_error", null, e.getMessage());
-      } catch (Exchanges.TooLarge e) {
-        sendError(exchange, 413, "invalid_request_error", null, e.getMessage());
-      } catch (NotServed e) {
-        sendError(exchange, 404, "invalid_request_error", "model", e.getMessage());
-      } catch (ContextExceeded e) {
-        sendError(exchange, 400, "invalid_request_error", "messages", e.getMessage(), "context_length_exceeded");
-      } catch (ModelException e) {
-        log.accept(path + ": " + e.getMessage());
-        sendError(exchange, e.retriable() ? 503 : 502, "model_error", null, "the model call failed: "
-            + oneLine(e.getMessage()));
-      } catch (RuntimeException e) {
-        log.accept(path + ": internal error: " + e);
-        sendError(exchange, 500, "server_error", null, "internal error: " + e.getClass().getSimpleName());
+        case "/v1/models" -> {
+          if (!method.equals("GET")) {
+            sendError(exchange, 405, "invalid_request_error", null, Exchanges.notAllowed(exchange, "GET"));
+          } else if (authorised(exchange)) {
+            Exchanges.sendJson(exchange, 200, Map.of("object", "list", "data", List.of(modelEntry())));
+          }
+        }
+        case "/v1/chat/completions" -> {
+          if (!method.equals("POST")) {
+            sendError(exchange, 405, "invalid_request_error", null, Exchanges.notAllowed(exchange, "POST"));
+          } else if (authorised(exchange)) {
+            complete(exchange);
+          }
+        }
+        default -> sendError(exchange, 404, "not_found_error", null, "no such endpoint " + path
+            + "; expected POST /v1/chat/completions, GET /v1/models or GET /health");
       }
+    } catch (ChatCompletionRequests.Invalid e) {
+      sendError(exchange, 400, "invalid_request_error", e.param(), e.getMessage());
+    } catch (BadInputException e) {
+      sendError(exchange, 400, "invalid_request_error", null, e.getMessage());
+    } catch (Exchanges.TooLarge e) {
+      sendError(exchange, 413, "invalid_request_error", null, e.getMessage());
+    } catch (NotServed e) {
+      sendError(exchange, 404, "invalid_request_error", "model", e.getMessage());
+    } catch (ContextExceeded e) {
+      sendError(exchange, 400, "invalid_request_error", "messages", e.getMessage(), "context_length_exceeded");
+    } catch (ModelException e) {
+      log.accept(path + ": " + e.getMessage());
+      sendError(exchange, e.retriable() ? 503 : 502, "model_error", null, "the model call failed: "
+          + oneLine(e.getMessage()));
+    } catch (RuntimeException e) {
+      log.accept(path + ": internal error: " + e);
+      sendError(exchange, 500, "server_error", null, "internal error: " + e.getClass().getSimpleName());
     }
   }
 

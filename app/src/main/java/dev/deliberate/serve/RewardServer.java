@@ -46,7 +46,8 @@ public final class RewardServer implements AutoCloseable {
    * @param queue requests that may wait for a worker before further ones get 503
    * @param apiKey the bearer token clients must send, or null for none; never printed
    */
-  public record Options(String host, int port, int maxBatch, long maxBodyBytes, int concurrency, int queue, String apiKey) {
+  public record Options(String host, int port, int maxBatch, long maxBodyBytes, int concurrency, int queue, String apiKey)
+      implements BoundedHttpServer.Limits {
     public Options {
       BoundedHttpServer.checkLimits(port, maxBodyBytes, concurrency, queue);
       if (maxBatch < 1) {
@@ -101,8 +102,8 @@ public final class RewardServer implements AutoCloseable {
   /** Binds and starts serving; {@link #close()} stops. */
   public static RewardServer start(RewardScorer scorer, Spec spec, Options options, Consumer<String> log) throws IOException {
     RewardServer s = new RewardServer(scorer, spec, options, log);
-    s.server = BoundedHttpServer.start(options.host(), options.port(), options.concurrency(), options.queue(), "reward",
-        s::handle, s::busy);
+    s.server = BoundedHttpServer.start(options, "reward", s::handle,
+        (exchange, message) -> send(exchange, 503, error(message)));
     return s;
   }
 
@@ -121,47 +122,35 @@ public final class RewardServer implements AutoCloseable {
     judgePool.shutdownNow();
   }
 
-  private void busy(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      exchange.getResponseHeaders().set("Retry-After", "1");
-      send(exchange, 503, error("busy: " + options.concurrency() + " requests in progress and " + options.queue()
-          + " waiting; retry shortly"));
-    }
-  }
-
-  private void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      String path = exchange.getRequestURI().getPath();
-      String method = exchange.getRequestMethod();
-      try {
-        switch (path) {
-          case "/health" -> {
-            if (!method.equals("GET")) {
-              notAllowed(exchange, "GET");
-            } else {
-              send(exchange, 200, health());
-            }
+  private void handle(HttpExchange exchange, String path, String method) throws IOException {
+    try {
+      switch (path) {
+        case "/health" -> {
+          if (!method.equals("GET")) {
+            notAllowed(exchange, "GET");
+          } else {
+            send(exchange, 200, health());
           }
-          case "/reward", "/score" -> {
-            if (!method.equals("POST")) {
-              notAllowed(exchange, "POST");
-            } else if (authorised(exchange)) {
-              post(exchange, path);
-            }
-          }
-          default -> send(exchange, 404, error("no such endpoint " + path + "; expected POST /reward, POST /score or GET /health"));
         }
-      } catch (BadInputException e) {
-        send(exchange, 400, error(e.getMessage()));
-      } catch (Exchanges.TooLarge e) {
-        send(exchange, 413, error(e.getMessage()));
-      } catch (RewardScorer.JudgeCallFailed e) {
-        log.accept(path + ": " + e.getMessage());
-        send(exchange, 502, error(e.getMessage()));
-      } catch (RuntimeException e) {
-        log.accept(path + ": internal error: " + e);
-        send(exchange, 500, error("internal error: " + e.getClass().getSimpleName()));
+        case "/reward", "/score" -> {
+          if (!method.equals("POST")) {
+            notAllowed(exchange, "POST");
+          } else if (authorised(exchange)) {
+            post(exchange, path);
+          }
+        }
+        default -> send(exchange, 404, error("no such endpoint " + path + "; expected POST /reward, POST /score or GET /health"));
       }
+    } catch (BadInputException e) {
+      send(exchange, 400, error(e.getMessage()));
+    } catch (Exchanges.TooLarge e) {
+      send(exchange, 413, error(e.getMessage()));
+    } catch (RewardScorer.JudgeCallFailed e) {
+      log.accept(path + ": " + e.getMessage());
+      send(exchange, 502, error(e.getMessage()));
+    } catch (RuntimeException e) {
+      log.accept(path + ": internal error: " + e);
+      send(exchange, 500, error("internal error: " + e.getClass().getSimpleName()));
     }
   }
 

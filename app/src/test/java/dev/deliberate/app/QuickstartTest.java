@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.deliberate.eval.EvalMetrics;
 import dev.deliberate.io.Json;
+import dev.deliberate.pipeline.PipelineFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,6 +77,22 @@ class QuickstartTest {
     assertEquals(0, second.status(), second.err());
     assertFalse(second.err().contains("already done"), "trained afresh\n" + second.err());
     assertEquals(table(first.out()), table(second.out()), "the same table from deliberate run");
+  }
+
+  @Test
+  void aPretrainedStudentGetsThePretrainedRecipeWithCommentsOfItsOwn() throws Exception {
+    for (String size : new String[] {"", "-small"}) {
+      Cli print = size.isEmpty() ? Cli.run("quickstart", "--student", "smollm2", "--print-pipeline")
+          : Cli.run("quickstart", "--student", "smollm2", "--small", "--print-pipeline");
+      assertEquals(0, print.status(), print.err());
+      Path file = dir.resolve("pretrained" + size + ".yaml");
+      Files.writeString(file, print.out());
+      PipelineFile parsed = PipelineFile.read(file, Map.of("base", "local:/models/student.gguf"));
+      assertEquals("quickstart-pretrained" + size, parsed.config().name());
+      assertEquals("base", parsed.config().generate().complyAnswers(),
+          "a real student learns its own answers to safe requests, not the reference generator's generic line");
+      assertTrue(print.out().contains("--student MODEL"), "the file says what runs it");
+    }
   }
 
   @Test

@@ -81,6 +81,18 @@ class SharedOptionsTest {
   }
 
   @Test
+  void theAttackerOptionsAndTheServersAddressReadTheSameInEveryCommand() {
+    Map<String, List<String>> commands = Map.of("--attacker", List.of("data attack", "eval"),
+        "--pair-rounds", List.of("data attack", "eval"), "--host", List.of("serve", "serve-reward"),
+        "--port", List.of("serve", "serve-reward"));
+    commands.forEach((name, expected) -> {
+      Map<String, List<String>> uses = option(name);
+      assertEquals(expected, List.copyOf(uses.keySet()), name);
+      assertEquals(1, uses.values().stream().distinct().count(), name + ": " + uses);
+    });
+  }
+
+  @Test
   void samplingOptionsMeanTheModelsOwnDefaultWhereverTheyAreShared() {
     for (String name : List.of("--temperature", "--top-p", "--max-tokens")) {
       Map<String, List<String>> uses = option(name);

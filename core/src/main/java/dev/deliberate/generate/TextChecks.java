@@ -84,6 +84,21 @@ public final class TextChecks {
     return sentences(text, 6);
   }
 
+  private static final Pattern SENTENCE_END = Pattern.compile("(?:(?<!\\d)\\.|[!?])[\"')\\]]*(?=\\s)|\\n");
+
+  /**
+   * A text cut off mid-sentence, up to the end of its last complete sentence (a '.', '!' or '?' before white
+   * space, or a line break; a '.' after a digit is a list number, not an end), or empty when it has none.
+   */
+  public static String completeSentences(String text) {
+    Matcher end = SENTENCE_END.matcher(text);
+    int cut = 0;
+    while (end.find()) {
+      cut = end.end();
+    }
+    return text.substring(0, cut).strip();
+  }
+
   /** Lowercase letters and digits separated by single spaces: for dedup and containment checks. */
   public static String normalise(String text) {
     return text.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]+", " ").strip();

@@ -5,6 +5,7 @@ import dev.deliberate.run.StageModels;
 import dev.deliberate.run.ModelSettings;
 import dev.deliberate.BadInputException;
 import dev.deliberate.BuiltinFiles;
+import dev.deliberate.UserCache;
 import dev.deliberate.Hashes;
 import dev.deliberate.attack.AttackerInstructions;
 import dev.deliberate.attack.Attacks;
@@ -351,10 +352,21 @@ public final class Pipeline {
         PipelineConfig.Generate g = config.generate();
         ChatModel model = ctx.model(g.settings());
         models.add(model.id());
+        Generator.ComplyAnswers complyAnswers = null;
+        if (g.complyAnswers() != null) {
+          ChatModel answering = ctx.model(ModelSettings.of(modelOf(g.complyAnswers(), ctx, "generate.comply_answers"),
+              null, g.concurrency(), g.timeoutSeconds(), g.maxRetries(), 8));
+          models.add(answering.id());
+          complyAnswers = new Generator.ComplyAnswers(answering, g.complyAnswerTokens());
+          stageConfig.put("comply_answers", answering.id());
+          stageConfig.put("comply_answer_tokens", g.complyAnswerTokens());
+        }
         Generator generator = new Generator(model, ctx.spec, Stage1Prompt.standard(),
-            new Generator.Options(g.samples(), g.temperature(), g.topP(), g.maxTokens(), config.seed(), g.passLabels()));
+            new Generator.Options(g.samples(), g.temperature(), g.topP(), g.maxTokens(), config.seed(), g.passLabels()),
+            complyAnswers);
         StageExecutor.Summary s = Stages.generate(ctx.file(promptsFile(config)), ctx.file(output), generator,
-            g.settings().concurrency(), log);
+            g.limit(), g.settings().concurrency(), log);
+        stageConfig.put("limit", g.limit());
         stageConfig.put("samples", g.samples());
         stageConfig.put("pass_labels", g.passLabels());
         stageConfig.put("temperature", g.temperature());
@@ -680,11 +692,15 @@ public final class Pipeline {
 
   /**
    * A local model string with any directory resolved against the pipeline file: {@code tiny} and
-   * {@code local:tiny} stay as they are, {@code local:DIR} and {@code DIR} become absolute.
+   * {@code local:tiny} stay as they are, {@code smollm2} is the GGUF the interop set-up fetched, {@code local:DIR}
+   * and {@code DIR} become absolute.
    */
   String modelString(String model) {
     if (model.equals("tiny") || model.equals("local:tiny")) {
       return model;
+    }
+    if (model.equals(UserCache.SMOLLM2)) {
+      return UserCache.smollm2();
     }
     if (model.startsWith("local:")) {
       return "local:" + file.resolve(model.substring("local:".length()));
@@ -750,13 +766,18 @@ public final class Pipeline {
    * models; anything else is a model string.
    */
   private String evalModel(String model, Context ctx) {
+    return modelOf(model, ctx, "eval.models");
+  }
+
+  /** {@link #evalModel} for any field that takes a model: {@code field} names it in the error. */
+  private String modelOf(String model, Context ctx, String field) {
     if (config.sft().stream().anyMatch(j -> j.name().equals(model))
         || config.rl().stream().anyMatch(j -> j.name().equals(model))) {
       return "local:" + ctx.file(modelDir(model));
     }
     if (model.equals("base")) {
       if (config.base() == null) {
-        throw new BadInputException(file.file() + ": eval.models: base: the pipeline has no base field");
+        throw new BadInputException(file.file() + ": " + field + ": base: the pipeline has no base field");
       }
       return localString(config.base());
     }

@@ -219,10 +219,23 @@ public record PipelineConfig(
   /**
    * @param samples K, samples per prompt (default 2)
    * @param passLabels send the prompt's labels to the model; default: only when the model is {@code reference}
+   * @param complyAnswers the model whose answers replace the generator's for prompts labelled comply ({@code base},
+   *     a job's name or a model string), or null for the generator's own
+   * @param complyAnswerTokens token limit of those answers (default 256)
+   * @param limit at most this many training prompts, spread over them (default all): a slow generator, or comply
+   *     answers from a local model, then costs what the students can learn from rather than the whole split
    */
   public record Generate(String model, String apiKeyEnv, Integer concurrency, Double timeoutSeconds, Integer maxRetries,
-      Integer samples, Double temperature, Double topP, Integer maxTokens, Boolean passLabels) {
+      Integer samples, Double temperature, Double topP, Integer maxTokens, Boolean passLabels, String complyAnswers,
+      Integer complyAnswerTokens, Integer limit) {
     public Generate {
+      if (limit != null && limit < 1) {
+        throw new IllegalArgumentException("limit: expected at least 1, got " + limit);
+      }
+      if (complyAnswers != null && complyAnswers.isBlank()) {
+        throw new IllegalArgumentException("comply_answers: expected base or a model string, got an empty value");
+      }
+      complyAnswerTokens = positive("comply_answer_tokens", complyAnswerTokens, 256);
       ModelSettings.of(model, apiKeyEnv, concurrency, timeoutSeconds, maxRetries, 8);
       samples = positive("samples", samples, 2);
       if (maxTokens != null && maxTokens < 1) {

@@ -10,6 +10,7 @@ import dev.deliberate.attack.Attempt;
 import dev.deliberate.attack.ModelAttack;
 import dev.deliberate.eval.AttackingAnswerer;
 import dev.deliberate.eval.ModelAnswerer;
+import dev.deliberate.eval.Suites;
 import dev.deliberate.judge.Grader;
 import dev.deliberate.model.ChatModel;
 import dev.deliberate.io.AtomicFiles;
@@ -286,9 +287,10 @@ public final class Stages {
   /** One generate output line: the K samples of a prompt. */
   public record Generated(@JsonProperty("prompt_id") String promptId, List<Sample> samples) {}
 
-  public static StageExecutor.Summary generate(Path in, Path out, Generator generator, int concurrency,
+  /** @param limit at most this many of the prompts, spread over them, or null for all */
+  public static StageExecutor.Summary generate(Path in, Path out, Generator generator, Integer limit, int concurrency,
       PrintWriter progress) {
-    List<Prompt> prompts = Prompts.readAll(in);
+    List<Prompt> prompts = limit == null ? Prompts.readAll(in) : Suites.spread(Prompts.readAll(in), limit);
     List<Prompt> missing = prompts.stream().filter(p -> p.category() == null).toList();
     if (!missing.isEmpty()) {
       throw new dev.deliberate.BadInputException(in + ": prompt " + missing.get(0).id() + " has no category ("

@@ -48,4 +48,68 @@ class GeneratorTest {
       assertEquals("", samples.get(0).reasoning());
     }
   }
+
+  @Test
+  void complyAnswersComeFromTheAnswerModelAskedThePlainConversationWhileTheReasoningStaysTheGenerators() {
+    try (ScriptedServer server = ScriptedServer.start()) {
+      server.script(call -> call.body().path("seed").asLong() == 3
+          ? ScriptedServer.Reply.likeLlamaCpp(NO_MARKER, "stop")
+          : ScriptedServer.Reply.likeLlamaCpp(CUT, "length"));
+      OpenAiChatModel base = new OpenAiChatModel("base", "smol", List.of(URI.create(server.baseUrl())), null,
+          Duration.ofSeconds(5), 2);
+      Generator generator = new Generator(new ReferenceGenerator(), TestSpecs.tiny(), Stage1Prompt.standard(),
+          new Generator.Options(2, null, null, null, 3, true), new Generator.ComplyAnswers(base, 160));
+
+      List<Sample> samples = generator.generate(PROMPT);
+
+      assertEquals(PROMPT.messages(), dev.deliberate.io.Json.mapper().convertValue(
+          server.log().get(0).body().path("messages"), new com.fasterxml.jackson.core.type.TypeReference<
+              List<dev.deliberate.data.Message>>() {}), "the base sees the request as the student will");
+      assertEquals(160, server.log().get(0).body().path("max_tokens").asInt());
+      Sample kept = samples.get(0);
+      assertEquals(null, kept.drop());
+      assertEquals(NO_MARKER, kept.answer());
+      assertEquals(true, kept.reasoning().contains("#violence"), "the reference generator's reasoning: " + kept.reasoning());
+      assertEquals("reference + base", kept.model());
+      assertEquals(null, samples.get(1).drop());
+      assertEquals("There is no information available about how to kill a Python process that has been stuck. A more"
+          + " precise and natural response would be:", samples.get(1).answer(),
+          "an answer cut at max_tokens keeps its complete sentences, so the student does not learn to stop mid-word");
+    }
+  }
+
+  @Test
+  void aCutComplyAnswerWithTooLittleLeftIsDroppedAsTruncated() {
+    try (ScriptedServer server = ScriptedServer.start()) {
+      server.script(call -> ScriptedServer.Reply.likeLlamaCpp("Sure. First you open the task manager and", "length"));
+      OpenAiChatModel base = new OpenAiChatModel("base", "smol", List.of(URI.create(server.baseUrl())), null,
+          Duration.ofSeconds(5), 2);
+      Generator generator = new Generator(new ReferenceGenerator(), TestSpecs.tiny(), Stage1Prompt.standard(),
+          new Generator.Options(1, null, null, null, 3, true), new Generator.ComplyAnswers(base, 8));
+
+      Sample sample = generator.generate(PROMPT).get(0);
+
+      assertEquals(DropReason.TRUNCATED, sample.drop());
+      assertEquals("the comply answer from base was cut at 8 tokens before 12 words of complete sentences",
+          sample.dropDetail());
+    }
+  }
+
+  @Test
+  void refusalsKeepTheGeneratorsAnswerAndAskTheAnswerModelNothing() {
+    try (ScriptedServer server = ScriptedServer.start()) {
+      server.script(call -> ScriptedServer.Reply.likeLlamaCpp(NO_MARKER, "stop"));
+      OpenAiChatModel base = new OpenAiChatModel("base", "smol", List.of(URI.create(server.baseUrl())), null,
+          Duration.ofSeconds(5), 2);
+      Generator generator = new Generator(new ReferenceGenerator(), TestSpecs.tiny(), Stage1Prompt.standard(),
+          new Generator.Options(1, null, null, null, 3, true), new Generator.ComplyAnswers(base, 160));
+      Prompt harmful = Prompt.of("Write a threat to send to my neighbour.", "violence", Style.REFUSE, "t", Map.of());
+
+      List<Sample> samples = generator.generate(harmful);
+
+      assertEquals(0, server.log().size());
+      assertEquals(null, samples.get(0).drop());
+      assertEquals("reference", samples.get(0).model());
+    }
+  }
 }

@@ -185,6 +185,10 @@ class PipelineFileTest {
   void errorsNameTheLineAndTheField() throws Exception {
     assertEquals("p.yaml:4: generate.samples: expected at least 1, got 0",
         error("spec: s.md\ngenerate:\n  model: reference\n  samples: 0\n"));
+    assertEquals("p.yaml:4: generate.limit: expected at least 1, got 0",
+        error("spec: s.md\ngenerate:\n  model: reference\n  limit: 0\n"));
+    assertEquals("p.yaml:4: generate.comply_answers: expected base or a model string, got an empty value",
+        error("spec: s.md\ngenerate:\n  model: reference\n  comply_answers: ''\n"));
     assertEquals("p.yaml:3: generate: unknown field 'sampels'",
         error("spec: s.md\ngenerate:\n  sampels: 2\n  model: reference\n"));
     assertEquals("p.yaml:5: import[1].format: expected strongreject, xstest or jsonl, got csvx",

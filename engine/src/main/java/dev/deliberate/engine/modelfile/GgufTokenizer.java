@@ -112,28 +112,16 @@ public final class GgufTokenizer {
 
   /** The Hugging Face {@code tokenizer.json} of the vocabulary. */
   public static ObjectNode tokenizerJson(Vocabulary v) {
-    ObjectNode root = Json.mapper().createObjectNode();
-    root.put("version", "1.0");
-    root.putNull("truncation");
-    root.putNull("padding");
     // Control and user-defined tokens are matched whole in the input before any splitting, as llama.cpp does
     // when it parses special tokens.
-    ArrayNode added = root.putArray("added_tokens");
+    List<TokenizerFiles.AddedToken> added = new java.util.ArrayList<>();
     for (int id = 0; id < v.tokens().size(); id++) {
       int type = v.types().get(id);
       if (type == CONTROL || type == USER_DEFINED || type == UNKNOWN) {
-        ObjectNode t = added.addObject();
-        t.put("id", id);
-        t.put("content", v.tokens().get(id));
-        t.put("single_word", false);
-        t.put("lstrip", false);
-        t.put("rstrip", false);
-        t.put("normalized", false);
-        t.put("special", type != USER_DEFINED);
+        added.add(new TokenizerFiles.AddedToken(id, v.tokens().get(id), type != USER_DEFINED));
       }
     }
-    root.putNull("normalizer");
-    ObjectNode pre = root.putObject("pre_tokenizer");
+    ObjectNode pre = Json.mapper().createObjectNode();
     pre.put("type", "Sequence");
     ArrayNode steps = pre.putArray("pretokenizers");
     for (String regex : PRE_TOKENIZERS.get(v.pre())) {
@@ -143,38 +131,8 @@ public final class GgufTokenizer {
       split.put("behavior", "Isolated");
       split.put("invert", false);
     }
-    steps.add(byteLevel(false));
-    root.putNull("post_processor");
-    root.set("decoder", byteLevel(true));
-    ObjectNode model = root.putObject("model");
-    model.put("type", "BPE");
-    model.putNull("dropout");
-    if (v.unkId() >= 0) {
-      model.put("unk_token", v.content(v.unkId()));
-    } else {
-      model.putNull("unk_token");
-    }
-    model.putNull("continuing_subword_prefix");
-    model.putNull("end_of_word_suffix");
-    model.put("fuse_unk", false);
-    model.put("byte_fallback", false);
-    model.put("ignore_merges", false);
-    ObjectNode vocab = model.putObject("vocab");
-    for (int id = 0; id < v.tokens().size(); id++) {
-      vocab.put(v.tokens().get(id), id);
-    }
-    ArrayNode merges = model.putArray("merges");
-    v.merges().forEach(merges::add);
-    return root;
-  }
-
-  private static ObjectNode byteLevel(boolean useRegex) {
-    ObjectNode node = Json.mapper().createObjectNode();
-    node.put("type", "ByteLevel");
-    node.put("add_prefix_space", false);
-    node.put("trim_offsets", true);
-    node.put("use_regex", useRegex);
-    return node;
+    steps.add(TokenizerFiles.byteLevel(false));
+    return TokenizerFiles.byteLevelBpe(added, pre, v.tokens(), v.merges(), v.content(v.unkId()));
   }
 
   /** The Hugging Face {@code tokenizer_config.json}: special tokens, the chat template, the context length. */

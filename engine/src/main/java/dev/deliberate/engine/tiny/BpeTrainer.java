@@ -1,8 +1,7 @@
 package dev.deliberate.engine.tiny;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.deliberate.io.Json;
+import dev.deliberate.engine.modelfile.TokenizerFiles;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -125,50 +124,11 @@ public final class BpeTrainer {
   }
 
   private static ObjectNode tokenizerJson(List<String> symbols, List<String> merges, List<Special> specials) {
-    ObjectNode root = Json.mapper().createObjectNode();
-    root.put("version", "1.0");
-    root.putNull("truncation");
-    root.putNull("padding");
-    ArrayNode added = root.putArray("added_tokens");
+    List<TokenizerFiles.AddedToken> added = new ArrayList<>();
     for (int i = 0; i < specials.size(); i++) {
-      ObjectNode t = added.addObject();
-      t.put("id", i);
-      t.put("content", specials.get(i).content());
-      t.put("single_word", false);
-      t.put("lstrip", false);
-      t.put("rstrip", false);
-      t.put("normalized", false);
-      t.put("special", specials.get(i).special());
+      added.add(new TokenizerFiles.AddedToken(i, specials.get(i).content(), specials.get(i).special()));
     }
-    root.putNull("normalizer");
-    root.set("pre_tokenizer", byteLevel());
-    root.putNull("post_processor");
-    root.set("decoder", byteLevel());
-    ObjectNode model = root.putObject("model");
-    model.put("type", "BPE");
-    model.putNull("dropout");
-    model.putNull("unk_token");
-    model.putNull("continuing_subword_prefix");
-    model.putNull("end_of_word_suffix");
-    model.put("fuse_unk", false);
-    model.put("byte_fallback", false);
-    model.put("ignore_merges", false);
-    ObjectNode vocab = model.putObject("vocab");
-    for (int i = 0; i < symbols.size(); i++) {
-      vocab.put(symbols.get(i), i);
-    }
-    ArrayNode mergeArray = model.putArray("merges");
-    merges.forEach(mergeArray::add);
-    return root;
-  }
-
-  private static ObjectNode byteLevel() {
-    ObjectNode node = Json.mapper().createObjectNode();
-    node.put("type", "ByteLevel");
-    node.put("add_prefix_space", false);
-    node.put("trim_offsets", true);
-    node.put("use_regex", true);
-    return node;
+    return TokenizerFiles.byteLevelBpe(added, TokenizerFiles.byteLevel(true), symbols, merges, null);
   }
 
   /**
