@@ -7,6 +7,7 @@ import dev.deliberate.engine.tiny.TinyModel;
 import dev.deliberate.eval.EvalMetrics;
 import dev.deliberate.eval.Evaluation;
 import dev.deliberate.pipeline.Pipeline;
+import dev.deliberate.pipeline.PipelineConfig;
 import dev.deliberate.pipeline.PipelineFile;
 import dev.deliberate.report.SeedSpread;
 import java.io.IOException;
@@ -100,7 +101,9 @@ final class QuickstartCommand extends BaseCommand {
     if (seeds == null) {
       return run(file, dir, seed);
     }
-    List<SeedSpread.Run> runs = new ArrayList<>();
+    // One spread per eval job (the validation split, then the held-out one), each titled with its split.
+    Map<String, List<SeedSpread.Run>> runs = new LinkedHashMap<>();
+    Map<String, String> titles = new LinkedHashMap<>();
     for (long s : seeds) {
       out().println("== seed " + s);
       Path seedDir = dir.resolve("seed-" + s);
@@ -109,13 +112,21 @@ final class QuickstartCommand extends BaseCommand {
         return status;
       }
       PipelineFile seedFile = PipelineFile.read(file, Map.of("run_dir", seedDir.toString()));
-      List<EvalMetrics> models = new ArrayList<>();
-      for (String model : seedFile.config().eval().models().keySet()) {
-        models.add(EvalMetrics.read(seedDir.resolve(Pipeline.EVAL_DIR).resolve(model).resolve(Evaluation.METRICS)));
+      for (PipelineConfig.Eval job : seedFile.config().eval()) {
+        List<EvalMetrics> models = new ArrayList<>();
+        for (String model : job.models().keySet()) {
+          models.add(EvalMetrics.read(seedDir.resolve(job.dir()).resolve(model).resolve(Evaluation.METRICS)));
+        }
+        runs.computeIfAbsent(job.name(), k -> new ArrayList<>()).add(new SeedSpread.Run(s, models));
+        titles.put(job.name(), Pipeline.title(job));
       }
-      runs.add(new SeedSpread.Run(s, models));
     }
-    String table = SeedSpread.table(runs);
+    StringBuilder tables = new StringBuilder();
+    for (Map.Entry<String, List<SeedSpread.Run>> job : runs.entrySet()) {
+      tables.append(tables.length() == 0 ? "" : "\n").append(titles.get(job.getKey())).append('\n')
+          .append(SeedSpread.table(job.getValue()));
+    }
+    String table = tables.toString();
     AtomicFiles.writeString(dir.resolve("seeds.txt"), table);
     out().println();
     out().print(table);

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The quickstart end to end, reduced ({@code --small}): it builds the tiny base model from scratch into a cache
- * under {@code target/} (so CI measures a clean build), runs every stage, prints the table and writes the report;
- * a rerun skips every finished step, and its pipeline printed and run by {@code deliberate run} from scratch gives
- * the same numbers.
+ * under {@code target/} (so CI measures a clean build), runs every stage, prints the validation table and then the
+ * held-out one and writes the report; a rerun skips every finished step, and its pipeline printed and run by
+ * {@code deliberate run} from scratch gives the same numbers.
  */
 class QuickstartTest {
   @TempDir Path dir;
@@ -39,6 +39,10 @@ class QuickstartTest {
     assertTrue(first.out().contains("attacks held out (evaluation only): distractors (distraction), wikipedia-article (format)"),
         first.out());
     assertTrue(first.out().contains("Held-out attack "), "examples of held-out attacked prompts\n" + first.out());
+    // Each table names its split: the validation one, where the recipe is chosen, comes before the held-out one.
+    int validation = first.out().indexOf("Validation prompts (requests set aside from training");
+    assertTrue(validation >= 0 && validation < first.out().indexOf("Held-out prompts"), first.out());
+    assertTrue(Files.isRegularFile(run.resolve("eval-validation").resolve("deliberative-sft+rl").resolve("metrics.json")));
     Path report = run.resolve("report.html");
     assertTrue(Files.size(report) > 10_000, "the report exists");
     assertTrue(first.out().contains("report: " + report.toAbsolutePath()), first.out());
@@ -53,7 +57,7 @@ class QuickstartTest {
 
     Cli again = Cli.run(args);
     assertEquals(0, again.status(), again.err());
-    for (String done : new String[] {"generate: 0 done, 0 failed, 1071 already in completions.jsonl",
+    for (String done : new String[] {"generate: 0 done, 0 failed, 840 already in completions.jsonl",
         "sft: direct-sft: already done -> model-direct-sft",
         "deliberative-sft: already done -> model-deliberative-sft", "rl: deliberative-sft+rl: already done",
         "answers: 0 done, 0 failed, 54 already in answers.jsonl"}) {

@@ -107,7 +107,7 @@ public final class Pipeline {
   public record Result(List<String> lines, boolean ok, boolean interrupted, String stopped, Map<String, Long> modelCalls,
       String summary, Map<String, Double> seconds) {}
 
-  /** The directory of the eval stage's per-model results ({@code eval/NAME/}). */
+  /** The directory of the default eval job's per-model results ({@code eval/NAME/}); see {@link PipelineConfig.Eval#dir}. */
   public static final String EVAL_DIR = "eval";
 
   private final PipelineFile file;
@@ -144,7 +144,7 @@ public final class Pipeline {
       case EXPORT -> config.export() != null;
       case SFT -> !config.sft().isEmpty();
       case RL -> !config.rl().isEmpty();
-      case EVAL -> config.eval() != null;
+      case EVAL -> !config.eval().isEmpty();
       case REPORT -> config.report() != null;
     };
   }
@@ -460,7 +460,9 @@ public final class Pipeline {
               section.reference() == null ? null : trainedOrModel(section.reference(), ctx), config.seed());
           Path prompts = rl.prompts() != null ? file.resolve(rl.prompts()) : ctx.file(promptsFile(config));
           Path heldOut = rl.noEvalPrompts() ? null : rl.evalPrompts() != null ? file.resolve(rl.evalPrompts())
-              : config.split() != null ? ctx.file("eval.jsonl") : null;
+              : config.split() == null ? null
+                  // Watching training on the held-out split would make it a place where choices are made.
+                  : ctx.file(config.split().validationShare() > 0 ? "validation.jsonl" : "eval.jsonl");
           Map<String, Object> jobConfig = new LinkedHashMap<>();
           jobConfig.put("model", model);
           jobConfig.put("prompts", prompts.toString());
@@ -482,77 +484,64 @@ public final class Pipeline {
         outcome = StageOutcome.ok(String.join("; ", lines));
       }
       case EVAL -> {
-        PipelineConfig.Eval e = config.eval();
-        output = EVAL_DIR;
-        stageConfig.put("suites", e.suites());
-        stageConfig.put("attacks", e.attacks());
-        stageConfig.put("grader", e.grader());
-        if (e.attacker() != null || e.translator() != null) {
-          stageConfig.put("attacker", e.attacker());
-          stageConfig.put("pair_rounds", e.pairRounds());
-          stageConfig.put("languages", e.languages());
-          stageConfig.put("translator", e.translator());
-          stageConfig.put("attacker_instructions", Map.of("version", AttackerInstructions.version(),
-              "sha256", AttackerInstructions.hash()));
-        }
-        stageConfig.put("limit", e.limit() == null ? "all" : e.limit());
-        stageConfig.put("limits", e.limits());
-        stageConfig.put("fit_context", e.fitContext());
-        List<Evaluation.SuitePrompt> prompts = evalPrompts(e, ctx);
-        if (e.fitContext()) {
-          prompts = fitted(prompts, e, ctx);
-        }
-        List<EvalMetrics> all = new ArrayList<>();
+        output = config.eval().stream().map(e -> e.dir() + "/").collect(Collectors.joining(", "));
+        List<String> lines = new ArrayList<>();
+        StringBuilder tables = new StringBuilder();
+        long total = 0;
         long failures = 0;
         boolean interrupted = false;
-        for (Map.Entry<String, String> m : e.models().entrySet()) {
-          String model = evalModel(m.getValue(), ctx);
-          models.add(m.getKey() + "=" + model);
-          Path dir = ctx.file(EVAL_DIR).resolve(m.getKey());
-          log.println("eval: " + m.getKey() + " (" + model + ") on " + prompts.size() + " prompts, grader " + e.grader());
-          Evaluation.Result r = EvalStage.run(new EvalStage.Job(m.getKey(), dir, e.settings(model), e.grader(),
-              e.settings(e.grader()), e.maxTokens(), seed(e.seed()), prompts, e.selection().modelDriven(),
-              e.attacker() == null ? null : e.settings(attackModel(e.attacker())),
-              e.translator() == null ? null : e.settings(attackModel(e.translator()))), ctx.models(), log);
-          if (r.interrupted()) {
+        for (PipelineConfig.Eval e : config.eval()) {
+          Map<String, Object> jobConfig = new LinkedHashMap<>();
+          stageConfig.put(e.name(), jobConfig);
+          EvalOutcome o = evaluate(e, ctx, jobConfig, models);
+          String prefix = jobPrefix(e);
+          lines.add(prefix + o.models() + " models x " + o.prompts() + " prompts"
+              + (o.failures() > 0 ? ", " + o.failures() + " answers or grades failed" : "") + " -> " + e.dir() + "/NAME/");
+          tables.append(config.eval().size() == 1 ? o.table()
+              : (tables.length() == 0 ? "" : "\n") + title(e) + "\n" + o.table());
+          total += (long) o.prompts() * o.models();
+          failures += o.failures();
+          if (o.interrupted()) {
             interrupted = true;
             break;
           }
-          all.add(r.metrics());
-          failures += r.failures();
         }
         runSummary.setLength(0);
-        runSummary.append(Summary.table(all));
-        counts = new Manifest.Counts((long) prompts.size() * all.size(), (long) prompts.size() * all.size() - failures,
-            failures, 0);
-        outcome = new StageOutcome(all.size() + " models x " + prompts.size() + " prompts"
-            + (failures > 0 ? ", " + failures + " answers or grades failed" : "") + " -> " + output + "/NAME/",
-            failures == 0 ? null : failures + " answers or grades failed (see eval/NAME/); rerun to try them again",
+        runSummary.append(tables);
+        counts = new Manifest.Counts(total, total - failures, failures, 0);
+        outcome = new StageOutcome(String.join("; ", lines),
+            failures == 0 ? null : failures + " answers or grades failed (see " + output + "); rerun to try them again",
             interrupted);
       }
       case REPORT -> {
         output = "report.html";
-        if (config.eval() == null) {
+        if (config.eval().isEmpty()) {
           throw new BadInputException(file.file() + ": report: needs an eval section (it compares the evaluated models)");
         }
-        List<Path> dirs = config.eval().models().keySet().stream().map(n -> ctx.file(EVAL_DIR).resolve(n)).toList();
-        for (Path d : dirs) {
-          requireFile(d.resolve(Evaluation.METRICS), "report: eval result");
+        // The comparison, the HTML report and the examples come from the held-out job (else the last); the other
+        // jobs' tables come first, each titled with its split.
+        PipelineConfig.Eval main = config.eval().stream().filter(PipelineConfig.Eval::heldOut).reduce((a, b) -> b)
+            .orElse(config.eval().get(config.eval().size() - 1));
+        StringBuilder others = new StringBuilder();
+        for (PipelineConfig.Eval e : config.eval()) {
+          List<Path> dirs = evalDirs(e, ctx);
+          if (e == main) {
+            continue;
+          }
+          List<EvalMetrics> metrics = new ArrayList<>();
+          for (Path d : dirs) {
+            metrics.add(readMetrics(d.resolve(Evaluation.METRICS)));
+          }
+          others.append(title(e)).append('\n').append(Summary.table(metrics)).append('\n');
         }
-        List<String> suites = config.eval().suites();
-        List<String> heldOut = config.split() == null || !suites.contains("split") ? List.of()
-            : config.split().holdoutAttacks();
-        String title = suites.equals(List.of("split"))
-            ? "Held-out prompts (requests never trained on; plain, training attacks and held-out attacks):"
-            : suites.equals(List.of("validation"))
-                ? "Validation prompts (requests set aside from training; plain and under the training attacks):"
-                : "Prompts of " + String.join(", ", suites) + ":";
-        String text = splitDescription(ctx) + Comparison.write(ctx.run.dir(), dirs, ctx.spec, title, heldOut,
-            config.report().examples(), seed(config.eval().seed()));
+        List<String> heldOut = config.split() == null || !main.heldOut() ? List.of() : config.split().holdoutAttacks();
+        String text = Comparison.write(ctx.run.dir(), evalDirs(main, ctx), ctx.spec, splitDescription(ctx) + others,
+            title(main), heldOut, config.report().examples(), seed(main.seed()));
         runSummary.setLength(0);
         runSummary.append(text);
         stageConfig.put("examples", config.report().examples());
-        outcome = StageOutcome.ok(dirs.size() + " models -> report.html, report.md, summary.txt");
+        stageConfig.put("compares", main.name());
+        outcome = StageOutcome.ok(evalDirs(main, ctx).size() + " models -> report.html, report.md, summary.txt");
       }
       default -> throw new IllegalStateException("unknown stage " + stage);
     }
@@ -565,6 +554,82 @@ public final class Pipeline {
   }
 
   // ---- sft, rl and eval ----
+
+  /** What one eval job did: its metrics table, and how many models, prompts and failures. */
+  private record EvalOutcome(String table, int models, int prompts, long failures, boolean interrupted) {}
+
+  /** Runs one eval job: every model of it on its suites, into {@code DIR/MODEL/}. */
+  private EvalOutcome evaluate(PipelineConfig.Eval e, Context ctx, Map<String, Object> jobConfig, List<String> models) {
+    jobConfig.put("suites", e.suites());
+    jobConfig.put("attacks", e.attacks());
+    jobConfig.put("grader", e.grader());
+    if (e.attacker() != null || e.translator() != null) {
+      jobConfig.put("attacker", e.attacker());
+      jobConfig.put("pair_rounds", e.pairRounds());
+      jobConfig.put("languages", e.languages());
+      jobConfig.put("translator", e.translator());
+      jobConfig.put("attacker_instructions", Map.of("version", AttackerInstructions.version(),
+          "sha256", AttackerInstructions.hash()));
+    }
+    jobConfig.put("limit", e.limit() == null ? "all" : e.limit());
+    jobConfig.put("limits", e.limits());
+    jobConfig.put("fit_context", e.fitContext());
+    List<Evaluation.SuitePrompt> prompts = evalPrompts(e, ctx);
+    if (e.fitContext()) {
+      prompts = fitted(prompts, e, ctx);
+    }
+    List<EvalMetrics> all = new ArrayList<>();
+    long failures = 0;
+    for (Map.Entry<String, String> m : e.models().entrySet()) {
+      String model = evalModel(m.getValue(), ctx);
+      models.add(m.getKey() + "=" + model);
+      Path dir = ctx.file(e.dir()).resolve(m.getKey());
+      log.println("eval: " + jobPrefix(e) + m.getKey() + " (" + model
+          + ") on " + prompts.size() + " prompts, grader " + e.grader());
+      Evaluation.Result r = EvalStage.run(new EvalStage.Job(m.getKey(), dir, e.settings(model), e.grader(),
+          e.settings(e.grader()), e.maxTokens(), seed(e.seed()), prompts, e.selection().modelDriven(),
+          e.attacker() == null ? null : e.settings(attackModel(e.attacker())),
+          e.translator() == null ? null : e.settings(attackModel(e.translator()))), ctx.models(), log);
+      if (r.interrupted()) {
+        return new EvalOutcome(Summary.table(all), all.size(), prompts.size(), failures, true);
+      }
+      all.add(r.metrics());
+      failures += r.failures();
+    }
+    return new EvalOutcome(Summary.table(all), all.size(), prompts.size(), failures, false);
+  }
+
+  private static EvalMetrics readMetrics(Path file) {
+    try {
+      return EvalMetrics.read(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** How the log names an eval job: by its name, unless it has the default one. */
+  private static String jobPrefix(PipelineConfig.Eval e) {
+    return e.dir().equals(EVAL_DIR) ? "" : e.name() + ": ";
+  }
+
+  /** The result directories of an eval job's models, each required to hold its metrics. */
+  private List<Path> evalDirs(PipelineConfig.Eval e, Context ctx) {
+    List<Path> dirs = e.models().keySet().stream().map(n -> ctx.file(e.dir()).resolve(n)).toList();
+    for (Path d : dirs) {
+      requireFile(d.resolve(Evaluation.METRICS), "report: eval result");
+    }
+    return dirs;
+  }
+
+  /** The title of an eval job's table: which split its numbers come from. */
+  public static String title(PipelineConfig.Eval e) {
+    List<String> suites = e.suites();
+    return suites.equals(List.of("split"))
+        ? "Held-out prompts (requests never trained on; plain, training attacks and held-out attacks):"
+        : suites.equals(List.of("validation"))
+            ? "Validation prompts (requests set aside from training; plain and under the training attacks):"
+            : "Prompts of " + String.join(", ", suites) + ":";
+  }
 
   private Trainer trainer(Stage stage) {
     if (trainer == null) {

@@ -33,7 +33,7 @@ import java.util.Map;
  * @param sft supervised fine-tuning of a local model on the exported data: one job, or a list of named jobs (several
  *     students from the same data in one run)
  * @param rl reinforcement learning of a local model with the spec judge as reward: one job or a list of named ones
- * @param eval evaluation of models (endpoints or the run's own) on safety suites
+ * @param eval evaluation of models (endpoints or the run's own) on safety suites: one job or a list of named ones
  * @param report the comparison at the end of the run: HTML and Markdown report, printed tables and examples
  */
 public record PipelineConfig(
@@ -55,7 +55,7 @@ public record PipelineConfig(
     Export export,
     @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<Sft> sft,
     @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<Rl> rl,
-    Eval eval,
+    @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<Eval> eval,
     Report report) {
   public PipelineConfig {
     if (spec != null && spec.isBlank()) {
@@ -69,6 +69,14 @@ public record PipelineConfig(
       if (!jobs.add(job)) {
         throw new IllegalArgumentException((sft.stream().anyMatch(j -> j.name().equals(job)) ? "sft" : "rl")
             + ": name '" + job + "': two training jobs have this name (it names their model directory, model-NAME)");
+      }
+    }
+    eval = eval == null ? List.of() : List.copyOf(eval);
+    java.util.Set<String> evals = new java.util.HashSet<>();
+    for (Eval e : eval) {
+      if (!evals.add(e.name())) {
+        throw new IllegalArgumentException("eval: name '" + e.name() + "': two eval jobs have this name (it names"
+            + " their directory, " + e.dir() + "/)");
       }
     }
     seed = seed == null ? 1L : seed;
@@ -493,9 +501,12 @@ public record PipelineConfig(
   }
 
   /**
-   * Evaluation of models on safety suites; writes {@code eval/NAME/} per model (what {@code deliberate report}
-   * reads).
+   * One evaluation job: models on safety suites; writes {@code DIR/MODEL/} per model (what {@code deliberate report}
+   * reads). The {@code eval} section is one job or a list of them, e.g. one on the {@code validation} split, where
+   * recipe choices are made, and one on the held-out {@code split}, reported last.
    *
+   * @param name names the job and its directory: {@code eval/} for the default name {@code eval}, else
+   *     {@code eval-NAME/}
    * @param models NAME: MODEL; MODEL is a model string, the name of one of the run's training jobs ({@code sft} and
    *     {@code rl} by default), or {@code base} (the pipeline's {@code base})
    * @param suites {@code strongreject}, {@code xstest}, {@code split} (the run's held-out {@code eval.jsonl}: its
@@ -523,13 +534,14 @@ public record PipelineConfig(
    *     these languages (codes such as {@code zu}, {@code gd}) by {@code translator}, reported per language
    * @param translator the model that translates them and the answers back (required with {@code languages})
    */
-  public record Eval(Map<String, String> models,
+  public record Eval(String name, Map<String, String> models,
       @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> suites,
       @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> attacks, String grader,
       Integer limit, Map<String, Integer> limits, Integer maxTokens, Boolean fitContext, Long seed, String apiKeyEnv, Integer concurrency, Double timeoutSeconds,
       Integer maxRetries, String attacker, Integer pairRounds,
       @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> languages, String translator) {
     public Eval {
+      name = jobName(name, DEFAULT_EVAL);
       settings("reference", apiKeyEnv, concurrency, timeoutSeconds, maxRetries);
       if (models == null || models.isEmpty()) {
         throw new IllegalArgumentException("models: required: a mapping NAME: MODEL_STRING (sft and rl name the run's models)");
@@ -577,6 +589,16 @@ public record PipelineConfig(
       }
     }
 
+    /** The directory of this job's per-model results, in the run directory. */
+    public String dir() {
+      return name.equals(DEFAULT_EVAL) ? DEFAULT_EVAL : DEFAULT_EVAL + "-" + name;
+    }
+
+    /** Whether this job evaluates the held-out split (the report's comparison and examples come from it). */
+    public boolean heldOut() {
+      return suites.contains("split");
+    }
+
     /** The chosen attacks, with {@code pair_rounds} applied. */
     public dev.deliberate.attack.Attacks.Selection selection() {
       return PipelineConfig.selection(attacks, pairRounds);
@@ -610,6 +632,9 @@ public record PipelineConfig(
       examples = atLeast("examples", examples, 0, 2);
     }
   }
+
+  /** The name of an eval job without one; its results go to {@code eval/}. */
+  static final String DEFAULT_EVAL = "eval";
 
   /** A training job's name (it names a directory): {@code defaultName} when none is given. */
   static String jobName(String name, String defaultName) {

@@ -26,13 +26,14 @@ public final class Comparison {
    * Writes {@code report.html}, {@code report.md} and {@code summary.txt} into {@code dir} from the eval
    * directories, in order; returns the summary.
    *
+   * @param preface what the summary says before the comparison (the split, other evaluations' tables), or empty
    * @param title the line above the metrics table: which prompts the numbers come from
    * @param heldOutAttacks attack names kept out of training (empty: no held-out table and no examples)
    * @param examples held-out attacked prompts to show side by side, one per attack
    * @param seed the bootstrap seed of the held-out metrics
    */
-  public static String write(Path dir, List<Path> evalDirs, Spec spec, String title, List<String> heldOutAttacks,
-      int examples, long seed) {
+  public static String write(Path dir, List<Path> evalDirs, Spec spec, String preface, String title,
+      List<String> heldOutAttacks, int examples, long seed) {
     try {
       List<EvalResult> results = new ArrayList<>();
       for (Path d : evalDirs) {
@@ -42,8 +43,8 @@ public final class Comparison {
       Path report = dir.resolve("report.html");
       AtomicFiles.writeString(report, HtmlReport.render(results, SpecText.of(spec)));
       AtomicFiles.writeString(dir.resolve("report.md"), Summary.markdown(results));
-      String summary = summary(results, title, heldOutAttacks, examples, seed) + "report: " + report.toAbsolutePath()
-          + "\n";
+      String summary = preface + summary(results, title, heldOutAttacks, examples, seed) + "report: "
+          + report.toAbsolutePath() + "\n";
       AtomicFiles.writeString(dir.resolve("summary.txt"), summary);
       return summary;
     } catch (IOException e) {

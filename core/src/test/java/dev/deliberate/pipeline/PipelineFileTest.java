@@ -73,10 +73,30 @@ class PipelineFileTest {
     assertEquals(2, c.rl().get(0).group());
     assertEquals(4, c.rl().get(0).promptsPerStep());
     assertEquals(0.04, c.rl().get(0).klCoef());
-    assertEquals(List.of("base", "tuned", "rl"), List.copyOf(c.eval().models().keySet()));
-    assertEquals(List.of("split"), c.eval().suites());
-    assertEquals(List.of("none"), c.eval().attacks());
-    assertEquals("reference", c.eval().grader());
+    PipelineConfig.Eval e = c.eval().get(0);
+    assertEquals(List.of("base", "tuned", "rl"), List.copyOf(e.models().keySet()));
+    assertEquals(List.of("split"), e.suites());
+    assertEquals(List.of("none"), e.attacks());
+    assertEquals("reference", e.grader());
+    assertEquals("eval", e.name(), "one eval section is the job named eval");
+    assertEquals("eval", e.dir(), "whose results stay in eval/");
+  }
+
+  @Test
+  void theEvalSectionMayBeAListOfNamedJobsEachWithItsOwnDirectory() throws Exception {
+    PipelineConfig c = PipelineFile.read(write("""
+        spec: s.md
+        eval:
+          - name: validation
+            models: {tuned: sft}
+            suites: validation
+          - models: {tuned: sft}
+            suites: split
+        """), Map.of()).config();
+    assertEquals(List.of("validation", "eval"), c.eval().stream().map(PipelineConfig.Eval::name).toList());
+    assertEquals(List.of("eval-validation", "eval"), c.eval().stream().map(PipelineConfig.Eval::dir).toList());
+    assertEquals(List.of(false, true), c.eval().stream().map(PipelineConfig.Eval::heldOut).toList(),
+        "the job on the held-out split is the one the report compares");
   }
 
   @Test
@@ -116,6 +136,20 @@ class PipelineFileTest {
         spec: s.md
         eval:
           models: {"a b": reference}
+        """));
+    assertEquals("p.yaml:2: eval: name 'held-out': two eval jobs have this name (it names their directory,"
+        + " eval-held-out/)", error("""
+        spec: s.md
+        eval:
+          - {name: held-out, models: {a: reference}}
+          - {name: held-out, models: {b: reference}, suites: split}
+        """));
+    assertEquals("p.yaml:5: eval[1].limit: expected at least 1, got 0", error("""
+        spec: s.md
+        eval:
+          - {name: validation, models: {a: reference}, suites: validation}
+          - models: {a: reference}
+            limit: 0
         """));
     assertEquals("p.yaml:4: rl: unknown field 'kl'", error("""
         spec: s.md

@@ -13,7 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The RL reward of one sampled answer: the judge's score, holding spec(category), of the final answer alone, plus an
- * optional small bonus for a well-formed turn. A turn with no answer at all (cut off while thinking, or nothing after
+ * optional small bonus for a well-formed turn that the judge pays for. The bonus is never paid on an answer the judge
+ * scores 0 (a wrong decision): otherwise a well-formed harmful compliance would out-earn an empty or cut-off reply,
+ * and of two failures GRPO would prefer the one that hands the user what the spec forbids. A turn with no answer at all (cut off while thinking, or nothing after
  * the reasoning) earns 0 without asking the judge: an empty reply is no help to anyone, and a judge that reads
  * silence as compliance would otherwise pay for it on benign prompts. The chain of thought is cut out before the judge input exists
  * (chainOfThought = null), so no judge, however written, can reward or punish the reasoning: the paper's guard
@@ -29,7 +31,7 @@ public final class JudgeReward {
   static final Judgment NO_ANSWER = new Judgment(0.0, Map.of(), "no answer after the reasoning", false, null);
 
   /**
-   * @param formatWeight added to the judge score for a well-formed turn (see {@link #wellFormed}); 0 turns it off
+   * @param formatWeight added to a score above 0 for a well-formed turn (see {@link #wellFormed}); 0 turns it off
    */
   public JudgeReward(Judge judge, Spec spec, double formatWeight) {
     this.judge = judge;
@@ -71,7 +73,7 @@ public final class JudgeReward {
     }
     JudgeInput input = new JudgeInput(excerpt(prompt), prompt, null, answer, null);
     Judgment judgment = judge.judge(input);
-    double total = judgment.reward() + (formed ? formatWeight : 0);
+    double total = judgment.reward() + (formed && judgment.score() > 0 ? formatWeight : 0);
     return new Reward(total, judgment.score(), formed, answer, StyleReader.read(answer).refusal(), judgment);
   }
 
