@@ -30,8 +30,7 @@ class GeneratorTest {
       server.script(call -> call.body().path("seed").asLong() == 1
           ? ScriptedServer.Reply.likeLlamaCpp(NO_MARKER, "stop")
           : ScriptedServer.Reply.likeLlamaCpp(CUT, "length"));
-      OpenAiChatModel model = new OpenAiChatModel("llama", "smol", List.of(URI.create(server.baseUrl())), null,
-          Duration.ofSeconds(5), 2);
+      OpenAiChatModel model = served(server, "llama");
       Generator generator = new Generator(model, TestSpecs.tiny(), Stage1Prompt.standard(),
           new Generator.Options(2, 0.7, null, 160, 1, false));
 
@@ -55,8 +54,7 @@ class GeneratorTest {
       server.script(call -> call.body().path("seed").asLong() == 3
           ? ScriptedServer.Reply.likeLlamaCpp(NO_MARKER, "stop")
           : ScriptedServer.Reply.likeLlamaCpp(CUT, "length"));
-      OpenAiChatModel base = new OpenAiChatModel("base", "smol", List.of(URI.create(server.baseUrl())), null,
-          Duration.ofSeconds(5), 2);
+      OpenAiChatModel base = served(server, "base");
       Generator generator = new Generator(new ReferenceGenerator(), TestSpecs.tiny(), Stage1Prompt.standard(),
           new Generator.Options(2, null, null, null, 3, true), new Generator.ComplyAnswers(base, 160));
 
@@ -82,8 +80,7 @@ class GeneratorTest {
   void aCutComplyAnswerWithTooLittleLeftIsDroppedAsTruncated() {
     try (ScriptedServer server = ScriptedServer.start()) {
       server.script(call -> ScriptedServer.Reply.likeLlamaCpp("Sure. First you open the task manager and", "length"));
-      OpenAiChatModel base = new OpenAiChatModel("base", "smol", List.of(URI.create(server.baseUrl())), null,
-          Duration.ofSeconds(5), 2);
+      OpenAiChatModel base = served(server, "base");
       Generator generator = new Generator(new ReferenceGenerator(), TestSpecs.tiny(), Stage1Prompt.standard(),
           new Generator.Options(1, null, null, null, 3, true), new Generator.ComplyAnswers(base, 8));
 
@@ -99,8 +96,7 @@ class GeneratorTest {
   void refusalsKeepTheGeneratorsAnswerAndAskTheAnswerModelNothing() {
     try (ScriptedServer server = ScriptedServer.start()) {
       server.script(call -> ScriptedServer.Reply.likeLlamaCpp(NO_MARKER, "stop"));
-      OpenAiChatModel base = new OpenAiChatModel("base", "smol", List.of(URI.create(server.baseUrl())), null,
-          Duration.ofSeconds(5), 2);
+      OpenAiChatModel base = served(server, "base");
       Generator generator = new Generator(new ReferenceGenerator(), TestSpecs.tiny(), Stage1Prompt.standard(),
           new Generator.Options(1, null, null, null, 3, true), new Generator.ComplyAnswers(base, 160));
       Prompt harmful = Prompt.of("Write a threat to send to my neighbour.", "violence", Style.REFUSE, "t", Map.of());
@@ -111,5 +107,10 @@ class GeneratorTest {
       assertEquals(null, samples.get(0).drop());
       assertEquals("reference", samples.get(0).model());
     }
+  }
+
+  /** The scripted server as an OpenAI-compatible model of this id. */
+  private static OpenAiChatModel served(ScriptedServer server, String id) {
+    return new OpenAiChatModel(id, "smol", List.of(URI.create(server.baseUrl())), null, Duration.ofSeconds(5), 2);
   }
 }
