@@ -1,10 +1,8 @@
 package dev.deliberate.app;
 
 import dev.deliberate.BadInputException;
-import dev.deliberate.attack.AttackerInstructions;
 import dev.deliberate.attack.Attacks;
 import dev.deliberate.attack.PairAttack;
-import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
@@ -36,10 +34,5 @@ final class AttackerOptions {
   /** Model-driven attacks among {@code chosen} need {@code --attacker}. */
   void requireAttacker(Attacks.Selection chosen) {
     chosen.requireAttacker(attacker, "--attacker MODEL");
-  }
-
-  /** What a manifest records of the instructions the attacker is given: their version and hash. */
-  static Map<String, Object> instructions() {
-    return Map.of("version", AttackerInstructions.version(), "sha256", AttackerInstructions.hash());
   }
 }

@@ -1,6 +1,7 @@
 package dev.deliberate.app;
 
 import dev.deliberate.BadInputException;
+import dev.deliberate.attack.AttackerInstructions;
 import dev.deliberate.attack.Attacks;
 import dev.deliberate.data.JsonlReader;
 import dev.deliberate.data.Prompt;
@@ -137,7 +138,7 @@ final class DataAttackCommand extends BaseCommand {
     config.put("grader", grader);
     config.put("pair_rounds", attack.pairRounds);
     config.put("keep_original", keepOriginal);
-    config.put("attacker_instructions", AttackerOptions.instructions());
+    config.put("attacker_instructions", AttackerInstructions.provenance());
     var s = counts.modelDriven();
     List<String> modelIds = new ArrayList<>(models.modelIds());
     var stage = new dev.deliberate.run.Manifest.Stage("attack", s.interrupted() ? "interrupted"

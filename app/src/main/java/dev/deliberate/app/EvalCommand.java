@@ -1,6 +1,7 @@
 package dev.deliberate.app;
 
 import dev.deliberate.BadInputException;
+import dev.deliberate.attack.AttackerInstructions;
 import dev.deliberate.attack.Attacks;
 import dev.deliberate.eval.Evaluation;
 import dev.deliberate.eval.Evaluation.SuitePrompt;
@@ -156,7 +157,7 @@ final class EvalCommand extends BaseCommand {
       config.put("pair_rounds", attack.pairRounds);
       config.put("languages", languages);
       config.put("translator", translator);
-      config.put("attacker_instructions", AttackerOptions.instructions());
+      config.put("attacker_instructions", AttackerInstructions.provenance());
     }
     config.put("limit", limit == null ? "all" : limit);
     config.put("max_tokens", maxTokens);

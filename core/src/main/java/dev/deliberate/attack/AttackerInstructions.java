@@ -25,6 +25,11 @@ public final class AttackerInstructions {
     return TEXT.hash();
   }
 
+  /** What a manifest records of the instructions attackers are given: their version and hash. */
+  public static Map<String, Object> provenance() {
+    return Map.of("version", version(), "sha256", hash());
+  }
+
   /** The section called {@code name}, with each {@code {{KEY}}} replaced by its value. */
   static String section(String name, Map<String, String> fill) {
     String text = SECTIONS.get(name);

@@ -300,8 +300,7 @@ public final class Pipeline {
           stageConfig.put("target", a.target());
           stageConfig.put("grader", a.grader());
           stageConfig.put("pair_rounds", a.pairRounds());
-          stageConfig.put("attacker_instructions", Map.of("version", AttackerInstructions.version(),
-              "sha256", AttackerInstructions.hash()));
+          stageConfig.put("attacker_instructions", AttackerInstructions.provenance());
         }
         Stages.AttackCounts c = Stages.attack(Prompts.readAll(ctx.file("prompts.jsonl")), ctx.file(output),
             ctx.file("attack-model.jsonl"), selection, a.keepOriginal(), attackRun);
@@ -568,8 +567,7 @@ public final class Pipeline {
       jobConfig.put("pair_rounds", e.pairRounds());
       jobConfig.put("languages", e.languages());
       jobConfig.put("translator", e.translator());
-      jobConfig.put("attacker_instructions", Map.of("version", AttackerInstructions.version(),
-          "sha256", AttackerInstructions.hash()));
+      jobConfig.put("attacker_instructions", AttackerInstructions.provenance());
     }
     jobConfig.put("limit", e.limit() == null ? "all" : e.limit());
     jobConfig.put("limits", e.limits());
