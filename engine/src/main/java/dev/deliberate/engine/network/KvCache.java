@@ -3,47 +3,66 @@ package dev.deliberate.engine.network;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * Keys and values of the positions already processed, one pair per layer, so each new token costs one position
- * instead of the whole prefix. Arrays live in the cache's own manager; each append frees the previous pair, so a
- * long generation holds only the current cache.
+ * instead of the whole prefix. Each layer's pair is allocated once, for {@code capacity} positions, in the cache's
+ * own manager, and every append writes its positions in place: a decoding step copies one position per layer, not
+ * the whole cache (a concatenation would copy and newly allocate all of it, per layer and step).
  */
 public final class KvCache implements AutoCloseable {
   private final NDManager manager;
+  private final long capacity;
   private final NDArray[] keys;
   private final NDArray[] values;
+  private final long[] lengths;
 
-  public KvCache(NDManager parent, int layers) {
+  /** A cache for up to {@code capacity} positions (prompt and generated tokens together). */
+  public KvCache(NDManager parent, int layers, long capacity) {
     this.manager = parent.newSubManager();
+    this.capacity = capacity;
     this.keys = new NDArray[layers];
     this.values = new NDArray[layers];
+    this.lengths = new long[layers];
   }
 
   /**
-   * Appends the new keys and values of one layer along the position axis and returns all of them.
+   * Writes the new keys and values of one layer after the positions held so far and returns all of them.
    *
    * @param k new keys {@code [B, K, T, E]}
    * @param v new values {@code [B, K, T, E]}
-   * @return keys and values {@code [B, K, S, E]}
+   * @return keys and values {@code [B, K, S, E]}: views of the cache, attached to {@code k}'s manager (closing
+   *     them leaves the cache as it is)
    */
   public NDList append(int layer, NDArray k, NDArray v) {
-    NDArray allK = keys[layer] == null ? k.duplicate() : keys[layer].concat(k, 2);
-    NDArray allV = values[layer] == null ? v.duplicate() : values[layer].concat(v, 2);
-    allK.attach(manager);
-    allV.attach(manager);
-    if (keys[layer] != null) {
-      keys[layer].close();
-      values[layer].close();
+    Shape shape = k.getShape();
+    long from = lengths[layer];
+    long upTo = from + shape.get(2);
+    if (upTo > capacity) {
+      throw new IllegalStateException("KV cache of " + capacity + " positions cannot take position " + (upTo - 1));
     }
-    keys[layer] = allK;
-    values[layer] = allV;
+    if (keys[layer] == null) {
+      Shape full = new Shape(shape.get(0), shape.get(1), capacity, shape.get(3));
+      keys[layer] = manager.zeros(full, k.getDataType());
+      values[layer] = manager.zeros(full, v.getDataType());
+    }
+    NDIndex written = new NDIndex().addAllDim(2).addSliceDim(from, upTo);
+    keys[layer].set(written, k);
+    values[layer].set(written, v);
+    lengths[layer] = upTo;
+    NDIndex held = new NDIndex().addAllDim(2).addSliceDim(0, upTo);
+    NDArray allK = keys[layer].get(held);
+    NDArray allV = values[layer].get(held);
+    allK.attach(k.getManager());
+    allV.attach(k.getManager());
     return new NDList(allK, allV);
   }
 
   /** Positions held so far (S). */
   public long length() {
-    return keys[0] == null ? 0 : keys[0].getShape().get(2);
+    return lengths[0];
   }
 
   @Override

@@ -129,7 +129,7 @@ public final class Sampler {
     }
     int length = promptLength;
     try (NDManager scope = model.manager().newSubManager();
-        KvCache cache = useCache ? new KvCache(scope, c.numLayers()) : null) {
+        KvCache cache = useCache ? new KvCache(scope, c.numLayers(), promptLength + budget) : null) {
       int fed = 0;
       while (true) {
         float[] last = null;
