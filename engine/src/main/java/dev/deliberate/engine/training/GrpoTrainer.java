@@ -308,7 +308,7 @@ public final class GrpoTrainer {
             step + 1, settings.steps(), meanReward, kl, metrics.has("benign_refusal_rate")
                 ? String.format("%.3f", metrics.get("benign_refusal_rate").asDouble()) : "-",
             metrics.path("completion_tokens_mean").asDouble(), loss, norm,
-            metrics.has("probe_reward") ? describe(lastProbe, lastHeldOut) : ""));
+            metrics.has("probe_reward") || metrics.has("heldout_reward") ? describe(lastProbe, lastHeldOut) : ""));
         if ((step + 1) % settings.checkpointEvery() == 0 && !last) {
           SftTrainer.saveCheckpoint(checkpoint, key, step + 1, policy, optimizer);
         }

@@ -212,6 +212,8 @@ class GrpoTrainerTest {
     }
     assertEquals(3, judge.evaluations, "held-out evaluations at rounds 0, 2 and 4");
     assertEquals(0, result.keptStep());
+    assertTrue(log.stream().anyMatch(l -> l.startsWith("step 4/4") && l.contains("held out (1): reward 0.333")),
+        "an evaluation round says what it measured: " + log);
     assertTrue(log.stream().anyMatch(l -> l.startsWith("keeping the weights of step 0")), log.toString());
     assertFalse(Files.exists(out.resolve("best")));
     assertEquals(0, Json.mapper().readTree(out.resolve("training.json").toFile()).path("result").path("kept_step").asInt());
