@@ -148,6 +148,11 @@ final class TrainRlCommand extends StageCommand {
   @Option(names = "--checkpoint-every", paramLabel = "N", description = "Rounds between checkpoints (default: ${DEFAULT-VALUE}).")
   Integer checkpointEvery;
 
+  @Option(names = "--keep", paramLabel = "last|best",
+      description = "Which weights to write: the last round's, or those whose greedy answers to --eval-prompts scored"
+          + " best (the starting model's included; evaluated every --eval-every rounds) (default: ${DEFAULT-VALUE}).")
+  String keep;
+
   @Mixin SeedOption seedOption;
 
   @Override

@@ -103,6 +103,14 @@ class PipelineTrainingTest {
     assertEquals(2, changed.err().lines().filter(l -> l.startsWith("answers: 2 done, 0 failed, 0 already in answers.jsonl")).count(),
         changed.err());
     assertEquals(2, Files.readAllLines(run.resolve("eval/rl/answers.jsonl")).size(), "the old answers left the file");
+
+    // keep: best is a new rl setting, so rl trains again; it ends with the round its held-out evaluations chose.
+    Cli best = Cli.run("run", pipeline.toString(), "--set", "sft.steps=3", "--set", "rl.keep=best");
+    assertEquals(0, best.status(), best.err());
+    assertTrue(best.err().contains("sft: already done -> model-sft"), best.err());
+    assertTrue(best.err().contains("rl: 1 rounds, mean reward "), best.err());
+    JsonNode kept = Json.mapper().readTree(run.resolve("model-rl/training.json").toFile()).path("result");
+    assertTrue(kept.path("kept_step").isInt() && kept.path("kept_step").asInt() <= 1, kept.toString());
   }
 
   /** A random model over a tokenizer trained on a few sentences like the prompts. */

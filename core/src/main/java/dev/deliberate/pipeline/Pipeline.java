@@ -467,6 +467,7 @@ public final class Pipeline {
           jobConfig.put("prompts", prompts.toString());
           jobConfig.put("eval_prompts", heldOut == null ? "" : heldOut.toString());
           jobConfig.put("settings", rl);
+          jobConfig.put("objective", trainer == null ? "" : trainer.rlObjective());
           jobConfig.put("inputs_sha256", inputsHash(heldOut == null ? List.of(prompts) : List.of(prompts, heldOut), model));
           models.add(model);
           models.add(rl.judge());

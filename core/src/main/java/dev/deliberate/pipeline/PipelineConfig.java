@@ -435,6 +435,9 @@ public record PipelineConfig(
    * @param evalEvery rounds between greedy evaluations (default 10)
    * @param probe training prompts answered greedily at each evaluation (default 16)
    * @param checkpointEvery rounds between checkpoints (default 10)
+   * @param keep {@code last} (default) ends with the last round's weights; {@code best} with those of the greedy
+   *     evaluation whose mean judge score on the held-out prompts was highest, the starting model's included (needs
+   *     held-out prompts; evaluations come every {@code eval_every} rounds)
    * @param seed prompt order, draw and sampling seed (pipeline default: the pipeline's; {@code train rl} default: 1)
    */
   public record Rl(String name, String model, String reference, String prompts, String evalPrompts, Integer evalLimit,
@@ -442,7 +445,7 @@ public record PipelineConfig(
       String judgeApiKeyEnv, Integer judgeAttempts, Integer steps, Integer group, Integer promptsPerStep, Double lr,
       Integer warmupSteps, Double weightDecay, Double gradClip, Double klCoef, Double clip, Integer updates,
       Integer microBatch, Integer maxNewTokens, Double temperature, Double topP, Double formatReward,
-      Integer evalEvery, Integer probe, Integer checkpointEvery, Long seed) {
+      Integer evalEvery, Integer probe, Integer checkpointEvery, String keep, Long seed) {
     public Rl {
       name = jobName(name, "rl");
       maxPromptTokens = atLeast("max_prompt_tokens", maxPromptTokens, 0, 0);
@@ -476,6 +479,15 @@ public record PipelineConfig(
       evalEvery = positive("eval_every", evalEvery, 10);
       probe = atLeast("probe", probe, 0, 16);
       checkpointEvery = positive("checkpoint_every", checkpointEvery, 10);
+      keep = keep == null ? "last" : keep;
+      if (!keep.equals("last") && !keep.equals("best")) {
+        throw new IllegalArgumentException("keep: expected last or best, got " + keep);
+      }
+    }
+
+    /** Whether the job ends with its best weights on the held-out prompts ({@code keep: best}). */
+    public boolean keepBest() {
+      return keep.equals("best");
     }
 
     /** How the judge is reached when it is a model. */
@@ -496,7 +508,7 @@ public record PipelineConfig(
       return new Rl(name, model, reference, prompts, evalPrompts, evalLimit, maxPromptTokens, benignShare, judge,
           judgeApiKeyEnv, judgeAttempts, steps, group, promptsPerStep, lr, warmupSteps, weightDecay, gradClip, klCoef,
           clip, updates, microBatch, maxNewTokens, temperature, topP, formatReward, evalEvery, probe, checkpointEvery,
-          seed != null ? seed : defaultSeed);
+          keep, seed != null ? seed : defaultSeed);
     }
   }
 

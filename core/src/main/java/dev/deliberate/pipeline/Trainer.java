@@ -28,6 +28,15 @@ public interface Trainer {
       Path out, Consumer<String> progress);
 
   /**
+   * Names the engine's RL objective (the reward's shaping and the loss). The RL stage's key holds it, so a run
+   * directory trained under an earlier objective retrains RL instead of keeping a model the current code would not
+   * make. Change it whenever either changes.
+   */
+  default String rlObjective() {
+    return "";
+  }
+
+  /**
    * What the engine's arithmetic depends on beyond the seed (thread count, the math libraries' kernel choice), for
    * the run's manifest: runs that differ here may train different weights from the same seed.
    */

@@ -151,6 +151,11 @@ class PipelineFileTest {
           - models: {a: reference}
             limit: 0
         """));
+    assertEquals("p.yaml:3: rl.keep: expected last or best, got first", error("""
+        spec: s.md
+        rl:
+          keep: first
+        """));
     assertEquals("p.yaml:4: rl: unknown field 'kl'", error("""
         spec: s.md
         rl:

@@ -38,6 +38,12 @@ public final class EngineTrainer implements Trainer {
     return Engines.numerics();
   }
 
+  /** Version 2 (1 Dec 2026): the format bonus is paid only when the judge pays something (JudgeReward). */
+  @Override
+  public String rlObjective() {
+    return "grpo v2: the judge's score, plus the format bonus only when the judge pays";
+  }
+
   @Override
   public String sft(PipelineConfig.Sft job, String model, Path data, Path out, Consumer<String> progress) {
     SftTrainer.Settings settings;
@@ -177,9 +183,10 @@ public final class EngineTrainer implements Trainer {
       try (LocalModel policy = LocalModel.open(modelDir); LocalModel frozen = LocalModel.open(referenceDir)) {
         var r = new GrpoTrainer(settings).train(policy, frozen, prompts, heldOut,
             new JudgeReward(judge, spec, job.formatReward()), out, provenance, progress);
-        return String.format("%d rounds, mean reward %.3f -> %.3f, KL %.4f%s%s", r.steps(), r.firstMeanReward(),
+        return String.format("%d rounds, mean reward %.3f -> %.3f, KL %.4f%s%s%s", r.steps(), r.firstMeanReward(),
             r.lastMeanReward(), r.lastKl(), describe("greedy on training prompts", r.firstProbe(), r.lastProbe()),
-            describe("held out", r.firstHeldOut(), r.lastHeldOut()));
+            describe("held out", r.firstHeldOut(), r.lastHeldOut()),
+            r.keptStep() < r.steps() ? "; kept the weights of round " + r.keptStep() + " (best held out)" : "");
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

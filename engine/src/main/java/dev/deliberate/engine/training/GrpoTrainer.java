@@ -13,6 +13,7 @@ import dev.deliberate.data.Prompt;
 import dev.deliberate.engine.Engines;
 import dev.deliberate.engine.modelfile.ChatFormat;
 import dev.deliberate.engine.modelfile.LocalModel;
+import dev.deliberate.engine.modelfile.Safetensors;
 import dev.deliberate.engine.network.Llama;
 import dev.deliberate.engine.network.Tensors;
 import dev.deliberate.engine.sampling.GenerationSettings;
@@ -23,11 +24,13 @@ import dev.deliberate.spec.Style;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -61,11 +64,14 @@ public final class GrpoTrainer {
    * @param evalEvery evaluate greedy answers on the probe and held-out prompts every this many rounds (and at the
    *     start and the end)
    * @param probePrompts how many training prompts (the first ones) the greedy probe answers
+   * @param keepBest end with the weights whose greedy answers to the held-out prompts scored best (the starting
+   *     weights included) instead of the last ones: RL on a few noisy rounds can leave the policy worse than its
+   *     start, and the held-out (validation) prompts are where that shows
    */
   public record Settings(int steps, int promptsPerStep, int groupSize, double learningRate, int warmupSteps,
       double weightDecay, double clipNorm, double clipRatio, double klCoef, int updatesPerBatch, int microBatch,
       int maxNewTokens, double temperature, double topP, double formatReward, int evalEvery, int probePrompts,
-      int checkpointEvery, long seed) {
+      int checkpointEvery, boolean keepBest, long seed) {
     public Settings {
       if (steps < 1 || promptsPerStep < 1 || updatesPerBatch < 1 || microBatch < 1 || maxNewTokens < 1) {
         throw new IllegalArgumentException(
@@ -87,56 +93,62 @@ public final class GrpoTrainer {
     }
 
     public static final Settings DEFAULT =
-        new Settings(100, 4, 4, 1e-5, 0, 0.0, 1.0, 0.2, 0.04, 1, 8, 128, 1.0, 1.0, 0.1, 10, 16, 10, 0);
+        new Settings(100, 4, 4, 1e-5, 0, 0.0, 1.0, 0.2, 0.04, 1, 8, 128, 1.0, 1.0, 0.1, 10, 16, 10, false, 0);
 
     /** The settings of an RL job (its defaults are already filled in); a job without a seed trains with seed 0. */
     public static Settings of(PipelineConfig.Rl job) {
       return new Settings(job.steps(), job.promptsPerStep(), job.group(), job.lr(), job.warmupSteps(),
           job.weightDecay(), job.gradClip(), job.clip(), job.klCoef(), job.updates(), job.microBatch(),
           job.maxNewTokens(), job.temperature(), job.topP(), job.formatReward(), job.evalEvery(), job.probe(),
-          job.checkpointEvery(), job.seed() == null ? 0 : job.seed());
+          job.checkpointEvery(), job.keepBest(), job.seed() == null ? 0 : job.seed());
     }
 
     public Settings withSteps(int n) {
       return new Settings(n, promptsPerStep, groupSize, learningRate, warmupSteps, weightDecay, clipNorm, clipRatio,
           klCoef, updatesPerBatch, microBatch, maxNewTokens, temperature, topP, formatReward, evalEvery, probePrompts,
-          checkpointEvery, seed);
+          checkpointEvery, keepBest, seed);
     }
 
     public Settings withGroup(int prompts, int group) {
       return new Settings(steps, prompts, group, learningRate, warmupSteps, weightDecay, clipNorm, clipRatio, klCoef,
           updatesPerBatch, microBatch, maxNewTokens, temperature, topP, formatReward, evalEvery, probePrompts,
-          checkpointEvery, seed);
+          checkpointEvery, keepBest, seed);
     }
 
     public Settings withOptimizer(double lr, int warmup, double decay, double norm) {
       return new Settings(steps, promptsPerStep, groupSize, lr, warmup, decay, norm, clipRatio, klCoef,
           updatesPerBatch, microBatch, maxNewTokens, temperature, topP, formatReward, evalEvery, probePrompts,
-          checkpointEvery, seed);
+          checkpointEvery, keepBest, seed);
     }
 
     public Settings withObjective(double clip, double kl, int updates, double format) {
       return new Settings(steps, promptsPerStep, groupSize, learningRate, warmupSteps, weightDecay, clipNorm, clip,
           kl, updates, microBatch, maxNewTokens, temperature, topP, format, evalEvery, probePrompts, checkpointEvery,
-          seed);
+          keepBest, seed);
     }
 
     public Settings withSampling(int newTokens, double temp, double p, int micro) {
       return new Settings(steps, promptsPerStep, groupSize, learningRate, warmupSteps, weightDecay, clipNorm,
           clipRatio, klCoef, updatesPerBatch, micro, newTokens, temp, p, formatReward, evalEvery, probePrompts,
-          checkpointEvery, seed);
+          checkpointEvery, keepBest, seed);
     }
 
     public Settings withEvery(int eval, int probe, int checkpoint) {
       return new Settings(steps, promptsPerStep, groupSize, learningRate, warmupSteps, weightDecay, clipNorm,
           clipRatio, klCoef, updatesPerBatch, microBatch, maxNewTokens, temperature, topP, formatReward, eval, probe,
-          checkpoint, seed);
+          checkpoint, keepBest, seed);
+    }
+
+    public Settings withKeepBest(boolean keep) {
+      return new Settings(steps, promptsPerStep, groupSize, learningRate, warmupSteps, weightDecay, clipNorm,
+          clipRatio, klCoef, updatesPerBatch, microBatch, maxNewTokens, temperature, topP, formatReward, evalEvery,
+          probePrompts, checkpointEvery, keep, seed);
     }
 
     public Settings withSeed(long s) {
       return new Settings(steps, promptsPerStep, groupSize, learningRate, warmupSteps, weightDecay, clipNorm,
           clipRatio, klCoef, updatesPerBatch, microBatch, maxNewTokens, temperature, topP, formatReward, evalEvery,
-          probePrompts, checkpointEvery, s);
+          probePrompts, checkpointEvery, keepBest, s);
     }
 
     /** Linear warm-up to the peak, then constant (RL steps are few and each is noisy; a decay adds nothing here). */
@@ -159,7 +171,8 @@ public final class GrpoTrainer {
 
   /** What a finished run reports; {@code first} and {@code last} evaluations are null without such prompts. */
   public record Result(Path dir, int steps, double firstMeanReward, double lastMeanReward, double lastKl,
-      GreedyScore firstProbe, GreedyScore lastProbe, GreedyScore firstHeldOut, GreedyScore lastHeldOut) {}
+      GreedyScore firstProbe, GreedyScore lastProbe, GreedyScore firstHeldOut, GreedyScore lastHeldOut,
+      int keptStep) {}
 
   /** One sampled answer: the prompt it answers, its tokens, its text and what it earned. */
   record Rollout(Prompt prompt, long[] promptIds, long[] completionIds, String text, String finishReason,
@@ -188,6 +201,10 @@ public final class GrpoTrainer {
       throw new BadInputException("no training prompt leaves room for " + settings.maxNewTokens()
           + " new tokens in the model's context of " + policy.config().maxPositions() + " tokens (lower --max-new-tokens)");
     }
+    if (settings.keepBest() && eval.isEmpty()) {
+      throw new BadInputException("rl keep: best chooses the weights on the held-out prompts, and there are none"
+          + " (give eval_prompts, or keep: last)");
+    }
     List<Prompt> probe = train.subList(0, Math.min(settings.probePrompts(), train.size()));
     progress.accept(String.format("rl: %d training prompts (%d benign), %d held out (%d benign); %d rounds of %d x %d answers",
         train.size(), benign(train), eval.size(), benign(eval), settings.steps(), settings.promptsPerStep(),
@@ -201,6 +218,7 @@ public final class GrpoTrainer {
     Path samplesFile = out.resolve("samples.jsonl");
     Path evalSamplesFile = out.resolve("eval-samples.jsonl");
     Path checkpoint = out.resolve("checkpoint");
+    Path bestDir = out.resolve("best");
     List<Integer> order = order(train.size());
     Set<Long> stopIds = Sampler.stopIds(policy);
     long endId = endOfTurnId(policy, format, stopIds);
@@ -208,6 +226,7 @@ public final class GrpoTrainer {
       int start = SftTrainer.resume(checkpoint, key, policy, optimizer, metricsFile, progress);
       keepSamplesUpTo(samplesFile, start);
       keepSamplesUpTo(evalSamplesFile, start);
+      Best best = settings.keepBest() ? Best.read(bestDir, key) : null;
       double firstReward = Double.NaN;
       double lastReward = Double.NaN;
       double lastKl = Double.NaN;
@@ -222,6 +241,7 @@ public final class GrpoTrainer {
           SftTrainer.appendMetrics(metricsFile, evalRecord(0, firstProbe, firstHeldOut));
           progress.accept("step 0/" + settings.steps() + describe(firstProbe, firstHeldOut));
         }
+        best = keepIfBetter(best, 0, firstHeldOut, bestDir, key, policy);
       }
       long began = System.nanoTime();
       for (int step = start; step < settings.steps(); step++) {
@@ -280,6 +300,7 @@ public final class GrpoTrainer {
           lastProbe = evaluate(policy, probe, reward, evalSink(evalSamplesFile, step + 1, "probe"));
           lastHeldOut = evaluate(policy, eval, reward, evalSink(evalSamplesFile, step + 1, "heldout"));
           metrics.setAll(evalRecord(step + 1, lastProbe, lastHeldOut));
+          best = keepIfBetter(best, step + 1, lastHeldOut, bestDir, key, policy);
         }
         appendSamples(samplesFile, step + 1, rollouts, advantages);
         SftTrainer.appendMetrics(metricsFile, metrics);
@@ -287,19 +308,63 @@ public final class GrpoTrainer {
             step + 1, settings.steps(), meanReward, kl, metrics.has("benign_refusal_rate")
                 ? String.format("%.3f", metrics.get("benign_refusal_rate").asDouble()) : "-",
             metrics.path("completion_tokens_mean").asDouble(), loss, norm,
-            metrics.has("probe_reward") ? describe(lastProbe, lastHeldOut) : ""));
+            metrics.has("probe_reward") || metrics.has("heldout_reward") ? describe(lastProbe, lastHeldOut) : ""));
         if ((step + 1) % settings.checkpointEvery() == 0 && !last) {
           SftTrainer.saveCheckpoint(checkpoint, key, step + 1, policy, optimizer);
         }
       }
       parameters.values().forEach(p -> p.setRequiresGradient(false));
+      if (best != null && best.step() < settings.steps()) {
+        Map<String, Safetensors.Tensor> kept = Safetensors.read(bestDir.resolve("model.safetensors"));
+        parameters.forEach((name, p) -> Tensors.copyInto(p, kept.get(name).data()));
+        progress.accept(String.format(Locale.ROOT, "keeping the weights of step %d: held-out reward %.3f, the last"
+            + " step's %.3f", best.step(), best.heldOutReward(), lastHeldOut.meanReward()));
+      }
       policy.save(out);
       Result result = new Result(out, settings.steps(), firstReward, lastReward, lastKl, firstProbe, lastProbe,
-          firstHeldOut, lastHeldOut);
+          firstHeldOut, lastHeldOut, best == null ? settings.steps() : best.step());
       writeProvenance(out, provenance, reward, result, train.size(), eval.size());
       AtomicFiles.deleteRecursively(checkpoint);
+      AtomicFiles.deleteRecursively(bestDir);
       return result;
     }
+  }
+
+  /**
+   * The best greedy evaluation on the held-out prompts so far, its weights in {@code best/}. It lives on disk, not
+   * in memory, so that a run resumed after a crash still knows it; it is keyed like the checkpoint.
+   */
+  record Best(int step, double heldOutReward) {
+    static Best read(Path dir, String key) throws IOException {
+      Path state = dir.resolve("best.json");
+      if (!Files.isRegularFile(state)) {
+        return null;
+      }
+      var node = Json.mapper().readTree(state.toFile());
+      return node.path("key").asText().equals(key) && Files.isRegularFile(dir.resolve("model.safetensors"))
+          ? new Best(node.path("step").asInt(), node.path("heldout_reward").asDouble()) : null;
+    }
+  }
+
+  /** Keeps this step's weights when their held-out reward beats the best so far (ties keep the earlier step). */
+  private Best keepIfBetter(Best best, int step, GreedyScore heldOut, Path dir, String key, LocalModel policy)
+      throws IOException {
+    if (!settings.keepBest() || heldOut == null || !(Double.isFinite(heldOut.meanReward()))
+        || (best != null && heldOut.meanReward() <= best.heldOutReward())) {
+      return best;
+    }
+    Path tmp = dir.resolveSibling(dir.getFileName() + ".tmp");
+    AtomicFiles.deleteRecursively(tmp);
+    Files.createDirectories(tmp);
+    policy.weights().save(tmp);
+    ObjectNode node = Json.mapper().createObjectNode();
+    node.put("key", key);
+    node.put("step", step);
+    node.put("heldout_reward", heldOut.meanReward());
+    LocalModel.writeJson(tmp.resolve("best.json"), node);
+    AtomicFiles.deleteRecursively(dir);
+    Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+    return new Best(step, heldOut.meanReward());
   }
 
   /** Samples G answers per prompt as one batch and scores each; the round's seed comes from the run seed and step. */
@@ -702,6 +767,7 @@ public final class GrpoTrainer {
     outcome.set("last_probe", evaluationNode(result.lastProbe()));
     outcome.set("first_heldout", evaluationNode(result.firstHeldOut()));
     outcome.set("last_heldout", evaluationNode(result.lastHeldOut()));
+    outcome.put("kept_step", result.keptStep());
     node.put("java", Runtime.version().toString());
     node.put("written_at", Instant.now().toString());
     LocalModel.writeJson(out.resolve("training.json"), node);

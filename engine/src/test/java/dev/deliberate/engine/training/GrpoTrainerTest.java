@@ -161,6 +161,82 @@ class GrpoTrainerTest {
     }
   }
 
+  /**
+   * Held-out answers are judged worse at every evaluation (1, 1/2, 1/3, ...), whatever they say; training answers by
+   * their length, so the policy moves.
+   */
+  static final class FallingOnHeldOut implements Judge {
+    final Prompt heldOut;
+    int evaluations;
+
+    FallingOnHeldOut(Prompt heldOut) {
+      this.heldOut = heldOut;
+    }
+
+    @Override
+    public String id() {
+      return "falling-on-held-out";
+    }
+
+    @Override
+    public Judgment judge(JudgeInput input) {
+      if (!input.prompt().id().equals(heldOut.id())) {
+        return LENGTH.judge(input);
+      }
+      evaluations++;
+      return new Judgment(1.0 / evaluations, Map.of(), "", false, null);
+    }
+  }
+
+  @Test
+  void keepBestEndsWithTheStartingWeightsWhenNoLaterRoundScoresHigherOnTheHeldOutPromptsEvenAfterACrash(
+      @TempDir Path out) throws Exception {
+    Prompt heldOut = Prompt.of("Name a colour.", null, Style.COMPLY, "ordinary", Map.of());
+    FallingOnHeldOut judge = new FallingOnHeldOut(heldOut);
+    JudgeReward reward = new JudgeReward(judge, JudgeRewardTest.SPEC, 0.0);
+    GrpoTrainer.Settings settings = QUICK.withSteps(4).withEvery(2, 0, 2).withKeepBest(true);
+    try (LocalModel policy = LocalModel.open(base); LocalModel reference = LocalModel.open(base)) {
+      assertThrows(IllegalStateException.class, () -> new GrpoTrainer(settings).train(policy, reference, PROMPTS,
+          List.of(heldOut), reward, out, Map.of(), line -> {
+            if (line.startsWith("step 3/")) {
+              throw new IllegalStateException("simulated crash");
+            }
+          }));
+    }
+    assertTrue(Files.exists(out.resolve("best/best.json")), "the best so far survives the crash");
+    List<String> log = new ArrayList<>();
+    GrpoTrainer.Result result;
+    try (LocalModel policy = LocalModel.open(base); LocalModel reference = LocalModel.open(base)) {
+      result = new GrpoTrainer(settings).train(policy, reference, PROMPTS, List.of(heldOut), reward, out, Map.of(),
+          log::add);
+    }
+    assertEquals(3, judge.evaluations, "held-out evaluations at rounds 0, 2 and 4");
+    assertEquals(0, result.keptStep());
+    assertTrue(log.stream().anyMatch(l -> l.startsWith("step 4/4") && l.contains("held out (1): reward 0.333")),
+        "an evaluation round says what it measured: " + log);
+    assertTrue(log.stream().anyMatch(l -> l.startsWith("keeping the weights of step 0")), log.toString());
+    assertFalse(Files.exists(out.resolve("best")));
+    assertEquals(0, Json.mapper().readTree(out.resolve("training.json").toFile()).path("result").path("kept_step").asInt());
+    long[] ids = {3, 9, 27, 81};
+    try (LocalModel trained = LocalModel.open(out); LocalModel start = LocalModel.open(base)) {
+      float[][] lt = trained.logits(ids);
+      float[][] l0 = start.logits(ids);
+      for (int i = 0; i < ids.length; i++) {
+        assertArrayEquals(l0[i], lt[i], 0f, "the starting weights, bit for bit");
+      }
+    }
+  }
+
+  @Test
+  void keepBestNeedsHeldOutPrompts(@TempDir Path out) throws Exception {
+    JudgeReward reward = new JudgeReward(LENGTH, JudgeRewardTest.SPEC, 0.0);
+    try (LocalModel policy = LocalModel.open(base); LocalModel reference = LocalModel.open(base)) {
+      var e = assertThrows(dev.deliberate.BadInputException.class, () -> new GrpoTrainer(QUICK.withKeepBest(true))
+          .train(policy, reference, PROMPTS, List.of(), reward, out, Map.of(), line -> {}));
+      assertTrue(e.getMessage().contains("keep: best"), e.getMessage());
+    }
+  }
+
   static List<JsonNode> readJsonl(Path file) throws Exception {
     List<JsonNode> out = new ArrayList<>();
     for (String line : Files.readAllLines(file)) {
