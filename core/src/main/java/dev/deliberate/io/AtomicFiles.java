@@ -147,6 +147,32 @@ public final class AtomicFiles {
     }
   }
 
+  /** Writes the files of a directory. */
+  @FunctionalInterface
+  public interface DirectoryWriter {
+    void writeInto(Path dir) throws IOException;
+  }
+
+  /**
+   * Replaces the directory {@code dir} with one that {@code writer} fills: it writes into {@code DIR.tmp}, which is
+   * then renamed into place, the old directory moved aside first and deleted last. Until the rename the old
+   * directory stays whole, so a crash leaves the old one or the new one under {@code dir} (and a leftover that the
+   * next call removes), never a half-written one.
+   */
+  public static void replaceDirectory(Path dir, DirectoryWriter writer) throws IOException {
+    Path tmp = dir.resolveSibling(dir.getFileName() + ".tmp");
+    Path old = dir.resolveSibling(dir.getFileName() + ".old");
+    deleteRecursively(tmp);
+    Files.createDirectories(tmp);
+    writer.writeInto(tmp);
+    deleteRecursively(old);
+    if (Files.exists(dir)) {
+      Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
+    }
+    Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+    deleteRecursively(old);
+  }
+
   /** Deletes a directory and everything in it; nothing when it does not exist. */
   public static void deleteRecursively(Path dir) throws IOException {
     if (!Files.exists(dir)) {

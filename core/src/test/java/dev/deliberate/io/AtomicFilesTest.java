@@ -79,6 +79,33 @@ class AtomicFilesTest {
   }
 
   @Test
+  void replaceDirectorySwapsInTheNewDirectoryWholeAndAFailedWriteKeepsTheOldOne() throws IOException {
+    Path target = dir.resolve("checkpoint");
+    AtomicFiles.replaceDirectory(target, d -> Files.writeString(d.resolve("state.json"), "1"));
+    AtomicFiles.replaceDirectory(target, d -> {
+      Files.writeString(d.resolve("state.json"), "2");
+      Files.writeString(d.resolve("model.bin"), "weights");
+    });
+    assertEquals("2", Files.readString(target.resolve("state.json")));
+    assertEquals(List.of("checkpoint"), list(dir), "no DIR.tmp or DIR.old left");
+
+    assertThrows(IOException.class, () -> AtomicFiles.replaceDirectory(target, d -> {
+      Files.writeString(d.resolve("state.json"), "3");
+      throw new IOException("disk full");
+    }));
+    assertEquals("2", Files.readString(target.resolve("state.json")));
+    assertTrue(Files.isRegularFile(target.resolve("model.bin")), "the old directory is whole");
+    AtomicFiles.replaceDirectory(target, d -> Files.writeString(d.resolve("state.json"), "4"));
+    assertEquals(List.of("checkpoint"), list(dir), "the next call removes the failed write's leftover");
+  }
+
+  private static List<String> list(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
   void anAbandonedWriteOfANewFileLeavesNothing() throws IOException {
     Path target = dir.resolve("new.bin");
     Path temp;

@@ -24,7 +24,6 @@ import dev.deliberate.spec.Style;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -353,17 +352,14 @@ public final class GrpoTrainer {
         || (best != null && heldOut.meanReward() <= best.heldOutReward())) {
       return best;
     }
-    Path tmp = dir.resolveSibling(dir.getFileName() + ".tmp");
-    AtomicFiles.deleteRecursively(tmp);
-    Files.createDirectories(tmp);
-    policy.weights().save(tmp);
-    ObjectNode node = Json.mapper().createObjectNode();
-    node.put("key", key);
-    node.put("step", step);
-    node.put("heldout_reward", heldOut.meanReward());
-    LocalModel.writeJson(tmp.resolve("best.json"), node);
-    AtomicFiles.deleteRecursively(dir);
-    Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+    AtomicFiles.replaceDirectory(dir, tmp -> {
+      policy.weights().save(tmp);
+      ObjectNode node = Json.mapper().createObjectNode();
+      node.put("key", key);
+      node.put("step", step);
+      node.put("heldout_reward", heldOut.meanReward());
+      LocalModel.writeJson(tmp.resolve("best.json"), node);
+    });
     return new Best(step, heldOut.meanReward());
   }
 

@@ -24,7 +24,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -427,28 +426,19 @@ public final class SftTrainer {
 
   static void saveCheckpoint(Path checkpoint, String key, int step, LocalModel model, AdamW optimizer)
       throws IOException {
-    Path tmp = checkpoint.resolveSibling("checkpoint.tmp");
-    AtomicFiles.deleteRecursively(tmp);
-    Files.createDirectories(tmp);
-    model.weights().save(tmp);
-    Map<String, Safetensors.Tensor> state = new java.util.LinkedHashMap<>();
-    optimizer.state().forEach((name, array) ->
-        state.put(name, new Safetensors.Tensor(array.getShape().getShape(), array.toFloatArray())));
-    Safetensors.write(tmp.resolve("optimizer.safetensors"), state, Map.of());
-    ObjectNode node = Json.mapper().createObjectNode();
-    node.put("format_version", CHECKPOINT_VERSION);
-    node.put("step", step);
-    node.put("key", key);
-    node.put("written_at", Instant.now().toString());
-    LocalModel.writeJson(tmp.resolve("state.json"), node);
-    // Swap in the new checkpoint: until the rename the old one stays whole.
-    Path old = checkpoint.resolveSibling("checkpoint.old");
-    AtomicFiles.deleteRecursively(old);
-    if (Files.exists(checkpoint)) {
-      Files.move(checkpoint, old, StandardCopyOption.ATOMIC_MOVE);
-    }
-    Files.move(tmp, checkpoint, StandardCopyOption.ATOMIC_MOVE);
-    AtomicFiles.deleteRecursively(old);
+    AtomicFiles.replaceDirectory(checkpoint, tmp -> {
+      model.weights().save(tmp);
+      Map<String, Safetensors.Tensor> state = new java.util.LinkedHashMap<>();
+      optimizer.state().forEach((name, array) ->
+          state.put(name, new Safetensors.Tensor(array.getShape().getShape(), array.toFloatArray())));
+      Safetensors.write(tmp.resolve("optimizer.safetensors"), state, Map.of());
+      ObjectNode node = Json.mapper().createObjectNode();
+      node.put("format_version", CHECKPOINT_VERSION);
+      node.put("step", step);
+      node.put("key", key);
+      node.put("written_at", Instant.now().toString());
+      LocalModel.writeJson(tmp.resolve("state.json"), node);
+    });
   }
 
   private void writeProvenance(Path out, Map<String, Object> provenance, Result result, int trainCount,
