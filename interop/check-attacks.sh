@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The model-driven attacks against a real attacker and target: llama.cpp's server (llama-cpp-python) serving
-# SmolLM2-135M-Instruct as both. eval runs pair (2 rounds), translation-zu and persuasion-authority on two
-# StrongREJECT requests; each step checks the exit code and the shape of what was written (whatever the weak
+# SmolLM2-135M-Instruct as both. eval runs pair (2 rounds), translation-zu and persuasion-authority on one
+# StrongREJECT request; each step checks the exit code and the shape of what was written (whatever the weak
 # attacker writes, every attack ends as an answer with its trace, or as a marked failed attack), and the rerun is
 # answered from the response cache. data attack writes translation and obfuscation variants of two prompts.
 set -euo pipefail
@@ -14,12 +14,12 @@ work="$1"
 model="$LLAMA_SERVER_URL#SmolLM2-135M-Instruct"
 deliberate="$PROJECT_DIR/deliberate"
 
-eval_args=(eval --model "$model" --suite strongreject --limit 2 --attacks pair,translation-zu,persuasion-authority
+eval_args=(eval --model "$model" --suite strongreject --limit 1 --attacks pair,translation-zu,persuasion-authority
   --pair-rounds 2 --attacker "$model" --grader reference --max-tokens 48 --concurrency 1 -o "$work/eval")
 step eval 0 "$deliberate" "${eval_args[@]}"
-# 2 requests, each plain and under 3 attacks; a model-driven answer carries its trace: pair within its 2 rounds,
+# 1 request, plain and under 3 attacks; a model-driven answer carries its trace: pair within its 2 rounds,
 # a translation translated back (3 calls) unless the attacker refused (then the plain request, 2 calls).
-expect "$work/eval/answers.jsonl" 8 'r["status"] == "done" and (r["prompt"].get("attack") is None
+expect "$work/eval/answers.jsonl" 4 'r["status"] == "done" and (r["prompt"].get("attack") is None
   or (r["prompt"]["attack"] == "pair" and 1 <= r["trace"]["rounds"] <= 2 and r["trace"]["calls"] >= 3)
   or (r["prompt"]["attack"] == "translation-zu" and (r["trace"]["calls"] == 3 or "failure" in r["trace"]))
   or (r["prompt"]["attack"] == "persuasion-authority" and r["trace"]["calls"] == 2))'

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Our commands against a real OpenAI-compatible server: llama.cpp's (llama-cpp-python's server) serving the real
-# SmolLM2-135M-Instruct. complete, generate, judge and eval each run on the four prompts of interop/prompts.jsonl
-# with small token limits, and each step checks the exit code and the shape of what the command wrote; a prompt
-# longer than the server's context must fail with a clear line. A few minutes on 2 cores.
+# SmolLM2-135M-Instruct. complete runs on the four prompts of interop/prompts.jsonl, generate and judge on the first
+# (each of their calls is a long prompt holding the spec), eval on three, all with small token limits; each step
+# checks the exit code and the shape of what the command wrote, and a prompt longer than the server's context must
+# fail with a clear line. About two minutes on 2 cores.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -14,7 +15,7 @@ model="$LLAMA_SERVER_URL#SmolLM2-135M-Instruct"
 deliberate="$PROJECT_DIR/deliberate"
 prompts="$INTEROP_DIR/prompts.jsonl"
 spec="$PROJECT_DIR/specs/default.md"
-head -n 2 "$prompts" >"$work/two-prompts.jsonl"
+head -n 1 "$prompts" >"$work/one-prompt.jsonl"
 # The server computes one request at a time; one in flight lets a top-up reuse its prompt's cached prefix.
 concurrency=1
 
@@ -41,9 +42,9 @@ expect "$work/overflow/out.jsonl" 1 'r["status"] == "failed" and "context" in r[
 # generate: the small model never writes reasoning or the "Final answer:" line, so each prompt's samples are all
 # dropped, and a prompt without a usable sample is a failed record naming the drop reasons (exit 1). Should it
 # one day write a usable sample, its record is done and every sample in it is kept or dropped for a reason.
-step generate 1 "$deliberate" generate --model "$model" --spec "$spec" --in "$work/two-prompts.jsonl" \
+step generate 1 "$deliberate" generate --model "$model" --spec "$spec" --in "$work/one-prompt.jsonl" \
   --out "$work/generate/completions.jsonl" --samples 2 --temperature 0.7 --max-tokens 160 --concurrency "$concurrency"
-expect "$work/generate/completions.jsonl" 2 '(r["status"] == "failed" and r["error"].startswith("no usable sample of 2 {")
+expect "$work/generate/completions.jsonl" 1 '(r["status"] == "failed" and r["error"].startswith("no usable sample of 2 {")
    and all(k.strip() in ("no_reasoning", "no_answer", "analysis_leak", "truncated")
            for k in r["error"].split("{", 1)[1].split("}", 1)[0].replace("=", ",").split(",")[::2]))
   or (r["status"] == "done" and len(r["samples"]) == 2
@@ -53,12 +54,12 @@ expect "$work/generate/completions.jsonl" 2 '(r["status"] == "failed" and r["err
 # judge: well-formed samples from the offline reference generator, graded by the real model. SmolLM2 has never
 # given a valid verdict: each sample's record fails naming why ("malformed judge output after 2 attempts: ...",
 # with "stopped at the token limit" when it was cut), and judge exits 1. A valid verdict is scored in [0, 1].
-step reference-generate 0 "$deliberate" generate --model reference --spec "$spec" --in "$work/two-prompts.jsonl" \
+step reference-generate 0 "$deliberate" generate --model reference --spec "$spec" --in "$work/one-prompt.jsonl" \
   --out "$work/judge/completions.jsonl" --samples 1
-step judge 1 "$deliberate" judge --model "$model" --spec "$spec" --prompts "$work/two-prompts.jsonl" \
+step judge 1 "$deliberate" judge --model "$model" --spec "$spec" --prompts "$work/one-prompt.jsonl" \
   --in "$work/judge/completions.jsonl" --out "$work/judge/judgments.jsonl" --samples 1 --attempts 2 \
   --temperature 0.2 --max-tokens 200 --concurrency "$concurrency"
-expect "$work/judge/judgments.jsonl" 2 '(r["status"] == "failed"
+expect "$work/judge/judgments.jsonl" 1 '(r["status"] == "failed"
    and r["error"].startswith("1 of 1 verdicts failed: malformed judge output after 2 attempts: "))
   or (r["status"] == "done" and len(r["judgments"]) == 1
    and all(j.get("failure") is None and 0 <= j["score"] <= 1 for j in r["judgments"]))'

@@ -37,11 +37,10 @@ compare() {
   local out="$work/$(basename "$dir")"
   "$deliberate" model tokenize --model "$dir" --input "$work/strings.jsonl" >"$out-ids.jsonl"
   "$deliberate" model tokenize --model "$dir" --input "$work/chats.jsonl" --chat >"$out-chat-ids.jsonl"
-  check "$name: tokenizer" "${reference[@]}" tokens "$dir" "$work/strings.jsonl" "$out-ids.jsonl"
-  check "$name: chat template" "${reference[@]}" chat "$dir" "$work/chats.jsonl" "$out-chat-ids.jsonl"
   cat "$out-ids.jsonl" "$out-chat-ids.jsonl" >"$out-prompts.jsonl"
   "$deliberate" model logits --model "$dir" --ids-file "$out-prompts.jsonl" >"$out-logits.jsonl"
-  check "$name: logits" "${reference[@]}" logits "$dir" "$out-logits.jsonl"
+  check "$name: tokenizer, chat template and logits" "${reference[@]}" all "$dir" "$work/strings.jsonl" \
+    "$out-ids.jsonl" "$work/chats.jsonl" "$out-chat-ids.jsonl" "$out-logits.jsonl"
 }
 
 "$deliberate" model build-tiny --out "$work/tiny" 2>"$work/build-tiny.log" >/dev/null \

@@ -9,6 +9,9 @@ Subcommands (each prints its numbers and exits 1 on a mismatch):
                                 template rendered by AutoTokenizer.apply_chat_template (with the generation prompt)
   logits DIR ENGINE             last-position logits of our engine (`deliberate model logits --ids-file`) against
                                 AutoModelForCausalLM's, relative tolerance 1e-4 (max abs difference / max |theirs|)
+  all DIR STRINGS IDS CHATS CHAT_IDS LOGITS
+                                tokens, chat and logits in one process (each import of torch and transformers
+                                costs seconds)
   save DIR OUT SEED             loads DIR, moves every weight by seeded noise and writes OUT with save_pretrained
                                 (model and tokenizer): a directory that transformers wrote, for our engine to read
 """
@@ -114,6 +117,12 @@ def check_logits(model_dir, engine_path):
     return failed == 0 and len(rows) > 0
 
 
+def check_all(model_dir, strings_path, ids_path, chats_path, chat_ids_path, logits_path):
+    results = [check_tokens(model_dir, strings_path, ids_path), check_chat(model_dir, chats_path, chat_ids_path),
+               check_logits(model_dir, logits_path)]
+    return all(results)
+
+
 def save(model_dir, out, seed):
     model = load_model(model_dir)
     generator = torch.Generator().manual_seed(int(seed))
@@ -134,7 +143,7 @@ def main(argv):
     if command == "chats":
         write_jsonl(args[0], CHATS)
         return 0
-    checks = {"tokens": check_tokens, "chat": check_chat, "logits": check_logits, "save": save}
+    checks = {"tokens": check_tokens, "chat": check_chat, "logits": check_logits, "all": check_all, "save": save}
     if command not in checks:
         sys.exit(f"error: hf_reference.py: unknown subcommand {command!r}")
     torch.set_num_threads(1)

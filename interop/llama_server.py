@@ -33,6 +33,25 @@ def answers(url):
         return False
 
 
+def default_threads():
+    """Two threads on an idle machine, one on a busy one (a quarter of its processors busy over a fifth of a second,
+    the launcher's rule for its OpenMP workers): llama.cpp's threads spin at each barrier, and on a busy 2-core
+    machine two of them decoded SmolLM2 at 0.9 tokens/s where one decoded at 24 (load average 13); on an idle one
+    two decoded at 72 tokens/s and one at 43 (bench/llama_cpp_decode.py)."""
+    def sample():
+        with open("/proc/stat") as stat:
+            fields = [int(x) for x in stat.readline().split()[1:9]]
+        return sum(fields), fields[3] + fields[4]
+    try:
+        total0, idle0 = sample()
+        time.sleep(0.2)
+        total1, idle1 = sample()
+    except (OSError, ValueError):
+        return 1
+    busy = 1 - (idle1 - idle0) / max(1, total1 - total0)
+    return 1 if busy >= 0.25 else min(2, os.cpu_count() or 1)
+
+
 def start(model, ctx, threads, log):
     """The server process and its base URL once it answers; None when it exited first (the port may have gone)."""
     port = free_port()
@@ -68,15 +87,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", required=True)
     parser.add_argument("--ctx", type=int, default=8192, help="context size in tokens (SmolLM2 was trained on 8192)")
-    # One thread: llama.cpp's threads spin at each barrier, and on a busy 2-core machine two of them decoded at
-    # 0.9 tokens/s where one decoded at 24 (SmolLM2-135M, load average 13). LLAMA_SERVER_THREADS overrides it.
-    parser.add_argument("--threads", type=int, default=int(os.environ.get("LLAMA_SERVER_THREADS", "1")))
+    parser.add_argument("--threads", type=int, default=None,
+                        help="llama.cpp's threads (default: LLAMA_SERVER_THREADS, else by load, see default_threads)")
     parser.add_argument("--log", default=os.devnull, help="where the server's own output goes")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
         parser.error("give the command to run after --")
+    if args.threads is None:
+        args.threads = int(os.environ["LLAMA_SERVER_THREADS"]) if os.environ.get("LLAMA_SERVER_THREADS") else default_threads()
     if not os.path.isfile(args.model):
         raise SystemExit(f"error: llama-server: {args.model}: no such file")
 

@@ -46,9 +46,10 @@ make_venv() {
   "$PYTHON" -m venv "$VENV" || fail "'$PYTHON -m venv $VENV' failed (on Debian: apt-get install python3-venv)"
 }
 
-# Runs pip with its output in a log, printing the step it is at once a minute so a long compile is visibly alive.
+# Runs pip with its output in a log ($PIP_LOG, default setup-pip.log in the cache), printing the step it is at once a
+# minute so a long compile is visibly alive.
 pip_logged() {
-  local log="$DELIBERATE_CACHE/setup-pip.log"
+  local log="${PIP_LOG:-$DELIBERATE_CACHE/setup-pip.log}"
   local started=$SECONDS next=60 pid status
   "$VENV_PYTHON" -m pip "$@" >"$log" 2>&1 &
   pid=$!
@@ -84,7 +85,8 @@ llama_cpp_wheel() {
     rm -rf "$dir.tmp"
     export CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc 2>/dev/null || echo 2)}"
     export CMAKE_ARGS="$args" # this function runs in its caller's $(...): the export ends with it
-    pip_logged wheel "${PIP_FLAGS[@]}" --no-deps --no-cache-dir -w "$dir.tmp" "$pin" >&2
+    PIP_LOG="$DELIBERATE_CACHE/setup-pip-llama-cpp.log" \
+      pip_logged wheel "${PIP_FLAGS[@]}" --no-deps --no-cache-dir -w "$dir.tmp" "$pin" >&2
     rm -rf "$dir"
     mv "$dir.tmp" "$dir"
   fi
@@ -98,8 +100,19 @@ install_requirements() {
     say "installing into $VENV:"
     echo "$wanted" | sed 's/^/setup:   /'
   fi
-  local wheel
-  wheel="$(llama_cpp_wheel)"
+  # llama.cpp's compile (CPU) runs while the other pins download and install (network and disk: torch's 5 GB). When
+  # those fail, the build still ends first, so that no compile is left running without the lock; its wheel is kept.
+  local others wheel_path builder wheel status=0
+  others="$(mktemp)"
+  wheel_path="$(mktemp)"
+  grep -v '^llama-cpp-python' "$REQUIREMENTS" >"$others"
+  llama_cpp_wheel >"$wheel_path" &
+  builder=$!
+  (pip_logged install "${PIP_FLAGS[@]}" -r "$others") || status=$?
+  wait "$builder" || status=1
+  wheel="$(cat "$wheel_path")"
+  rm -f "$others" "$wheel_path"
+  [ "$status" -eq 0 ] || exit 1
   # Also when every pin is already there (a venv made by hand): pip then only adds what the extras need. The
   # wheel directory comes first so that llama-cpp-python is the build made above, not one from pip's own cache.
   pip_logged install "${PIP_FLAGS[@]}" --find-links "$(dirname "$wheel")" -r "$REQUIREMENTS"
