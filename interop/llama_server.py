@@ -34,7 +34,7 @@ def answers(url):
 
 
 def default_threads():
-    """Two threads on an idle machine, one on a busy one (a quarter of its processors busy over a fifth of a second,
+    """Two threads on an idle machine, one on a busy one (a quarter of its processors busy over a tenth of a second,
     the launcher's rule for its OpenMP workers): llama.cpp's threads spin at each barrier, and on a busy 2-core
     machine two of them decoded SmolLM2 at 0.9 tokens/s where one decoded at 24 (load average 13); on an idle one
     two decoded at 72 tokens/s and one at 43 (bench/llama_cpp_decode.py)."""
@@ -44,7 +44,7 @@ def default_threads():
         return sum(fields), fields[3] + fields[4]
     try:
         total0, idle0 = sample()
-        time.sleep(0.2)
+        time.sleep(0.1)
         total1, idle1 = sample()
     except (OSError, ValueError):
         return 1
@@ -96,7 +96,8 @@ def main():
     if not command:
         parser.error("give the command to run after --")
     if args.threads is None:
-        args.threads = int(os.environ["LLAMA_SERVER_THREADS"]) if os.environ.get("LLAMA_SERVER_THREADS") else default_threads()
+        chosen = os.environ.get("LLAMA_SERVER_THREADS")
+        args.threads = int(chosen) if chosen else default_threads()
     if not os.path.isfile(args.model):
         raise SystemExit(f"error: llama-server: {args.model}: no such file")
 

@@ -84,7 +84,7 @@ llama_cpp_wheel() {
     say "  CMake options: ${args:-the defaults of llama.cpp}" >&2
     rm -rf "$dir.tmp"
     export CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc 2>/dev/null || echo 2)}"
-    export CMAKE_ARGS="$args" # this function runs in its caller's $(...): the export ends with it
+    export CMAKE_ARGS="$args" # this function runs in a subshell (its caller starts it with &): the export ends with it
     PIP_LOG="$DELIBERATE_CACHE/setup-pip-llama-cpp.log" \
       pip_logged wheel "${PIP_FLAGS[@]}" --no-deps --no-cache-dir -w "$dir.tmp" "$pin" >&2
     rm -rf "$dir"
