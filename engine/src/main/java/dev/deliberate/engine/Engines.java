@@ -13,8 +13,8 @@ import java.util.Map;
  * threads comes from {@code ai.djl.pytorch.num_threads} (or the environment variable
  * {@code DELIBERATE_THREADS}). By default: all processors on an idle machine, one thread on a busy one (load
  * average at or above the processor count), because OpenMP workers that spin while descheduled made training
- * five times slower than a single thread on a shared machine (see bench/README.md); the launcher and the tests also
- * set {@code OMP_WAIT_POLICY=PASSIVE}, which removes that slowdown.
+ * five times slower than a single thread on a shared machine (see bench/README.md); the tests, and the launcher when
+ * the machine is busy as it starts, also set {@code OMP_WAIT_POLICY=PASSIVE}, which removes that slowdown.
  */
 public final class Engines {
   private Engines() {}
