@@ -17,7 +17,6 @@ gguf="${2:-$SMOLLM2_GGUF}"
 threads="${DELIBERATE_THREADS:-2}"
 new_tokens=64
 repeats=3
-export OMP_WAIT_POLICY=PASSIVE
 if [ ! -x "$VENV_PYTHON" ] || [ ! -f "$gguf" ]; then
   echo "error: bench/engine-decode.sh: needs $VENV_PYTHON and $gguf; make them with interop/setup.sh" >&2
   exit 1
@@ -31,7 +30,10 @@ java_bench=(java -Dai.djl.offline=true "-Dai.djl.pytorch.num_threads=$threads" -
   dev.deliberate.engine.training.GgufBench)
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-echo "model: $gguf; threads: $threads; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+# Both engines' OpenMP workers wait as the environment says (on a VM the policy moves both figures several-fold:
+# bench/README.md); unset, libgomp's default, as the launcher leaves it on an idle machine.
+policy="${OMP_WAIT_POLICY:-the libgomp default}${GOMP_SPINCOUNT:+, GOMP_SPINCOUNT=$GOMP_SPINCOUNT}"
+echo "model: $gguf; threads: $threads; OpenMP wait policy: $policy; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Eight ChatML prompts; the first is the batch-1 prompt of both engines.
 prompts=()

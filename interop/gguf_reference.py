@@ -104,16 +104,19 @@ class Model:
     # -----------------------------------------------------------------------------------------------------------
     # The forward pass, in float64, as Hugging Face's LlamaForCausalLM defines it
 
-    def logits(self, ids):
-        """Logits of every position, [T, V], float64."""
+    def last_logits(self, ids, cache=None):
+        """Logits of the last position of ids, [V], float64. With a cache (a list that this fills with each layer's
+        rotated keys and values), ids continue the sequence the cache holds, so that greedy decoding feeds one new
+        id a step instead of recomputing the whole sequence."""
         t = len(ids)
+        start = len(cache[0][0]) if cache else 0
         x = self.w("model.embed_tokens.weight")[np.asarray(ids)]  # [T, D]
-        positions = np.arange(t, dtype=np.float64)
+        positions = np.arange(start, start + t, dtype=np.float64)
         inv_freq = 1.0 / (self.theta ** (np.arange(0, self.head_dim, 2, dtype=np.float64) / self.head_dim))
         angles = np.outer(positions, inv_freq)  # [T, hd/2]
         cos = np.cos(np.concatenate([angles, angles], axis=-1))[:, None, :]  # [T, 1, hd]
         sin = np.sin(np.concatenate([angles, angles], axis=-1))[:, None, :]
-        mask = np.triu(np.full((t, t), -np.inf), k=1)  # [T, T]
+        mask = np.triu(np.full((t, start + t), -np.inf), k=start + 1)  # [T, S + T]: new position i sees start + i
         group = self.heads // self.kv_heads
         for i in range(self.layers):
             p = f"model.layers.{i}."
@@ -124,9 +127,16 @@ class Model:
             v = (h @ self.w(p + "self_attn.v_proj.weight").T).reshape(t, self.kv_heads, self.head_dim)
             q = q * cos + rotate_half(q) * sin
             k = k * cos + rotate_half(k) * sin
-            k = np.repeat(k, group, axis=1)  # [T, H, hd]
+            if cache is not None:
+                if len(cache) <= i:
+                    cache.append((k, v))
+                else:
+                    k = np.concatenate([cache[i][0], k])
+                    v = np.concatenate([cache[i][1], v])
+                    cache[i] = (k, v)
+            k = np.repeat(k, group, axis=1)  # [S + T, H, hd]
             v = np.repeat(v, group, axis=1)
-            scores = np.einsum("thd,shd->hts", q, k) / math.sqrt(self.head_dim) + mask  # [H, T, T]
+            scores = np.einsum("thd,shd->hts", q, k) / math.sqrt(self.head_dim) + mask  # [H, T, S + T]
             scores = scores - scores.max(axis=-1, keepdims=True)
             probs = np.exp(scores)
             probs = probs / probs.sum(axis=-1, keepdims=True)
@@ -137,22 +147,23 @@ class Model:
             gate = h @ self.w(p + "mlp.gate_proj.weight").T
             up = h @ self.w(p + "mlp.up_proj.weight").T
             x = x + (gate * 0.5 * (1.0 + np.tanh(0.5 * gate)) * up) @ self.w(p + "mlp.down_proj.weight").T
-        x = self.rms_norm(x, self.w("model.norm.weight"))
-        return x @ self.w("lm_head.weight").T
+        x = self.rms_norm(x[-1], self.w("model.norm.weight"))
+        return self.w("lm_head.weight") @ x
 
     def rms_norm(self, x, weight):
         return x / np.sqrt(np.mean(x * x, axis=-1, keepdims=True) + self.eps) * weight
 
     def greedy(self, ids, max_tokens):
         """Greedy continuation: new ids until the end-of-sequence id (not included) or max_tokens."""
-        ids = list(ids)
+        cache = []
         new = []
+        step = list(ids)
         for _ in range(max_tokens):
-            nxt = int(np.argmax(self.logits(ids)[-1]))
+            nxt = int(np.argmax(self.last_logits(step, cache)))
             if nxt == self.eos:
                 break
             new.append(nxt)
-            ids.append(nxt)
+            step = [nxt]
         return new
 
 
@@ -246,7 +257,7 @@ def check_logits(gguf_path, model_dir, engine_jsonl, f32_path=None, tolerance=1e
     top1 = 0
     for i, row in enumerate(engine):
         ours = np.array(row["logits"], dtype=np.float64)
-        expected = ref.logits(row["ids"])[-1]
+        expected = ref.last_logits(row["ids"])
         abs_diff = float(np.max(np.abs(ours - expected)))
         rel = abs_diff / float(np.max(np.abs(expected)))
         same_top = int(np.argmax(ours)) == int(np.argmax(expected))

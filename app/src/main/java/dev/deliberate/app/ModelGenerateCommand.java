@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
     name = "generate",
     mixinStandardHelpOptions = true,
     description = {
-      "Sample text from a local model.",
+      "Sample text from a local model, for one prompt or several in turn.",
       "",
       "The prompt is sent as one user message in the model's chat format (our <|user|>...<|end|> layout for the "
           + "tiny model, ChatML for models whose chat template uses <|im_start|>); with --raw it is fed as is. Prints "
@@ -29,8 +29,10 @@ final class ModelGenerateCommand extends BaseCommand {
       description = "Model directory in Hugging Face layout, local:DIR, or tiny.")
   String model;
 
-  @Option(names = "--prompt", required = true, paramLabel = "TEXT", description = "The user message (or raw text).")
-  String prompt;
+  @Option(names = "--prompt", required = true, paramLabel = "TEXT",
+      description = "The user message (or raw text); repeatable: the prompts are generated in turn, in one load of the "
+          + "model.")
+  List<String> prompts;
 
   @Option(names = "--raw", description = "Feed the prompt as is, without the chat format.")
   boolean raw;
@@ -53,16 +55,18 @@ final class ModelGenerateCommand extends BaseCommand {
     java.nio.file.Path dir = ModelDirs.resolve(model, err()::println);
     GenerationSettings settings = sampling.local(dir, stop == null ? List.of() : stop, seedOption.seed);
     try (LocalModel local = LocalModel.open(dir)) {
-      String text = raw ? prompt : local.chatFormat().prompt(List.of(new Message("user", prompt)));
-      List<Sampler.Output> outputs = Sampler.generate(local, Collections.nCopies(Math.max(1, n), text), settings);
-      for (Sampler.Output o : outputs) {
-        if (json) {
-          out().println(Json.line(Map.of("text", o.text(), "finish_reason", o.finishReason(), "tokens", o.ids().length,
-              "ids", o.ids())));
-        } else {
-          out().println(o.text());
-          if (outputs.size() > 1) {
-            out().println();
+      for (String prompt : prompts) {
+        String text = raw ? prompt : local.chatFormat().prompt(List.of(new Message("user", prompt)));
+        List<Sampler.Output> outputs = Sampler.generate(local, Collections.nCopies(Math.max(1, n), text), settings);
+        for (Sampler.Output o : outputs) {
+          if (json) {
+            out().println(Json.line(Map.of("text", o.text(), "finish_reason", o.finishReason(), "tokens",
+                o.ids().length, "ids", o.ids())));
+          } else {
+            out().println(o.text());
+            if (outputs.size() > 1 || prompts.size() > 1) {
+              out().println();
+            }
           }
         }
       }

@@ -170,6 +170,20 @@ class EngineCommandsTest {
   }
 
   @Test
+  void severalPromptsInOneCallAnswerAsSeparateCallsDo() {
+    String m = model.toString();
+    Cli both = Cli.run("model", "generate", "--model", m, "--prompt", "Hello", "--prompt", "How are you?",
+        "--max-tokens", "6", "--temperature", "0", "--json");
+    Cli first = Cli.run("model", "generate", "--model", m, "--prompt", "Hello", "--max-tokens", "6", "--temperature",
+        "0", "--json");
+    Cli second = Cli.run("model", "generate", "--model", m, "--prompt", "How are you?", "--max-tokens", "6",
+        "--temperature", "0", "--json");
+    assertEquals(0, both.status(), both.err());
+    assertEquals(2, both.out().lines().count(), both.out());
+    assertEquals(first.out() + second.out(), both.out(), "one JSON line per prompt, in the order given");
+  }
+
+  @Test
   void generateJsonListsTheGeneratedIds() throws Exception {
     Cli cli = Cli.run("model", "generate", "--model", model.toString(), "--prompt", "Hello", "--max-tokens", "5",
         "--temperature", "0", "--json");
