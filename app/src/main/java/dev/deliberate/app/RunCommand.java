@@ -68,8 +68,8 @@ final class RunCommand extends BaseCommand {
     String kernels = Engines.numerics().get("ATEN_CPU_CAPABILITY");
     err.println("engine: " + threads + (threads == 1 ? " thread" : " threads") + ", "
         + (kernels.equals("unset") ? "kernels chosen by the CPU" : kernels + " kernels")
-        + " (the same seed, thread count and kernels give the same numbers; threads in the pipeline file or"
-        + " DELIBERATE_THREADS=N to change it)");
+        + " (the same seed, thread count and kernels give the same numbers on this machine, not always on another"
+        + " CPU model; threads in the pipeline file or DELIBERATE_THREADS=N to change it)");
     Pipeline.Result result = new Pipeline(file, ModelStrings.resolver(), new EngineTrainer(), err, StageCommand.version())
         .run(until, only);
     out.print(result.summary());

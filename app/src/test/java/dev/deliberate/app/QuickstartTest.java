@@ -1,6 +1,7 @@
 package dev.deliberate.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.deliberate.eval.EvalMetrics;
@@ -46,9 +47,10 @@ class QuickstartTest {
     assertTrue(first.out().contains("report: " + report.toAbsolutePath()), first.out());
     assertTrue(first.out().contains("time per stage:"), first.out());
     // What the weights depend on beyond the seed is on record: the thread count in force (the pipeline file's 2,
-    // unless an earlier test in this JVM loaded the engine first) and the kernel choice.
+    // unless an earlier test in this JVM loaded the engine first), the CPU model and the kernel choice.
     var numerics = Json.mapper().readTree(run.resolve("manifest.json").toFile()).path("config").path("numerics");
     assertEquals(System.getProperty("ai.djl.pytorch.num_threads"), numerics.path("threads").asText(), numerics.toString());
+    assertFalse(numerics.path("cpu").asText().isEmpty(), numerics.toString());
     for (String setting : List.of("ATEN_CPU_CAPABILITY", "MKL_CBWR", "ONEDNN_MAX_CPU_ISA")) {
       assertEquals(System.getenv().getOrDefault(setting, "unset"), numerics.path(setting).asText(), setting);
     }

@@ -48,20 +48,33 @@ public final class Engines {
       "ONEDNN_MAX_CPU_ISA");
 
   /**
-   * What the engine's arithmetic depends on beyond the seed, for a run's manifest: the thread count (once fixed)
-   * and each kernel setting, {@code "unset"} where the libraries choose by the CPU. Two runs with equal values on
-   * machines of one architecture run the same kernels in the same order.
+   * What the engine's arithmetic depends on beyond the seed, for a run's manifest: the thread count (once fixed),
+   * the CPU model and each kernel setting, {@code "unset"} where the libraries choose by the CPU. Equal values on
+   * one machine gave bit-identical runs. Across CPU models the kernel pin is not enough: an AMD EPYC and an Intel
+   * Xeon, both pinned to AVX2, trained different weights from one seed (MKL's reproducibility promise covers Intel
+   * CPUs only), so the CPU model is on record beside the settings.
    */
   public static synchronized Map<String, String> numerics() {
     Map<String, String> out = new LinkedHashMap<>();
     String threads = System.getProperty("ai.djl.pytorch.num_threads");
     out.put("threads", threads == null ? "not fixed" : threads);
     out.put("arch", System.getProperty("os.arch"));
+    out.put("cpu", cpuModel(Path.of("/proc/cpuinfo")));
     for (String name : KERNEL_SETTINGS) {
       String value = System.getenv(name);
       out.put(name, value == null || value.isBlank() ? "unset" : value);
     }
     return out;
+  }
+
+  /** The first {@code model name} of a cpuinfo file (Linux on x86), else "unknown". */
+  static String cpuModel(Path cpuinfo) {
+    try (var lines = Files.lines(cpuinfo)) {
+      return lines.filter(line -> line.startsWith("model name")).map(line -> line.substring(line.indexOf(':') + 1).strip())
+          .filter(name -> !name.isEmpty()).findFirst().orElse("unknown");
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
   }
 
   static int defaultThreads() {

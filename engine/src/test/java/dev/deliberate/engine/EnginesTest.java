@@ -1,10 +1,15 @@
 package dev.deliberate.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class EnginesTest {
   @Test
@@ -14,5 +19,16 @@ class EnginesTest {
       NDArray product = a.matMul(a);
       assertArrayEquals(new float[] {7, 10, 15, 22}, product.toFloatArray());
     }
+  }
+
+  @Test
+  void theCpuModelOnRecordIsCpuinfosFirstModelName(@TempDir Path dir) throws IOException {
+    Path cpuinfo = dir.resolve("cpuinfo");
+    Files.writeString(cpuinfo, "processor\t: 0\nvendor_id\t: AuthenticAMD\nmodel name\t: AMD EPYC 9R14\n\n"
+        + "processor\t: 1\nmodel name\t: AMD EPYC 9R14\n");
+    assertEquals("AMD EPYC 9R14", Engines.cpuModel(cpuinfo));
+    Files.writeString(cpuinfo, "processor\t: 0\nCPU implementer\t: 0x41\n");
+    assertEquals("unknown", Engines.cpuModel(cpuinfo), "no model name line (e.g. ARM)");
+    assertEquals("unknown", Engines.cpuModel(dir.resolve("missing")));
   }
 }
