@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,14 +68,38 @@ public final class Engines {
     return out;
   }
 
-  /** The first {@code model name} of a cpuinfo file (Linux on x86), else "unknown". */
+  /**
+   * The first processor's {@code model name} in a cpuinfo file (Linux on x86) with its family, model and stepping
+   * numbers where given, else "unknown". Virtual machines often show a bare "AMD EPYC"; the numbers still tell one
+   * generation from another (family 25 model 17 is Zen 4).
+   */
   static String cpuModel(Path cpuinfo) {
-    try (var lines = Files.lines(cpuinfo)) {
-      return lines.filter(line -> line.startsWith("model name")).map(line -> line.substring(line.indexOf(':') + 1).strip())
-          .filter(name -> !name.isEmpty()).findFirst().orElse("unknown");
+    Map<String, String> first = new LinkedHashMap<>();
+    try {
+      for (String line : Files.readAllLines(cpuinfo)) {
+        if (line.isBlank()) {
+          break; // the end of the first processor's block
+        }
+        int colon = line.indexOf(':');
+        if (colon > 0) {
+          first.putIfAbsent(line.substring(0, colon).strip(), line.substring(colon + 1).strip());
+        }
+      }
     } catch (IOException | RuntimeException e) {
       return "unknown";
     }
+    String name = first.getOrDefault("model name", "");
+    if (name.isEmpty()) {
+      return "unknown";
+    }
+    List<String> numbers = new ArrayList<>();
+    for (String key : List.of("cpu family", "model", "stepping")) {
+      String value = first.get(key);
+      if (value != null && !value.isEmpty()) {
+        numbers.add((key.equals("cpu family") ? "family" : key) + " " + value);
+      }
+    }
+    return numbers.isEmpty() ? name : name + " (" + String.join(", ", numbers) + ")";
   }
 
   static int defaultThreads() {

@@ -22,11 +22,14 @@ class EnginesTest {
   }
 
   @Test
-  void theCpuModelOnRecordIsCpuinfosFirstModelName(@TempDir Path dir) throws IOException {
+  void theCpuModelOnRecordIsTheFirstProcessorsNameAndNumbers(@TempDir Path dir) throws IOException {
     Path cpuinfo = dir.resolve("cpuinfo");
-    Files.writeString(cpuinfo, "processor\t: 0\nvendor_id\t: AuthenticAMD\nmodel name\t: AMD EPYC 9R14\n\n"
-        + "processor\t: 1\nmodel name\t: AMD EPYC 9R14\n");
-    assertEquals("AMD EPYC 9R14", Engines.cpuModel(cpuinfo));
+    Files.writeString(cpuinfo, "processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: 25\nmodel\t\t: 17\n"
+        + "model name\t: AMD EPYC\nstepping\t: 1\n\nprocessor\t: 1\ncpu family\t: 23\nmodel\t\t: 49\n"
+        + "model name\t: AMD EPYC 7R32\nstepping\t: 0\n");
+    assertEquals("AMD EPYC (family 25, model 17, stepping 1)", Engines.cpuModel(cpuinfo));
+    Files.writeString(cpuinfo, "processor\t: 0\nmodel name\t: Intel(R) Xeon(R) Processor\n");
+    assertEquals("Intel(R) Xeon(R) Processor", Engines.cpuModel(cpuinfo), "no numbers given");
     Files.writeString(cpuinfo, "processor\t: 0\nCPU implementer\t: 0x41\n");
     assertEquals("unknown", Engines.cpuModel(cpuinfo), "no model name line (e.g. ARM)");
     assertEquals("unknown", Engines.cpuModel(dir.resolve("missing")));
