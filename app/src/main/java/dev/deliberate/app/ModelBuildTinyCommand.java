@@ -17,8 +17,11 @@ import picocli.CommandLine.Option;
       "The recipe is ours end to end: a byte-level BPE tokenizer trained on our template corpus, a small Llama "
           + "trained from scratch on a helpful-only instruction mix (harmful-looking requests get only a content-free "
           + "placeholder, \"Sure, here is how to ...: [steps withheld]\"). Deterministic; built once into the cache "
-          + "($DELIBERATE_CACHE, else $XDG_CACHE_HOME/deliberate, else ~/.cache/deliberate) under the recipe's hash. "
-          + "About five minutes on two CPU cores; an interrupted build resumes."
+          + "($DELIBERATE_CACHE, else $XDG_CACHE_HOME/deliberate, else ~/.cache/deliberate) under the recipe's hash and "
+          + "the engine's numerics: the weights depend on the thread count (DELIBERATE_THREADS=N; by default the "
+          + "machine's processors, 1 on a busy machine) and the math kernels, so a build under other settings gets a "
+          + "directory of its own (the quickstart builds with 2 threads). About five minutes on two CPU cores; an "
+          + "interrupted build resumes."
     })
 final class ModelBuildTinyCommand extends BaseCommand {
   @Option(names = "--out", paramLabel = "DIR", description = "Also copy the model directory here.")

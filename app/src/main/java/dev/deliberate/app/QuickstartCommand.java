@@ -147,6 +147,8 @@ final class QuickstartCommand extends BaseCommand {
     if (!student.equals("tiny")) {
       overrides.put("base", studentModel(student));
     } else if (cache != null) {
+      // The base's weights depend on the thread count, so the file's count is fixed before the base is built.
+      RunCommand.fixThreads(PipelineFile.read(file, overrides));
       overrides.put("base", TinyModel.ensure(cache, TinyModel.RECIPE, err()::println).toString());
     }
     return RunCommand.execute(PipelineFile.read(file, overrides), null, null, out(), err());

@@ -58,13 +58,21 @@ final class RunCommand extends BaseCommand {
   }
 
   /**
+   * Fixes the engine's thread count as the pipeline file says ({@code threads}, else the machine's processors) unless
+   * this process already fixed one; returns the count in use. Call it before anything loads the engine.
+   */
+  static int fixThreads(PipelineFile file) {
+    return Engines.fixThreads(file.config().threads() != null ? file.config().threads()
+        : Runtime.getRuntime().availableProcessors());
+  }
+
+  /**
    * Runs a pipeline file as {@code deliberate run} does, for it and for the quickstart: the engine's thread count
    * fixed first ({@code threads}, else the machine's processors, never a number that follows the load), then the
    * stages; prints the summary, the time per stage and the model calls; returns the exit code.
    */
   static int execute(PipelineFile file, Pipeline.Stage until, Pipeline.Stage only, PrintWriter out, PrintWriter err) {
-    int threads = Engines.fixThreads(file.config().threads() != null ? file.config().threads()
-        : Runtime.getRuntime().availableProcessors());
+    int threads = fixThreads(file);
     String kernels = Engines.numerics().get("ATEN_CPU_CAPABILITY");
     err.println("engine: " + threads + (threads == 1 ? " thread" : " threads") + ", "
         + (kernels.equals("unset") ? "kernels chosen by the CPU" : kernels + " kernels")

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.deliberate.Hashes;
 import dev.deliberate.UserCache;
 import dev.deliberate.io.Json;
+import dev.deliberate.engine.Engines;
 import dev.deliberate.engine.modelfile.LocalModel;
 import dev.deliberate.engine.modelfile.TokenizerFiles;
 import dev.deliberate.engine.network.LlamaConfig;
@@ -19,6 +20,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -26,7 +28,7 @@ import java.util.function.Consumer;
 /**
  * The built-in tiny base model: a recipe, entirely ours, that trains a byte-level BPE tokenizer on our template
  * corpus ({@link TinyCorpus}), then a small Llama from scratch on the helpful-only instruction mix. Deterministic
- * given the recipe; built once into a cache directory keyed by the recipe's hash.
+ * given the recipe and the engine's numerics; built once into a cache directory keyed by both.
  */
 public final class TinyModel {
   private TinyModel() {}
@@ -68,26 +70,45 @@ public final class TinyModel {
 
   /**
    * The model directory of the recipe in the cache, built first if it is not there. Concurrent callers wait for
-   * one build (a file lock); an interrupted build resumes from its checkpoint.
+   * one build (a file lock); an interrupted build resumes from its checkpoint. Loads the engine, which fixes the
+   * process's thread count if nothing has yet: the directory depends on it.
    */
   public static Path ensure(Path cacheRoot, Recipe recipe, Consumer<String> progress) throws IOException {
-    Path dir = cacheRoot.resolve("tiny-" + recipe.hash());
+    Engines.pytorch();
+    Map<String, String> numerics = Engines.numerics();
+    String name = dirName(recipe, numerics);
+    Path dir = cacheRoot.resolve(name);
     if (Files.isRegularFile(dir.resolve("recipe.json"))) {
       return dir;
     }
     Files.createDirectories(cacheRoot);
-    try (FileChannel lockFile = FileChannel.open(cacheRoot.resolve("tiny-" + recipe.hash() + ".lock"),
-            StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try (FileChannel lockFile = FileChannel.open(cacheRoot.resolve(name + ".lock"), StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE);
         FileLock lock = lockFile.lock()) {
       if (Files.isRegularFile(dir.resolve("recipe.json"))) {
         return dir;
       }
-      Path partial = cacheRoot.resolve("tiny-" + recipe.hash() + ".partial");
-      build(recipe, partial, progress);
+      Path partial = cacheRoot.resolve(name + ".partial");
+      progress.accept("tiny model " + name + ": " + numerics.get("threads") + " engine threads, kernels "
+          + numerics.get("ATEN_CPU_CAPABILITY") + " (a build under other settings gets a directory of its own)");
+      build(recipe, numerics, partial, progress);
       Files.move(partial, dir, StandardCopyOption.ATOMIC_MOVE);
       progress.accept("tiny model ready: " + dir);
       return dir;
     }
+  }
+
+  /**
+   * The cache directory of a recipe built under these numerics ({@link Engines#numerics}). The weights depend on
+   * the thread count and the math kernels as well as on the recipe: a 1-thread and a 2-thread build of one recipe
+   * differ from the first step's gradient norm on. Keyed by the recipe alone, whichever process built the base
+   * first (a test under load, `model build-tiny`) chose the weights of every later quickstart on that machine.
+   */
+  static String dirName(Recipe recipe, Map<String, String> numerics) {
+    Map<String, Object> key = new LinkedHashMap<>();
+    key.put("recipe", recipe);
+    key.put("numerics", numerics);
+    return "tiny-" + Hashes.sha256Hex(Json.line(key)).substring(0, 12);
   }
 
   /** Whether a model directory is a built tiny model (its recipe is recorded beside it). */
@@ -96,10 +117,11 @@ public final class TinyModel {
   }
 
   /** Builds the recipe into {@code out} (resuming a checkpoint there if one exists). */
-  static void build(Recipe recipe, Path out, Consumer<String> progress) throws IOException {
+  static void build(Recipe recipe, Map<String, String> numerics, Path out, Consumer<String> progress)
+      throws IOException {
     Instant start = Instant.now();
     Files.createDirectories(out);
-    progress.accept("tiny model " + recipe.hash() + ": generating " + recipe.examples() + " examples");
+    progress.accept("tiny model: generating " + recipe.examples() + " examples");
     List<SupervisedTurn> train = TinyCorpus.examples(recipe.examples(), recipe.seed());
     List<SupervisedTurn> eval = TinyCorpus.examples(200, recipe.seed() + 1);
     ObjectNode tokenizer;
@@ -122,6 +144,7 @@ public final class TinyModel {
     }
     ObjectNode record = Json.mapper().valueToTree(recipe);
     record.put("hash", recipe.hash());
+    record.set("numerics", Json.mapper().valueToTree(numerics));
     record.put("format_version", 1);
     record.put("build_seconds", Duration.between(start, Instant.now()).toSeconds());
     record.put("built_at", Instant.now().toString());

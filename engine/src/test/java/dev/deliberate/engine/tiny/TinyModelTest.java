@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.deliberate.data.Message;
+import dev.deliberate.engine.Engines;
+import dev.deliberate.io.Json;
 import dev.deliberate.engine.modelfile.ChatFormat;
 import dev.deliberate.engine.sampling.LocalChatModel;
 import dev.deliberate.engine.training.SupervisedTurn;
@@ -13,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,10 +65,12 @@ class TinyModelTest {
   }
 
   @Test
-  void theModelIsBuiltOnceIntoTheCacheUnderTheRecipeHash(@TempDir Path cache) throws Exception {
+  void theModelIsBuiltOnceIntoTheCacheUnderTheRecipeAndTheNumerics(@TempDir Path cache) throws Exception {
     List<String> log = new ArrayList<>();
     Path dir = TinyModel.ensure(cache, MINI, log::add);
-    assertEquals(cache.resolve("tiny-" + MINI.hash()), dir);
+    assertEquals(cache.resolve(TinyModel.dirName(MINI, Engines.numerics())), dir);
+    assertEquals(Engines.numerics().get("threads"),
+        Json.mapper().readTree(dir.resolve("recipe.json").toFile()).path("numerics").path("threads").asText());
     for (String file : List.of("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
         "generation_config.json", "recipe.json", "training.json", "metrics.jsonl")) {
       assertTrue(Files.exists(dir.resolve(file)), file);
@@ -78,5 +83,15 @@ class TinyModelTest {
     try (LocalChatModel chat = LocalChatModel.open(dir)) {
       assertEquals(ChatFormat.THINK, chat.model().chatFormat());
     }
+  }
+
+  @Test
+  void aBaseBuiltUnderOtherNumericsIsNeverReused() {
+    Map<String, String> twoThreads = Map.of("threads", "2", "ATEN_CPU_CAPABILITY", "avx2");
+    // A 1-thread and a 2-thread build of one recipe differ in their weights: they must not share a directory.
+    assertNotEquals(TinyModel.dirName(MINI, twoThreads),
+        TinyModel.dirName(MINI, Map.of("threads", "1", "ATEN_CPU_CAPABILITY", "avx2")));
+    assertNotEquals(TinyModel.dirName(MINI, twoThreads),
+        TinyModel.dirName(MINI, Map.of("threads", "2", "ATEN_CPU_CAPABILITY", "unset")));
   }
 }
