@@ -102,7 +102,7 @@ public final class TinyModel {
    * The cache directory of a recipe built under these numerics ({@link Engines#numerics}). The weights depend on
    * the thread count and the math kernels as well as on the recipe: a 1-thread and a 2-thread build of one recipe
    * differ from the first step's gradient norm on. Keyed by the recipe alone, whichever process built the base
-   * first (a test under load, `model build-tiny`) chose the weights of every later quickstart on that machine.
+   * first (a test under load, {@code model build-tiny}) chose the weights of every later quickstart on that machine.
    */
   static String dirName(Recipe recipe, Map<String, String> numerics) {
     Map<String, Object> key = new LinkedHashMap<>();

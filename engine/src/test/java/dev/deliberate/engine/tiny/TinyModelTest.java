@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.deliberate.data.Message;
 import dev.deliberate.engine.Engines;
-import dev.deliberate.io.Json;
 import dev.deliberate.engine.modelfile.ChatFormat;
 import dev.deliberate.engine.sampling.LocalChatModel;
 import dev.deliberate.engine.training.SupervisedTurn;
+import dev.deliberate.io.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
